@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Movement.Gateway.Simulation;
+
+/// <summary>Bound from <c>Movement:Gateway:Simulator</c>. Simulated sensors stand in for the radio.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Movement:Gateway:Simulator";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Number of simulated sensors, named <c>sim-01</c>, <c>sim-02</c>, ...</summary>
+    [Range(0, 2000)]
+    public int Sensors { get; set; } = 8;
+
+    [Range(25, 200)]
+    public int SampleRateHz { get; set; } = 50;
+
+    public int Seed { get; set; } = 1;
+
+    /// <summary>How often each simulated sensor reports its cumulative step counter.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StepReportInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static string SensorId(int index) => $"sim-{index + 1:D2}";
+}

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Movement.Messaging;
+
+/// <summary>The embedded broker (the single-box default). Bound from <c>Movement:Broker</c>.</summary>
+public sealed class BrokerOptions : IValidatableObject
+{
+    public const string SectionName = "Movement:Broker";
+
+    /// <summary>Host an MQTT broker in this process. Off when the deployment uses mosquitto/EMQX.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Loopback by default: the single-box broker is not reachable from the network unless asked.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    public List<BrokerUser> Users { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return new ValidationResult($"BindAddress '{BindAddress}' is not an IP address.", [nameof(BindAddress)]);
+        }
+
+        if (Enabled && Users.Count == 0)
+        {
+            yield return new ValidationResult("The embedded broker authenticates every client: configure at least one user under Movement:Broker:Users.", [nameof(Users)]);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Users.Count; i++)
+        {
+            var user = Users[i];
+            if (string.IsNullOrWhiteSpace(user.Username) || string.IsNullOrEmpty(user.Password))
+            {
+                yield return new ValidationResult($"Users[{i}] needs a Username and a Password.", [nameof(Users)]);
+            }
+            else if (!seen.Add(user.Username))
+            {
+                yield return new ValidationResult($"Users[{i}]: username '{user.Username}' appears twice.", [nameof(Users)]);
+            }
+
+            if (user.Site != "+" && !Movement.Protocol.Topics.IsValidId(user.Site))
+            {
+                yield return new ValidationResult($"Users[{i}]: Site '{user.Site}' must be a site id or '+' for all sites.", [nameof(Users)]);
+            }
+        }
+    }
+}
+
+public sealed class BrokerUser
+{
+    public string Username { get; set; } = "";
+
+    public string Password { get; set; } = "";
+
+    public BrokerRole Role { get; set; } = BrokerRole.ReadOnly;
+
+    /// <summary>The site this user may act on, or "+" for every site.</summary>
+    public string Site { get; set; } = "+";
+}
+
+public enum BrokerRole
+{
+    /// <summary>Subscribe only.</summary>
+    ReadOnly,
+
+    /// <summary>Publishes sensor data and its own availability under its site; reads the session topic.</summary>
+    Gateway,
+
+    /// <summary>Classifier, recorder, dashboard: read and publish anywhere under the site.</summary>
+    Service,
+}

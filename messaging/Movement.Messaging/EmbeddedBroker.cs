@@ -1,0 +1,136 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Movement.Messaging;
+
+/// <summary>
+/// The single-box broker: MQTTnet's server hosted in-process, authenticating every client against
+/// <see cref="BrokerOptions.Users"/> and enforcing <see cref="BrokerPermissions"/> on publish and subscribe.
+/// </summary>
+public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+{
+    private const string UserKey = "movement.user";
+    private readonly BrokerOptions _options = options.Value;
+    private MqttServer? _server;
+
+    public int Port => _options.Port;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_options.BindAddress))
+            .WithDefaultEndpointPort(_options.Port)
+            .WithPersistentSessions()
+            .Build();
+        serverOptions.DefaultEndpointOptions.NoDelay = true;
+
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        await _server.StartAsync().ConfigureAwait(false);
+        LogStarted(logger, _options.BindAddress, _options.Port, _options.Users.Count);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { } server)
+        {
+            await server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync().ConfigureAwait(false);
+            server.Dispose();
+        }
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        var user = FindUser(e.UserName, e.Password);
+        if (user is null)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            LogRejected(logger, e.ClientId);
+            return Task.CompletedTask;
+        }
+
+        e.SessionItems[UserKey] = user;
+        e.ReasonCode = MqttConnectReasonCode.Success;
+        return Task.CompletedTask;
+    }
+
+    private BrokerUser? FindUser(string? username, string? password)
+    {
+        if (username is null || password is null)
+        {
+            return null;
+        }
+
+        var given = Encoding.UTF8.GetBytes(password);
+        foreach (var user in _options.Users)
+        {
+            // Constant-time comparison so response time does not reveal how much of a password matched.
+            if (user.Username == username && CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(user.Password)))
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+
+    private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        // Messages the server itself injects carry no session user.
+        if (e.SessionItems[UserKey] is BrokerUser user && !BrokerPermissions.CanPublish(user, e.ApplicationMessage.Topic))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            LogPublishDenied(logger, e.ClientId, e.ApplicationMessage.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (e.SessionItems[UserKey] is not BrokerUser user || !BrokerPermissions.CanSubscribe(user, e.TopicFilter.Topic))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            LogSubscribeDenied(logger, e.ClientId, e.TopicFilter.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} with {UserCount} configured users")]
+    private static partial void LogStarted(ILogger logger, string address, int port, int userCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected MQTT client {ClientId}: bad username or password")]
+    private static partial void LogRejected(ILogger logger, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied publish by {ClientId} to {Topic}")]
+    private static partial void LogPublishDenied(ILogger logger, string clientId, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied subscription by {ClientId} to {Topic}")]
+    private static partial void LogSubscribeDenied(ILogger logger, string clientId, string topic);
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Movement.Messaging;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>Hosts the embedded broker when <c>Movement:Broker:Enabled</c> is true. Register it before the clients.</summary>
+    public static IServiceCollection AddMovementBroker(this IServiceCollection services)
+    {
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        return services;
+    }
+
+    /// <summary>
+    /// Named connection options for a component: <c>Movement:Mqtt</c> overlaid by <c>{componentSection}:Mqtt</c>,
+    /// so all components share the broker address and each has its own credentials.
+    /// </summary>
+    public static IServiceCollection AddMqttConnectionOptions(this IServiceCollection services, string name, string componentSection)
+    {
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<MqttConnectionOptions>(name)
+            .BindConfiguration(MqttConnectionOptions.SectionName)
+            .BindConfiguration($"{componentSection}:Mqtt")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
+    public static MqttConnection CreateMqttConnection(this IServiceProvider services, string optionsName, MqttConnectionSetup setup)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<MqttConnectionOptions>>().Get(optionsName);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger($"Movement.Mqtt.{setup.ClientName}");
+        return new MqttConnection(options, setup, logger, services.GetRequiredService<TimeProvider>(),
+            services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

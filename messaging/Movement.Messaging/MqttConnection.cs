@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Movement.Messaging;
+
+/// <summary>What a component asks of its broker connection.</summary>
+public sealed class MqttConnectionSetup
+{
+    /// <summary>Role appended to the client id prefix, e.g. "gateway-hall1".</summary>
+    public required string ClientName { get; init; }
+
+    public IReadOnlyList<(string TopicFilter, MqttQualityOfServiceLevel Qos)> Subscriptions { get; init; } = [];
+
+    /// <summary>Keep the session (and queued QoS 1 messages) on the broker across reconnects.</summary>
+    public bool PersistentSession { get; init; }
+
+    public MqttApplicationMessage? Will { get; init; }
+
+    /// <summary>Runs after every successful (re)connect and subscribe, e.g. to publish retained availability.</summary>
+    public Func<MqttConnection, CancellationToken, Task>? OnConnected { get; init; }
+
+    /// <summary>
+    /// Handles one message. The broker's acknowledgement (QoS 1) is sent only after it returns, so a handler
+    /// that stores durably before returning loses nothing. Exceptions are logged and counted, never rethrown.
+    /// </summary>
+    public Func<string, ReadOnlySequence<byte>, CancellationToken, ValueTask>? OnMessage { get; init; }
+}
+
+/// <summary>
+/// One component's connection to the broker: connects, subscribes, and reconnects with exponential backoff
+/// until cancelled. MQTTnet 5 has no managed client; this is ours.
+/// </summary>
+public sealed partial class MqttConnection : IDisposable
+{
+    private readonly MqttConnectionOptions _options;
+    private readonly MqttConnectionSetup _setup;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IMqttClient _client;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _handlerFailures;
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _reconnects;
+    private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationToken _runToken;
+
+    public MqttConnection(MqttConnectionOptions options, MqttConnectionSetup setup, ILogger logger, TimeProvider time, IMeterFactory? meters = null)
+    {
+        _options = options;
+        _setup = setup;
+        _logger = logger;
+        _time = time;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            _disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        var meter = meters?.Create("Movement.Mqtt") ?? new Meter("Movement.Mqtt");
+        var tag = new KeyValuePair<string, object?>("client", setup.ClientName);
+        _received = meter.CreateCounter<long>("movement.mqtt.messages_received", "{message}", null, [tag]);
+        _handlerFailures = meter.CreateCounter<long>("movement.mqtt.handler_failures", "{failure}", null, [tag]);
+        _published = meter.CreateCounter<long>("movement.mqtt.messages_published", "{message}", null, [tag]);
+        _reconnects = meter.CreateCounter<long>("movement.mqtt.reconnects", "{reconnect}", null, [tag]);
+    }
+
+    public string ClientId => $"{_options.ClientIdPrefix}-{_setup.ClientName}";
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connects and stays connected until <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _runToken = cancellationToken;
+        var delay = _options.ReconnectDelayMin;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+                delay = _options.ReconnectDelayMin;
+                await _disconnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                LogDisconnected(_logger, ClientId);
+                _reconnects.Add(1);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MqttConnectFailedException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+            {
+                LogConnectFailed(_logger, ClientId, _options.ToString(), ex.Message, delay);
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
+        }
+
+        if (_client.IsConnected)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(ClientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithCleanStart(!_setup.PersistentSession);
+        if (_setup.PersistentSession)
+        {
+            builder.WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds);
+        }
+
+        if (_options.Username is not null)
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        if (_options.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (_options.AllowUntrustedCertificates)
+                {
+                    tls.WithCertificateValidationHandler(_ => true);
+                }
+            });
+        }
+
+        if (_setup.Will is { } will)
+        {
+            builder.WithWillTopic(will.Topic)
+                .WithWillPayload(will.Payload.ToArray())
+                .WithWillRetain(will.Retain)
+                .WithWillQualityOfServiceLevel(will.QualityOfServiceLevel);
+        }
+
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(TimeSpan.FromSeconds(15));
+        var result = await _client.ConnectAsync(builder.Build(), connectTimeout.Token).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MqttConnectFailedException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        if (_setup.Subscriptions.Count > 0 && !(result.IsSessionPresent && _setup.PersistentSession))
+        {
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            foreach (var (filter, qos) in _setup.Subscriptions)
+            {
+                subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos));
+            }
+
+            var subscribed = await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+            foreach (var item in subscribed.Items)
+            {
+                if ((int)item.ResultCode > 2)
+                {
+                    throw new MqttConnectFailedException($"subscription to '{item.TopicFilter.Topic}' refused: {item.ResultCode}");
+                }
+            }
+        }
+
+        LogConnected(_logger, ClientId, _options, result.IsSessionPresent);
+        if (_setup.OnConnected is { } onConnected)
+        {
+            await onConnected(this, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes one message; throws <see cref="MqttNotConnectedException"/> while the broker is unreachable.</summary>
+    public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            throw new MqttNotConnectedException($"{ClientId} is not connected to {_options}");
+        }
+
+        MqttClientPublishResult result;
+        try
+        {
+            result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or IOException or ObjectDisposedException)
+        {
+            throw new MqttNotConnectedException($"{ClientId} lost its connection while publishing: {ex.Message}", ex);
+        }
+
+        if (!result.IsSuccess && result.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            throw new MqttPublishRefusedException($"broker refused publish to '{message.Topic}': {result.ReasonCode} {result.ReasonString}");
+        }
+
+        _published.Add(1);
+    }
+
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken,
+        MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
+        PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload.ToArray())
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(qos)
+            .Build(), cancellationToken);
+
+    /// <summary>Waits until the connection is up (used by tests and start-up ordering).</summary>
+    public async Task WaitConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (!_client.IsConnected)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        _received.Add(1);
+        if (_setup.OnMessage is not { } handler)
+        {
+            return;
+        }
+
+        try
+        {
+            await handler(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, _runToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_runToken.IsCancellationRequested)
+        {
+            // Shutting down: leave the message unacknowledged so the broker redelivers it.
+            e.ProcessingFailed = true;
+        }
+        catch (Exception ex)
+        {
+            _handlerFailures.Add(1);
+            LogHandlerFailed(_logger, ex, ClientId, e.ApplicationMessage.Topic);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} connected to {Broker} (session present: {SessionPresent})")]
+    private static partial void LogConnected(ILogger logger, string clientId, MqttConnectionOptions broker, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} disconnected; reconnecting")]
+    private static partial void LogDisconnected(ILogger logger, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} could not connect to {Broker}: {Reason}; retrying in {Delay}")]
+    private static partial void LogConnectFailed(ILogger logger, string clientId, string broker, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{ClientId} failed to handle a message on {Topic}")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string clientId, string topic);
+}
+
+public sealed class MqttConnectFailedException(string message) : Exception(message);
+
+public sealed class MqttNotConnectedException(string message, Exception? inner = null) : Exception(message, inner);
+
+public sealed class MqttPublishRefusedException(string message) : Exception(message);

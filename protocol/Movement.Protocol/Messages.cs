@@ -1,0 +1,168 @@
+using System.Text.Json.Serialization;
+
+namespace Movement.Protocol;
+
+/// <summary>Exercise ids as they appear in events (snake_case, documented in docs/mqtt.md).</summary>
+public static class ExerciseIds
+{
+    public const string SitToStand = "sit_to_stand";
+    public const string KneeExtension = "knee_extension";
+    public const string MiniSquat = "mini_squat";
+    public const string Squat = "squat";
+    public const string StepUp = "step_up";
+    public const string Lunge = "lunge";
+    public const string HeelRaise = "heel_raise";
+    public const string HamstringCurl = "hamstring_curl";
+    public const string Marching = "marching";
+    public const string StraightLegRaise = "straight_leg_raise";
+    public const string HeelSlide = "heel_slide";
+    public const string Walking = "walking";
+    public const string Rest = "rest";
+    public const string Unknown = "unknown";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SitToStand, KneeExtension, MiniSquat, Squat, StepUp, Lunge, HeelRaise, HamstringCurl,
+        Marching, StraightLegRaise, HeelSlide, Walking, Rest, Unknown,
+    ];
+}
+
+/// <summary>Form flag ids.</summary>
+public static class FormFlagIds
+{
+    public const string PartialRange = "partial_range";
+    public const string TooFast = "too_fast";
+    public const string Unstable = "unstable";
+    public const string UnevenTempo = "uneven_tempo";
+}
+
+public enum Placement
+{
+    Shank,
+    Thigh,
+    Wrist,
+    Other,
+}
+
+public enum Side
+{
+    Left,
+    Right,
+}
+
+/// <summary>A form flag with the measurement that raised it, e.g. partial_range 48 of 90 deg.</summary>
+public sealed record FormFlag(string Flag, double Measured, double Threshold, string Unit, string Message);
+
+/// <summary>Base of the classifier's events. <see cref="Id"/> is stable across replays (idempotency key).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RepEvent), RepEvent.TypeName)]
+[JsonDerivedType(typeof(FormFlagEvent), FormFlagEvent.TypeName)]
+[JsonDerivedType(typeof(ExerciseChangeEvent), ExerciseChangeEvent.TypeName)]
+[JsonDerivedType(typeof(SetSummaryEvent), SetSummaryEvent.TypeName)]
+public abstract record MovementEvent
+{
+    public required string Id { get; init; }
+    public required string Site { get; init; }
+    public required string Participant { get; init; }
+    public required string Sensor { get; init; }
+    public required DateTimeOffset Time { get; init; }
+    public string? Session { get; init; }
+
+    [JsonIgnore]
+    public abstract string EventType { get; }
+}
+
+public sealed record RepEvent : MovementEvent
+{
+    public const string TypeName = "rep";
+    public override string EventType => TypeName;
+    public required string Exercise { get; init; }
+    public required int SetNumber { get; init; }
+    public required int RepNumber { get; init; }
+    public required DateTimeOffset StartTime { get; init; }
+    public required double DurationS { get; init; }
+    public required double RomDeg { get; init; }
+    public double PeakAngularVelocityDps { get; init; }
+    public double Smoothness { get; init; }
+    public double SwayDeg { get; init; }
+    public int? TargetReps { get; init; }
+    public double? TargetRomDeg { get; init; }
+    public IReadOnlyList<FormFlag> Flags { get; init; } = [];
+}
+
+public sealed record FormFlagEvent : MovementEvent
+{
+    public const string TypeName = "form_flag";
+    public override string EventType => TypeName;
+    public required string RepId { get; init; }
+    public required string Exercise { get; init; }
+    public required FormFlag Flag { get; init; }
+}
+
+public sealed record ExerciseChangeEvent : MovementEvent
+{
+    public const string TypeName = "exercise_change";
+    public override string EventType => TypeName;
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public double Confidence { get; init; }
+}
+
+public sealed record SetSummaryEvent : MovementEvent
+{
+    public const string TypeName = "set_summary";
+    public override string EventType => TypeName;
+    public required string Exercise { get; init; }
+    public required int SetNumber { get; init; }
+    public required int Reps { get; init; }
+    public int? TargetReps { get; init; }
+    public double MeanRomDeg { get; init; }
+    public double MeanDurationS { get; init; }
+    public IReadOnlyDictionary<string, int> FlagCounts { get; init; } = new Dictionary<string, int>();
+}
+
+/// <summary>A cumulative step counter reading as the device reports it (resets when the device restarts).</summary>
+public sealed record StepReading
+{
+    public required string Sensor { get; init; }
+    public required DateTimeOffset Time { get; init; }
+    public required long StepsTotal { get; init; }
+    public long? WalkingTimeMs { get; init; }
+    public double? CadenceSpm { get; init; }
+}
+
+/// <summary>Retained per sensor: link and battery as the gateway sees them.</summary>
+public sealed record SensorStatus
+{
+    public required string Sensor { get; init; }
+    public required string Gateway { get; init; }
+    public required string Kind { get; init; }
+    public required bool Connected { get; init; }
+    public required DateTimeOffset Time { get; init; }
+    public Placement? Placement { get; init; }
+    public Side? Side { get; init; }
+    public int? BatteryPct { get; init; }
+    public int? RssiDbm { get; init; }
+    public long BatchesQueued { get; init; }
+    public long BatchesDropped { get; init; }
+}
+
+/// <summary>Retained per site: the running session, who wears which sensor, and the circuit plan.</summary>
+public sealed record SessionState
+{
+    public required string SessionId { get; init; }
+    public required bool Active { get; init; }
+    public required DateTimeOffset Time { get; init; }
+    public IReadOnlyList<RosterEntry> Roster { get; init; } = [];
+    public IReadOnlyList<StationPlan> Stations { get; init; } = [];
+}
+
+public sealed record RosterEntry(string Participant, string Sensor, Placement Placement, Side Side, string? Station = null);
+
+public sealed record StationPlan(string Station, string Exercise, int TargetReps, double? TargetRomDeg);
+
+public static class GatewayAvailabilityPayload
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+}

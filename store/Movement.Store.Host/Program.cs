@@ -1,0 +1,5 @@
+using Movement.Store;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddStore();
+await builder.Build().RunAsync();
