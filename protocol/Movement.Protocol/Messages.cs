@@ -159,7 +159,7 @@ public sealed record SessionState
 
 public sealed record RosterEntry(string Participant, string Sensor, Placement Placement, Side Side, string? Station = null);
 
-public sealed record StationPlan(string Station, string Exercise, int TargetReps, double? TargetRomDeg);
+public sealed record StationPlan(string Station, string Exercise, int TargetReps, double? TargetRomDeg = null);
 
 public static class GatewayAvailabilityPayload
 {

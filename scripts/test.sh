@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of Movement. On a fresh Debian machine it first installs what the tests need
+# (idempotent, non-interactive). Test fixtures start their own private servers (mosquitto, influxd, nginx,
+# victoria-metrics, dbus-daemon with python-dbusmock, chromium) on free loopback ports and stop them afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(mosquitto mosquitto-clients dbus python3-dbusmock influxdb nginx-light victoria-metrics chromium libgomp1 sqlite3 procps)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "Installing test dependencies: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  # Keep Debian's maintainer scripts from starting system-wide daemons (mosquitto would take port 1883).
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod +x "$policy"
+    created_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if ((created_policy)); then "${sudo_cmd[@]}" rm -f "$policy"; fi
+fi
+
+log=$(mktemp)
+status=0
+dotnet test Movement.sln -c Release --blame-hang-timeout 15m 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test assemblies.
+awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"

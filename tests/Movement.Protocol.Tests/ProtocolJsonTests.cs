@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace Movement.Protocol.Tests;
+
+public class ProtocolJsonTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void RepEvent_RoundTripsWithTypeAndSnakeCase()
+    {
+        MovementEvent rep = new RepEvent
+        {
+            Id = "sim-01-123", Site = "site-1", Participant = "p01", Sensor = "sim-01", Time = T0, Session = "s1",
+            Exercise = ExerciseIds.KneeExtension, SetNumber = 1, RepNumber = 4, StartTime = T0.AddSeconds(-3),
+            DurationS = 3, RomDeg = 48, TargetRomDeg = 90,
+            Flags = [new FormFlag(FormFlagIds.PartialRange, 48, 90, "deg", "partial range: 48° of 90°")],
+        };
+
+        var bytes = ProtocolJson.Encode(rep);
+        var json = Encoding.UTF8.GetString(bytes);
+
+        Assert.Contains("\"type\":\"rep\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"rom_deg\":48", json, StringComparison.Ordinal);
+        Assert.True(ProtocolJson.TryDecodeEvent(bytes, out var decoded, out var error), error);
+        var back = Assert.IsType<RepEvent>(decoded);
+        Assert.Equal(((RepEvent)rep) with { Flags = back.Flags }, back);
+        Assert.Equal(((RepEvent)rep).Flags, back.Flags);
+    }
+
+    [Fact]
+    public void SessionState_RoundTrips()
+    {
+        var state = new SessionState
+        {
+            SessionId = "c1-s03", Active = true, Time = T0,
+            Roster = [new RosterEntry("p01", "thingy-1", Placement.Shank, Side.Left, "st-1")],
+            Stations = [new StationPlan("st-1", ExerciseIds.SitToStand, 10, null)],
+        };
+
+        Assert.True(ProtocolJson.TryDecodeSessionState(ProtocolJson.Encode(state), out var back, out var error), error);
+        Assert.Equal(state.Roster, back!.Roster);
+        Assert.Equal(state.Stations, back.Stations);
+        Assert.Equal(state.SessionId, back.SessionId);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("{")]
+    [InlineData("{\"type\":\"rep\"}")]
+    [InlineData("{\"type\":\"teleport\",\"id\":\"x\"}")]
+    [InlineData("[1,2,3]")]
+    public void TryDecodeEvent_Malformed_ReturnsFalseWithReason(string payload)
+    {
+        Assert.False(ProtocolJson.TryDecodeEvent(Encoding.UTF8.GetBytes(payload), out var value, out var error));
+        Assert.Null(value);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void TryDecodeStepReading_MissingRequired_IsRejected()
+    {
+        Assert.False(ProtocolJson.TryDecodeStepReading("{\"sensor\":\"a\"}"u8, out _, out var error));
+        Assert.Contains("StepReading", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,112 @@
+namespace Movement.TestSupport;
+
+/// <summary>
+/// Debian's mosquitto with a password file and an ACL, started privately on a free loopback port.
+/// Users: "gateway" may write sensor topics of site-1 only; "service" reads and writes everything under
+/// movement/v1; "reader" reads only. Can be stopped and started again on the same port (outage tests).
+/// </summary>
+public sealed class MosquittoServer : IAsyncDisposable
+{
+    public const string GatewayUser = "gateway";
+    public const string ServiceUser = "service";
+    public const string ReaderUser = "reader";
+    public const string Password = "test-secret";
+
+    private readonly string _directory;
+    private ServerProcess? _process;
+
+    private MosquittoServer(string directory, int port)
+    {
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<MosquittoServer> StartAsync(int? port = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
+        var server = new MosquittoServer(directory, port ?? FreePort.Next());
+        var passwords = Path.Combine(directory, "passwords");
+        foreach (var user in new[] { GatewayUser, ServiceUser, ReaderUser })
+        {
+            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user, Password]);
+            await WaitExitAsync(passwd);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), """
+            user gateway
+            topic write movement/v1/site-1/sensors/#
+            topic write movement/v1/site-1/gateways/#
+            topic read movement/v1/site-1/session
+
+            user service
+            topic readwrite movement/v1/#
+
+            user reader
+            topic read movement/v1/#
+            """);
+        await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), $"""
+            user root
+            persistence false
+            listener {server.Port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwords}
+            acl_file {Path.Combine(directory, "acl")}
+            set_tcp_nodelay true
+            max_inflight_messages 100
+            max_queued_messages 100000
+            log_dest stdout
+            """);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Starts the broker again after <see cref="StopAsync"/> (same port, same users).</summary>
+    public async Task StartProcessAsync()
+    {
+        _process = ServerProcess.Start("mosquitto", ["-c", Path.Combine(_directory, "mosquitto.conf")]);
+        var process = _process;
+        await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(10), () => process.Output);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            await process.DisposeAsync();
+        }
+    }
+
+    public Movement.Messaging.MqttConnectionOptions ConnectionOptions(string user, string? password = Password) => new()
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = user,
+        Password = password,
+        ClientIdPrefix = "test",
+        ReconnectDelayMin = TimeSpan.FromMilliseconds(50),
+        ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
+    };
+
+    private static async Task WaitExitAsync(ServerProcess process)
+    {
+        for (var i = 0; i < 200 && !process.HasExited; i++)
+        {
+            await Task.Delay(25);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
