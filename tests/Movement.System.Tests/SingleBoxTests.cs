@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Movement.Dashboard.Live;
+using Movement.Protocol;
+using Movement.TestSupport;
+
+namespace Movement.System.Tests;
+
+/// <summary>
+/// The README's single-box default, in-process: embedded broker, simulator, classifier, recorder and dashboard.
+/// Simulated repetitions must pass through the real broker and reach the dashboard's live state and page.
+/// </summary>
+public sealed class SingleBoxTests : IAsyncLifetime
+{
+    private readonly int _brokerPort = FreePort.Next();
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("movement-system-").FullName;
+    private WebApplicationFactory<Program>? _factory;
+
+    public Task InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Movement:Broker:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Movement:Mqtt:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Movement:Store:SqlitePath", Path.Combine(_dataDirectory, "movement.db"));
+            builder.UseSetting("Movement:Gateway:Simulator:Sensors", "8");
+        });
+        _ = _factory.Server; // starts the host and its hosted services
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Run_SimulatedClass_RepEventsFlowThroughBrokerToDashboard()
+    {
+        await using var observer = await MqttProbe.ConnectAsync(
+            new Movement.Messaging.MqttConnectionOptions
+            {
+                Port = _brokerPort, Username = "dashboard", Password = "local-dashboard-secret", ClientIdPrefix = "observer",
+            },
+            "observer", [Topics.AllEvents()]);
+
+        var (topic, payload) = await observer.NextAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(Topics.TryParse(topic, out var address, out _));
+        Assert.Equal(TopicKind.ParticipantEvent, address.Kind);
+        Assert.True(ProtocolJson.TryDecodeEvent(payload, out var movementEvent, out var error), error);
+        var rep = Assert.IsType<RepEvent>(movementEvent);
+        Assert.Equal(ExerciseIds.KneeExtension, rep.Exercise);
+        Assert.InRange(rep.RomDeg, 10, 120);
+
+        var state = _factory!.Services.GetRequiredService<LiveGroupState>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!state.Tiles.Any(t => t.RepsInSet > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(state.Tiles, t => t.Participant == rep.Participant && t.RepsInSet > 0);
+        var html = await _factory.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains($"data-participant=\"{rep.Participant}\"", html, StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}
