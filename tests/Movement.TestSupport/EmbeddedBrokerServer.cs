@@ -35,16 +35,8 @@ public sealed class EmbeddedBrokerServer : IAsyncDisposable
         return new EmbeddedBrokerServer(broker, options.Port);
     }
 
-    public MqttConnectionOptions ConnectionOptions(string user, string? password = MosquittoServer.Password) => new()
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = user,
-        Password = password,
-        ClientIdPrefix = "test",
-        ReconnectDelayMin = TimeSpan.FromMilliseconds(50),
-        ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
-    };
+    public MqttConnectionOptions ConnectionOptions(string user, string? password = MosquittoServer.Password) =>
+        MosquittoServer.TestConnectionOptions(Port, user, password);
 
     public ValueTask DisposeAsync() => _broker.DisposeAsync();
 }

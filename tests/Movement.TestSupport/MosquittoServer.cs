@@ -79,10 +79,14 @@ public sealed class MosquittoServer : IAsyncDisposable
         }
     }
 
-    public Movement.Messaging.MqttConnectionOptions ConnectionOptions(string user, string? password = Password) => new()
+    public Movement.Messaging.MqttConnectionOptions ConnectionOptions(string user, string? password = Password) =>
+        TestConnectionOptions(Port, user, password);
+
+    /// <summary>Options for a test client of a broker on a loopback port, with quick reconnects.</summary>
+    public static Movement.Messaging.MqttConnectionOptions TestConnectionOptions(int port, string user, string? password = Password) => new()
     {
         Host = "127.0.0.1",
-        Port = Port,
+        Port = port,
         Username = user,
         Password = password,
         ClientIdPrefix = "test",
