@@ -46,6 +46,7 @@ public sealed partial class MqttConnection : IDisposable
     private readonly Counter<long> _published;
     private readonly Counter<long> _reconnects;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _runToken;
 
     public MqttConnection(MqttConnectionOptions options, MqttConnectionSetup setup, ILogger logger, TimeProvider time, IMeterFactory? meters = null)
@@ -58,6 +59,11 @@ public sealed partial class MqttConnection : IDisposable
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
         {
+            if (_connected.Task.IsCompleted)
+            {
+                _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             _disconnected.TrySetResult();
             return Task.CompletedTask;
         };
@@ -180,6 +186,8 @@ public sealed partial class MqttConnection : IDisposable
         {
             await onConnected(this, cancellationToken).ConfigureAwait(false);
         }
+
+        _connected.TrySetResult();
     }
 
     /// <summary>Publishes one message; throws <see cref="MqttNotConnectedException"/> while the broker is unreachable.</summary>
@@ -217,14 +225,8 @@ public sealed partial class MqttConnection : IDisposable
             .WithQualityOfServiceLevel(qos)
             .Build(), cancellationToken);
 
-    /// <summary>Waits until the connection is up (used by tests and start-up ordering).</summary>
-    public async Task WaitConnectedAsync(CancellationToken cancellationToken)
-    {
-        while (!_client.IsConnected)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>Waits until the connection is up, subscribed and its OnConnected step has run.</summary>
+    public Task WaitConnectedAsync(CancellationToken cancellationToken) => _connected.Task.WaitAsync(cancellationToken);
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {

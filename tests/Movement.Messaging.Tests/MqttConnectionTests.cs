@@ -1,0 +1,54 @@
+using Movement.Protocol;
+using Movement.TestSupport;
+
+namespace Movement.Messaging.Tests;
+
+public sealed class MqttConnectionTests
+{
+    [Fact]
+    public async Task RunAsync_BrokerRestarts_ReconnectsAndResubscribes()
+    {
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var subscriber = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "resub", [Topics.AllSessions()]);
+
+        await broker.StopAsync();
+        await broker.StartProcessAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var publisher = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "pub");
+
+        // The subscriber notices the restart on its own; keep publishing until its new subscription delivers.
+        byte[]? received = null;
+        while (received is null)
+        {
+            await publisher.Connection.PublishAsync(Topics.Session("site-1"), "after-restart"u8.ToArray(), retain: false, timeout.Token);
+            try
+            {
+                received = (await subscriber.NextAsync(TimeSpan.FromMilliseconds(250))).Payload;
+            }
+            catch (OperationCanceledException) when (!timeout.IsCancellationRequested)
+            {
+            }
+        }
+
+        Assert.Equal("after-restart"u8.ToArray(), received);
+    }
+
+    [Fact]
+    public async Task PublishAsync_BrokerDown_ThrowsNotConnected()
+    {
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var publisher = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "down");
+
+        await broker.StopAsync();
+
+        await Assert.ThrowsAsync<MqttNotConnectedException>(async () =>
+        {
+            // The first publish after the socket dies may still be written; the connection notices within a few tries.
+            for (var i = 0; i < 100; i++)
+            {
+                await publisher.Connection.PublishAsync(Topics.Session("site-1"), "x"u8.ToArray(), retain: false, CancellationToken.None);
+                await Task.Delay(50);
+            }
+        });
+    }
+}
