@@ -77,6 +77,29 @@ public sealed class LegKinematics
         }
     }
 
+    /// <summary>A leg held still in one pose for <paramref name="durationS"/> seconds (no tremor): for calibration and tests.</summary>
+    public static LegKinematics Still(JointPose pose, BodyDimensions body, Side side, double durationS = 10)
+    {
+        var timeline = new MotionTimeline(pose, ChainAnchor.Hip);
+        timeline.Hold(durationS);
+        return timeline.Build(body, side, LegNoise.None);
+    }
+
+    /// <summary>
+    /// A leg moving smoothly (monotone cubic) through <paramref name="poses"/>, one every
+    /// <paramref name="stepS"/> seconds, with <paramref name="anchor"/> fixed; no tremor.
+    /// </summary>
+    public static LegKinematics Through(IReadOnlyList<JointPose> poses, double stepS, ChainAnchor anchor, BodyDimensions body, Side side)
+    {
+        var timeline = new MotionTimeline(poses[0], anchor);
+        foreach (var pose in poses.Skip(1))
+        {
+            timeline.MoveTo(pose, stepS, anchor);
+        }
+
+        return timeline.Build(body, side, LegNoise.None);
+    }
+
     public BodyDimensions Body => _body;
 
     public Side Side => _sideSign > 0 ? Side.Right : Side.Left;
