@@ -11,69 +11,27 @@ namespace Movement.Motion.Plots;
 /// <summary>Simulated vs real seated knee extension, right shank, UCI physical therapy data set subject 1.</summary>
 internal static class KneeExtensionComparison
 {
-    public const double WindowS = 85;
-
     public static string Run(string root, string output)
     {
-        var realPath = Path.Combine(RepositoryRoot.SharedData(root), "uci-physical-therapy", "s1", "e1", "u2", "test.txt");
-        var real = UciPhysicalTherapyFile.Read(realPath).EnsureValid().Samples
-            .Where(s => s.TimestampUs < WindowS * 1e6).ToArray();
-        var sim = Simulate();
+        var real = UciKneeExtension.ReadReal(RepositoryRoot.SharedData(root));
+        var sim = UciKneeExtension.Simulate();
         var rate = UciPhysicalTherapyFile.SampleRateHz;
-
-        double[] Axis(IEnumerable<ImuSample> samples, Func<ImuSample, float> f) => samples.Select(s => (double)f(s)).ToArray();
-        var axes = new (string Name, Func<ImuSample, float> Get)[]
-        {
-            ("ax", s => s.AccelX), ("ay", s => s.AccelY), ("az", s => s.AccelZ),
-            ("gx", s => s.GyroX), ("gy", s => s.GyroY), ("gz", s => s.GyroZ),
-        };
-
-        // Reps are aligned on the upward crossings of ay (the anterior axis turns up as the leg extends).
-        var realStarts = SignalComparison.RepStarts(Axis(real, s => s.AccelY));
-        var simStarts = SignalComparison.RepStarts(Axis(sim.Samples, s => s.AccelY));
+        var comparison = UciKneeExtension.Compare(real, sim.Samples);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"real reps found {realStarts.Count}, simulated {simStarts.Count}; truth reps {sim.Truth.Reps.Count}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"reps found: real {comparison[0].RealRepCount}, simulated {comparison[0].SimRepCount}; truth reps {sim.Truth.Reps.Count}");
         text.AppendLine("| axis | real p2..p98 | sim p2..p98 | real period s | sim period s | mean-rep r |");
         text.AppendLine("|---|---|---|---|---|---|");
-        foreach (var (name, get) in axes)
+        foreach (var c in comparison)
         {
-            var c = SignalComparison.Compare(name, Axis(real, get), Axis(sim.Samples, get), rate, realStarts, simStarts);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {name} | {c.RealP2:0.00}..{c.RealP98:0.00} | {c.SimP2:0.00}..{c.SimP98:0.00} | {c.RealPeriodS:0.00} | {c.SimPeriodS:0.00} | {c.TemplateCorrelation:0.00} |");
+                $"| {c.Axis} | {c.RealP2:0.00}..{c.RealP98:0.00} | {c.SimP2:0.00}..{c.SimP98:0.00} | {c.RealPeriodS:0.00} | {c.SimPeriodS:0.00} | {c.TemplateCorrelation:0.00} |");
         }
 
+        var realStarts = SignalComparison.RepStarts(real.Select(s => (double)s.AccelY).ToArray());
+        var simStarts = SignalComparison.RepStarts(sim.Samples.Select(s => (double)s.AccelY).ToArray());
         PlotTimeSeries(real, sim.Samples, output);
         PlotMeanReps(real, sim.Samples, realStarts, simStarts, rate, output);
         return text.ToString();
-    }
-
-    /// <summary>
-    /// A participant like UCI subject 1: right leg, seated high with the shank hanging about 18° forward; the
-    /// sensor on the lateral shank, rolled -15° about its long axis (read off the real gravity vector at full extension).
-    /// </summary>
-    public static SimulatedRecording Simulate()
-    {
-        var person = new ParticipantProfile
-        {
-            HeightM = 1.75,
-            Side = Side.Right,
-            SeatedThighDeg = 92,
-            SeatedKneeDeg = 74,
-            TremorDeg = 0.01,
-            Fatigue = 0.05,
-            HesitationProbability = 0,
-        };
-        var session = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.KneeExtension, 10), person, seed: 1);
-        var sensor = new Movement.Motion.Sensors.SensorSpec
-        {
-            Placement = Placement.Shank,
-            AlongSegmentFraction = 0.5,
-            MountRollDeg = -15,
-            SampleRateHz = UciPhysicalTherapyFile.SampleRateHz,
-            AccelNoiseMps2 = 0.03,
-            GyroNoiseRadPerS = 0.005,
-        };
-        return session.Record(sensor);
     }
 
     private static void PlotTimeSeries(IReadOnlyList<ImuSample> real, IReadOnlyList<ImuSample> sim, string output)
@@ -91,7 +49,7 @@ internal static class KneeExtensionComparison
         plot.Title("Seated knee extension, right shank accelerometer: real (solid) vs simulated (dashed)");
         plot.XLabel("time (s)");
         plot.YLabel("acceleration (m/s²)");
-        plot.Axes.SetLimitsX(0, WindowS);
+        plot.Axes.SetLimitsX(0, UciKneeExtension.WindowS);
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(Path.Combine(output, "knee-extension-shank-accel.png"), 1400, 600);
 
@@ -101,7 +59,7 @@ internal static class KneeExtensionComparison
         gyro.Title("Seated knee extension, right shank gyroscope z (medio-lateral axis)");
         gyro.XLabel("time (s)");
         gyro.YLabel("angular rate (rad/s)");
-        gyro.Axes.SetLimitsX(0, WindowS);
+        gyro.Axes.SetLimitsX(0, UciKneeExtension.WindowS);
         gyro.ShowLegend(Alignment.LowerRight);
         gyro.SavePng(Path.Combine(output, "knee-extension-shank-gyro.png"), 1400, 500);
     }

@@ -7,3 +7,4 @@ var output = args.Length > 0 ? args[0] : Path.Combine(root, "docs", "img");
 Directory.CreateDirectory(output);
 var report = KneeExtensionComparison.Run(root, output);
 Console.WriteLine(report);
+Console.WriteLine(SessionOverview.Run(output));

@@ -6,6 +6,9 @@ namespace Movement.Motion.Sessions;
 /// <summary>Turns a plan and a person into a keyframe timeline plus ground truth (rep windows, heel strikes, segments).</summary>
 internal sealed class SessionBuilder
 {
+    /// <summary>Shortest time a person takes for one movement phase; faster would mean implausible accelerations.</summary>
+    private const double MinMoveS = 0.4;
+
     private readonly ParticipantProfile _person;
     private readonly BodyDimensions _body;
     private readonly Random _random;
@@ -122,9 +125,9 @@ internal sealed class SessionBuilder
 
             if (faults.Contains(FormFlagIds.TooFast))
             {
-                var f = Uniform(0.35, 0.5);
-                up *= f;
-                down *= f;
+                var f = Uniform(0.4, 0.55);
+                up = Math.Max(up * f, MinMoveS);
+                down = Math.Max(down * f, MinMoveS);
                 hold *= 0.2;
             }
 
@@ -134,11 +137,11 @@ internal sealed class SessionBuilder
                 var (fast, slow) = (Uniform(0.35, 0.5), Uniform(1.8, 2.5));
                 if (_random.Next(2) == 0)
                 {
-                    (up, down) = (up * fast, down * slow);
+                    (up, down) = (Math.Max(up * fast, MinMoveS), down * slow);
                 }
                 else
                 {
-                    (up, down) = (up * slow, down * fast);
+                    (up, down) = (up * slow, Math.Max(down * fast, MinMoveS));
                 }
 
                 stall = Uniform(0.4, 0.8);
