@@ -31,9 +31,6 @@ public sealed class StoreOptions : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "Europe/London";
 
-    /// <summary>Also record raw sample batches (for re-training, with consent). Off by default.</summary>
-    public bool RecordSamples { get; set; }
-
     public InfluxDbOptions InfluxDb { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();
