@@ -42,7 +42,7 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
         {
             Timeout = options.Timeout,
             Bucket = options.WriteBucket,
-            Org = options.Org ?? "",
+            Org = options.WriteOrg,
         };
         if (!string.IsNullOrEmpty(options.Token))
         {
@@ -74,7 +74,7 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
         {
             try
             {
-                await _writeApi.WritePointsAsync(chunk, _options.WriteBucket, _options.Org ?? "", cancellationToken).ConfigureAwait(false);
+                await _writeApi.WritePointsAsync(chunk, _options.WriteBucket, _options.WriteOrg, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpException ex) when (ex.Status is 400 or 413 or 422)
             {
