@@ -8,3 +8,4 @@ Directory.CreateDirectory(output);
 var report = KneeExtensionComparison.Run(root, output);
 Console.WriteLine(report);
 Console.WriteLine(SessionOverview.Run(output));
+Console.WriteLine(CatalogueSummary.Run());
