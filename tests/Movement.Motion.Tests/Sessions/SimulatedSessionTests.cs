@@ -244,3 +244,27 @@ public class SimulatedSessionTests
         }
     }
 }
+
+public class SessionPlanTests
+{
+    [Fact]
+    public void Circuit_TwoRounds_RepeatsEveryStationBetweenTheWalks()
+    {
+        var plan = SessionPlan.Circuit(3, rounds: 2);
+
+        Assert.Equal(ExerciseIds.Walking, plan.Activities[0].Exercise);
+        Assert.Equal(ExerciseIds.Walking, plan.Activities[^1].Exercise);
+        Assert.Equal(SessionPlan.CircuitExercises.Concat(SessionPlan.CircuitExercises), plan.Activities.Skip(1).SkipLast(1).Select(a => a.Exercise));
+        Assert.All(plan.Activities.Skip(1).SkipLast(1), a => Assert.InRange(a.Reps, 8, 12));
+    }
+
+    [Fact]
+    public void Create_UnknownExercise_ThrowsNamingIt()
+    {
+        var plan = new SessionPlan([new ActivityPlan("jumping_jacks")]);
+
+        var ex = Assert.Throws<ArgumentException>(() => SimulatedSession.Create(plan, new ParticipantProfile(), 1));
+
+        Assert.Contains("jumping_jacks", ex.Message, StringComparison.Ordinal);
+    }
+}
