@@ -268,3 +268,36 @@ public class SessionPlanTests
         Assert.Contains("jumping_jacks", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class KinematicsConstraintTests
+{
+    [Theory]
+    [InlineData(ExerciseIds.HeelSlide)]
+    [InlineData(ExerciseIds.Squat)]
+    [InlineData(ExerciseIds.SitToStand)]
+    public void Reps_FootStaysOnTheFloor(string exercise)
+    {
+        // Heel slide: the heel slides along the floor; squat and sit-to-stand: the ankle is the fixed point.
+        var session = SimulatedSession.Create(SessionPlan.SingleSet(exercise, 3), new ParticipantProfile { TremorDeg = 0 }, 2);
+        foreach (var rep in session.Truth.Reps)
+        {
+            var startHeight = session.Leg.PoseAt(rep.StartS).Ankle.Z;
+            for (var t = rep.StartS; t <= rep.EndS; t += 0.05)
+            {
+                Assert.InRange(session.Leg.PoseAt(t).Ankle.Z, startHeight - 0.05, startHeight + 0.05);
+            }
+        }
+    }
+
+    [Fact]
+    public void Reps_KneeExtensionMovesTheFootButNotTheHip()
+    {
+        var session = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.KneeExtension, 2), new ParticipantProfile { TremorDeg = 0 }, 2);
+        var rep = session.Truth.Reps[0];
+        var start = session.Leg.PoseAt(rep.StartS);
+        var top = session.Leg.PoseAt((rep.StartS + rep.EndS) / 2);
+
+        Assert.Equal(start.Hip, top.Hip);
+        Assert.True(top.Ankle.Z - start.Ankle.Z > 0.25, "the foot should rise by most of a shank length");
+    }
+}
