@@ -8,3 +8,5 @@ Directory.CreateDirectory(output);
 var report = KneeExtensionComparison.Run(root, output);
 Console.WriteLine(report);
 Console.WriteLine(SessionOverview.Run(output));
+Console.WriteLine(CatalogueSummary.Run());
+Console.WriteLine(WalkingCheck.Run(RepositoryRoot.SharedData(root)));

@@ -120,6 +120,16 @@ public static class ExerciseCatalogue
         _ => Neutral(exercise.Posture, person),
     };
 
+    /// <summary>
+    /// A pose the limb passes through on the way up (and back down), for movements that are not a straight line
+    /// between start and peak: rising from a chair, the knee first travels forward over the foot while the trunk leans.
+    /// </summary>
+    internal static JointPose? Via(ExerciseDefinition exercise, ParticipantProfile person) => exercise.Id switch
+    {
+        ExerciseIds.SitToStand => new JointPose(-40, person.SeatedThighDeg - 5, person.SeatedThighDeg + 12, double.NaN),
+        _ => null,
+    };
+
     /// <summary>Supine with the heel on the floor: hip flexion that keeps the ankle at the hip's height for a given knee flexion.</summary>
     internal static JointPose HeelSlidePose(double kneeDeg, BodyDimensions body)
     {

@@ -166,9 +166,24 @@ internal sealed class SessionBuilder
             }
             else
             {
-                MoveWithPauses(start, top, up, exercise.MoveAnchor, hesitate ? Uniform(0.15, 0.3) : 0, stall > 0 && up > down ? stall : 0);
-                _timeline.Hold(hold, exercise.MoveAnchor);
-                MoveWithPauses(top, start, down, exercise.MoveAnchor, 0, stall > 0 && down >= up ? stall : 0);
+                var hesitation = hesitate ? Uniform(0.15, 0.3) : 0;
+                var upStall = stall > 0 && up > down ? stall : 0;
+                var downStall = stall > 0 && down >= up ? stall : 0;
+                if (ExerciseCatalogue.Via(exercise, _person) is { } via)
+                {
+                    var through = KeepHip(JointPose.Lerp(start, via.WithFlatFootResolved(), Math.Min(1, reach)));
+                    MoveWithPauses(start, through, 0.4 * up, exercise.MoveAnchor, hesitation, 0);
+                    MoveWithPauses(through, top, 0.6 * up, exercise.MoveAnchor, 0, upStall);
+                    _timeline.Hold(hold, exercise.MoveAnchor);
+                    MoveWithPauses(top, through, 0.6 * down, exercise.MoveAnchor, 0, downStall);
+                    MoveWithPauses(through, start, 0.4 * down, exercise.MoveAnchor, 0, 0);
+                }
+                else
+                {
+                    MoveWithPauses(start, top, up, exercise.MoveAnchor, hesitation, upStall);
+                    _timeline.Hold(hold, exercise.MoveAnchor);
+                    MoveWithPauses(top, start, down, exercise.MoveAnchor, 0, downStall);
+                }
             }
 
             Reps.Add(new RepWindow(exercise, repStart, TimeS, faults));

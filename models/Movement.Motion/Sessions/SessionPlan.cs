@@ -38,16 +38,22 @@ public sealed record SessionPlan(IReadOnlyList<ActivityPlan> Activities)
 
     /// <summary>
     /// An ESCAPE-pain style circuit: walking warm-up, a set of each exercise with rests, walking cool-down.
-    /// Reps per set, rests and walking time vary with the seed.
+    /// Reps per set and rests vary with the seed; <paramref name="rounds"/> repeats the stations (a class does 2–3).
     /// </summary>
-    public static SessionPlan Circuit(int seed, FaultRates? faults = null, int minReps = 8, int maxReps = 12, double minRestS = 15, double maxRestS = 40, double walkingS = 60)
+    public static SessionPlan Circuit(int seed, FaultRates? faults = null, int minReps = 8, int maxReps = 12, double minRestS = 15, double maxRestS = 40, double walkingS = 60, int rounds = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minReps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxReps, minReps);
         var random = new Random(seed);
         double Uniform(double lo, double hi) => lo + ((hi - lo) * random.NextDouble());
         var activities = new List<ActivityPlan> { new(ExerciseIds.Walking, DurationS: walkingS, RestAfterS: Uniform(minRestS, maxRestS)) };
-        foreach (var exercise in CircuitExercises)
+        for (var round = 0; round < rounds; round++)
         {
-            activities.Add(new ActivityPlan(exercise, random.Next(minReps, maxReps + 1), RestAfterS: Uniform(minRestS, maxRestS), Faults: faults ?? FaultRates.Typical));
+            foreach (var exercise in CircuitExercises)
+            {
+                activities.Add(new ActivityPlan(exercise, random.Next(minReps, maxReps + 1), RestAfterS: Uniform(minRestS, maxRestS), Faults: faults ?? FaultRates.Typical));
+            }
         }
 
         activities.Add(new ActivityPlan(ExerciseIds.Walking, DurationS: walkingS, RestAfterS: 5));

@@ -129,3 +129,30 @@ public class ImuPhysicsTests
         Assert.Equal(omega, reading.GyroRadPerS.Z, 3);
     }
 }
+
+public class MirroringTests
+{
+    [Fact]
+    public void Record_LeftVersusRightLeg_MirrorsAnteriorAndLateralAxes()
+    {
+        Movement.Motion.Sessions.SimulatedRecording Run(Side side) =>
+            Movement.Motion.Sessions.SimulatedSession.Create(
+                Movement.Motion.Sessions.SessionPlan.SingleSet(Movement.Protocol.ExerciseIds.HamstringCurl, 2),
+                new Movement.Motion.Sessions.ParticipantProfile { Side = side }, 6)
+            .Record(SensorSpec.Ideal(Placement.Shank, 50));
+
+        var right = Run(Side.Right).Samples;
+        var left = Run(Side.Left).Samples;
+
+        // Same motion, mirrored mounting: x (distal) identical; y (anterior vs posterior) and z (lateral) flip sign, as does ω about z.
+        Assert.Equal(right.Count, left.Count);
+        for (var i = 0; i < right.Count; i++)
+        {
+            Assert.Equal(right[i].AccelX, left[i].AccelX, 3);
+            Assert.Equal(right[i].AccelY, -left[i].AccelY, 3);
+            Assert.Equal(right[i].GyroZ, -left[i].GyroZ, 3);
+        }
+
+        Assert.Contains(right, s => Math.Abs(s.GyroZ) > 1);
+    }
+}

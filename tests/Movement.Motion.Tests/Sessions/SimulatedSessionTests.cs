@@ -244,3 +244,60 @@ public class SimulatedSessionTests
         }
     }
 }
+
+public class SessionPlanTests
+{
+    [Fact]
+    public void Circuit_TwoRounds_RepeatsEveryStationBetweenTheWalks()
+    {
+        var plan = SessionPlan.Circuit(3, rounds: 2);
+
+        Assert.Equal(ExerciseIds.Walking, plan.Activities[0].Exercise);
+        Assert.Equal(ExerciseIds.Walking, plan.Activities[^1].Exercise);
+        Assert.Equal(SessionPlan.CircuitExercises.Concat(SessionPlan.CircuitExercises), plan.Activities.Skip(1).SkipLast(1).Select(a => a.Exercise));
+        Assert.All(plan.Activities.Skip(1).SkipLast(1), a => Assert.InRange(a.Reps, 8, 12));
+    }
+
+    [Fact]
+    public void Create_UnknownExercise_ThrowsNamingIt()
+    {
+        var plan = new SessionPlan([new ActivityPlan("jumping_jacks")]);
+
+        var ex = Assert.Throws<ArgumentException>(() => SimulatedSession.Create(plan, new ParticipantProfile(), 1));
+
+        Assert.Contains("jumping_jacks", ex.Message, StringComparison.Ordinal);
+    }
+}
+
+public class KinematicsConstraintTests
+{
+    [Theory]
+    [InlineData(ExerciseIds.HeelSlide)]
+    [InlineData(ExerciseIds.Squat)]
+    [InlineData(ExerciseIds.SitToStand)]
+    public void Reps_FootStaysOnTheFloor(string exercise)
+    {
+        // Heel slide: the heel slides along the floor; squat and sit-to-stand: the ankle is the fixed point.
+        var session = SimulatedSession.Create(SessionPlan.SingleSet(exercise, 3), new ParticipantProfile { TremorDeg = 0 }, 2);
+        foreach (var rep in session.Truth.Reps)
+        {
+            var startHeight = session.Leg.PoseAt(rep.StartS).Ankle.Z;
+            for (var t = rep.StartS; t <= rep.EndS; t += 0.05)
+            {
+                Assert.InRange(session.Leg.PoseAt(t).Ankle.Z, startHeight - 0.05, startHeight + 0.05);
+            }
+        }
+    }
+
+    [Fact]
+    public void Reps_KneeExtensionMovesTheFootButNotTheHip()
+    {
+        var session = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.KneeExtension, 2), new ParticipantProfile { TremorDeg = 0 }, 2);
+        var rep = session.Truth.Reps[0];
+        var start = session.Leg.PoseAt(rep.StartS);
+        var top = session.Leg.PoseAt((rep.StartS + rep.EndS) / 2);
+
+        Assert.Equal(start.Hip, top.Hip);
+        Assert.True(top.Ankle.Z - start.Ankle.Z > 0.25, "the foot should rise by most of a shank length");
+    }
+}

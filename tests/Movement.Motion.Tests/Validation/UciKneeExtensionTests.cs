@@ -72,3 +72,27 @@ public class UciKneeExtensionTests
         Assert.Equal([3, 4], result.Errors.Select(e => e.Line));
     }
 }
+
+/// <summary>Gravity in the supine posture against the real supine leg raise (UCI s1/e3, right shank).</summary>
+public class UciSupineLegRaiseTests
+{
+    [Fact]
+    public void SupineLegRaise_GravityAxesAgreeWithRealRecording()
+    {
+        var real = UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Directory(), "uci-physical-therapy", "s1", "e3", "u2", "test.txt"))
+            .EnsureValid().Samples.Where(s => s.TimestampUs < 80e6).ToArray();
+        var session = Movement.Motion.Sessions.SimulatedSession.Create(
+            Movement.Motion.Sessions.SessionPlan.SingleSet(Movement.Protocol.ExerciseIds.StraightLegRaise, 5),
+            new Movement.Motion.Sessions.ParticipantProfile(), 2);
+        var sim = session.Record(Movement.Motion.Sensors.SensorSpec.Ideal(Movement.Protocol.Placement.Shank, 25)).Samples;
+
+        // Lying flat, the shin faces up: gravity's reaction is on +y in both.
+        Assert.True(real.Take(25).Average(s => s.AccelY) > 9.0);
+        Assert.True(sim.Take(25).Average(s => s.AccelY) > 9.5);
+        // Raising the leg points the distal x axis upward: x goes positive in both, y falls as the leg tilts.
+        Assert.True(SignalComparison.Percentile(real.Select(s => (double)s.AccelX).ToArray(), 98) > 4);
+        Assert.True(SignalComparison.Percentile(sim.Select(s => (double)s.AccelX).ToArray(), 98) > 4);
+        Assert.True(SignalComparison.Percentile(real.Select(s => (double)s.AccelY).ToArray(), 2) < 8);
+        Assert.True(SignalComparison.Percentile(sim.Select(s => (double)s.AccelY).ToArray(), 2) < 8);
+    }
+}
