@@ -21,15 +21,18 @@ public sealed partial class RecorderService : BackgroundService
 {
     private readonly ActivityOutbox _outbox;
     private readonly ILogger<RecorderService> _logger;
+    private readonly TimeProvider _time;
     private readonly MqttConnection _connection;
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _queued;
-    private readonly ConcurrentDictionary<(string Site, string Sensor), string> _legs = new();
+    private readonly ConcurrentDictionary<(string Site, string Sensor), (string Participant, string Leg)> _legs = new();
+    private readonly ConcurrentDictionary<(string Site, string Session, string Participant), byte> _attended = new();
     private readonly ConcurrentDictionary<(string Site, string Session), DateTimeOffset> _sessionStarts = new();
 
-    public RecorderService(IServiceProvider services, ActivityOutbox outbox, IOptions<StoreOptions> options, ILogger<RecorderService> logger, IMeterFactory meters)
+    public RecorderService(IServiceProvider services, ActivityOutbox outbox, IOptions<StoreOptions> options, ILogger<RecorderService> logger, IMeterFactory meters, TimeProvider time)
     {
         _outbox = outbox;
+        _time = time;
         _logger = logger;
         var meter = meters.Create("Movement.Store");
         _invalid = meter.CreateCounter<long>("movement.store.invalid_payloads", "{message}", "Messages rejected as malformed");
@@ -77,7 +80,7 @@ public sealed partial class RecorderService : BackgroundService
                     return;
                 }
 
-                records = [new EventRecord(address.Site, movementEvent, _legs.GetValueOrDefault((address.Site, movementEvent.Sensor)))];
+                records = [new EventRecord(address.Site, movementEvent, _legs.TryGetValue((address.Site, movementEvent.Sensor), out var wearer) && wearer.Participant == movementEvent.Participant ? wearer.Leg : null)];
                 break;
             case TopicKind.SensorSteps when ProtocolJson.TryDecodeStepReading(bytes, out var reading, out error):
                 if (reading!.Sensor != address.EntityId || reading.StepsTotal < 0)
@@ -96,8 +99,32 @@ public sealed partial class RecorderService : BackgroundService
                 return;
         }
 
-        await _outbox.EnqueueAsync(records, cancellationToken).ConfigureAwait(false);
+        await EnqueueDurablyAsync(records, cancellationToken).ConfigureAwait(false);
         _queued.Add(records.Count);
+    }
+
+    /// <summary>
+    /// Returns only once the outbox has the records: if the disk fails, keep trying (the broker holds back further
+    /// messages meanwhile) rather than return and let the message be acknowledged unrecorded. Shutdown cancels, and
+    /// the unacknowledged message is re-delivered later.
+    /// </summary>
+    private async Task EnqueueDurablyAsync(List<ActivityRecord> records, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await _outbox.EnqueueAsync(records, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            {
+                LogOutboxFailed(_logger, ex.Message, delay);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
     }
 
     /// <summary>The roster says who wears which sensor (step attribution, leg of events) and who attended.</summary>
@@ -112,10 +139,15 @@ public sealed partial class RecorderService : BackgroundService
                 continue;
             }
 
+            // Session state is re-published often; record only what changed since this process last saw it.
             var leg = entry.Side.ToString().ToLowerInvariant();
-            _legs[(site, entry.Sensor)] = leg;
-            records.Add(new DeviceAssignmentRecord(site, entry.Sensor, entry.Participant, state.Time, leg));
-            if (state.Active)
+            if (_legs.TryGetValue((site, entry.Sensor), out var known) is false || known != (entry.Participant, leg))
+            {
+                _legs[(site, entry.Sensor)] = (entry.Participant, leg);
+                records.Add(new DeviceAssignmentRecord(site, entry.Sensor, entry.Participant, state.Time, leg));
+            }
+
+            if (state.Active && _attended.TryAdd((site, state.SessionId, entry.Participant), 0))
             {
                 records.Add(new AttendanceRecord(site, state.SessionId, entry.Participant, start));
             }
@@ -135,6 +167,9 @@ public sealed partial class RecorderService : BackgroundService
         _connection.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append to the outbox ({Reason}); retrying in {Delay} before acknowledging")]
+    private static partial void LogOutboxFailed(ILogger logger, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);
