@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Movement.Gateway.Bluetooth;
 using Movement.Gateway.Publishing;
 using Movement.Gateway.Sensors;
 using Movement.Gateway.Sessions;
@@ -21,6 +22,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutgoingQueueOptions>().BindConfiguration(OutgoingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SensorRegistryOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BluetoothOptions>().BindConfiguration(BluetoothOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMqttConnectionOptions(MqttOptionsName, GatewayOptions.SectionName);
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
@@ -31,6 +33,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<SensorHub>();
         services.AddHostedService(sp => sp.GetRequiredService<SensorHub>());
         services.AddHostedService<SimulatorService>();
+        services.AddHostedService<BleGatewayService>();
         return services;
     }
 }

@@ -32,7 +32,12 @@ internal static class GatewayHost
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("MOVEMENT_TEST_LOGS") == "1")
+        {
+            // Diagnosing a failing test: the gateway's log on the console.
+            builder.Logging.AddSimpleConsole();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
         builder.Services.AddGateway();
         configure?.Invoke(builder.Services);
         return builder.Build();
