@@ -174,6 +174,11 @@ public sealed partial class BleGatewayService(
             catch (Exception ex) when (ex is DBusErrorReplyException or TimeoutException or DBusExceptionBase)
             {
                 LogSessionFailed(logger, registration.SensorId, ex.Message, delay);
+                if (ex is TimeoutException && _connection is { } connection)
+                {
+                    // Half-open link (connected, services never resolved): drop it so the next attempt starts clean.
+                    await IgnoreErrors(BlueZ.CallAsync(connection, devicePath, BlueZ.Device1, "Disconnect")).ConfigureAwait(false);
+                }
             }
             finally
             {

@@ -39,6 +39,7 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         settings["Movement:Gateway:Bluetooth:BusAddress"] = _bluez.Address;
         settings["Movement:Gateway:Bluetooth:ReconnectDelayMin"] = "00:00:00.100";
         settings["Movement:Gateway:Bluetooth:ReconnectDelayMax"] = "00:00:00.500";
+        settings["Movement:Gateway:Bluetooth:ServicesTimeout"] = "00:00:02";
         settings["Movement:Gateway:Sensors:0:Address"] = ThingyAddress;
         settings["Movement:Gateway:Sensors:0:SensorId"] = "thingy-1";
         settings["Movement:Gateway:Sensors:0:Kind"] = "Thingy52";
@@ -155,5 +156,26 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Length, sequences.Distinct().Count());
         Assert.True(batches["thingy-1"].All(b => b.HasGyro));
+    }
+
+    [Fact]
+    public async Task Gateway_BluetoothdRestarts_RediscoversAndRestartsSensor()
+    {
+        var thingy = await _bluez.AddDeviceAsync("hci0", ThingyAddress, "Thingy", "thingy52");
+        await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "ble-restart-sub", [Topics.AllSamples("site-1")]);
+        using var host = GatewayHost.Build(Settings());
+        await host.StartAsync();
+        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "first start");
+
+        // bluetoothd goes away (NameOwnerChanged, every object gone) and comes back with the device.
+        await _bluez.StopBluezAsync();
+        await _bluez.StartBluezAsync();
+        thingy = await _bluez.AddDeviceAsync("hci0", ThingyAddress, "Thingy", "thingy52");
+        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "start after bluetoothd restart");
+        await _bluez.NotifyAsync($"{thingy}/{BluezMockServer.Paths.ThingyRawMotion}", [.. Enumerable.Range(0, 3).Select(ThingyMotion)]);
+        var batches = await CollectAsync(probe, [], b => SampleCount(b, "thingy-1") >= 3);
+        await host.StopAsync();
+
+        Assert.Equal([0, 1, 2], batches["thingy-1"].SelectMany(b => b.Samples).Select(s => (int)MathF.Round(s.AccelX / 9.80665f * 1024 / 16)));
     }
 }
