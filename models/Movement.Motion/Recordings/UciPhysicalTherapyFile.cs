@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using Movement.Protocol;
+
+namespace Movement.Motion.Recordings;
+
+/// <summary>
+/// Reads a file of the UCI "Physical Therapy Exercises" data set (Yurtman &amp; Barshan 2014, CC BY 4.0):
+/// <c>time index;acc_x;acc_y;acc_z;gyr_x;gyr_y;gyr_z;mag_x;mag_y;mag_z</c>, 25 Hz, m/s² and rad/s.
+/// The magnetometer is dropped. Bad rows are reported like <see cref="RecordingCsv"/> does.
+/// </summary>
+public static class UciPhysicalTherapyFile
+{
+    public const double SampleRateHz = 25;
+
+    public static RecordingReadResult Read(string path, long startUnixUs = 0)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, startUnixUs, path);
+    }
+
+    public static RecordingReadResult Read(TextReader reader, long startUnixUs = 0, string source = "uci")
+    {
+        var samples = new List<ImuSample>();
+        var errors = new List<RecordingError>();
+        var lineNumber = 0;
+        var values = new double[7];
+        long previousIndex = long.MinValue;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            var text = line.Trim();
+            if (text.Length == 0 || (lineNumber == 1 && text.StartsWith("time index", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var fields = text.Split(';');
+            if (fields.Length != 10)
+            {
+                errors.Add(new RecordingError(lineNumber, $"expected 10 ';'-separated fields, found {fields.Length}"));
+                continue;
+            }
+
+            string? error = null;
+            for (var i = 0; i < 7 && error is null; i++)
+            {
+                if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                {
+                    error = $"field {i + 1}: '{fields[i]}' is not a finite number";
+                }
+            }
+
+            if (error is null && (values[0] < 1 || values[0] != Math.Floor(values[0]) || (long)values[0] <= previousIndex))
+            {
+                error = $"time index {fields[0]} is not a positive integer after the previous one";
+            }
+
+            if (error is not null)
+            {
+                errors.Add(new RecordingError(lineNumber, error));
+                continue;
+            }
+
+            previousIndex = (long)values[0];
+            var timestampUs = startUnixUs + (long)Math.Round((values[0] - 1) * 1e6 / SampleRateHz);
+            samples.Add(new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6]));
+        }
+
+        return new RecordingReadResult(source, samples, true, AccelUnit.MetresPerSecondSquared, GyroUnit.RadiansPerSecond, errors);
+    }
+}

@@ -1,0 +1,60 @@
+using Movement.Motion.Kinematics;
+using Movement.Protocol;
+
+namespace Movement.Motion.Sensors;
+
+/// <summary>What an ideal IMU measures at one instant: specific force and angular rate in its own frame.</summary>
+public readonly record struct ImuReading(Vec3 AccelMps2, Vec3 GyroRadPerS);
+
+/// <summary>
+/// Sensor physics: accelerometer = R_sensorᵀ·(a − g) where a is the second derivative of the mounting point's
+/// position from the forward kinematics and g = (0, 0, −9.80665); gyroscope = R_sensorᵀ·ω of the segment.
+/// </summary>
+public static class ImuPhysics
+{
+    public const double GravityMps2 = 9.80665;
+
+    /// <summary>Finite-difference step. 2 ms keeps truncation error far below sensor noise for limb motion.</summary>
+    private const double StepS = 0.002;
+
+    /// <summary>Ideal reading of a sensor with <paramref name="spec"/>'s mounting at time <paramref name="timeS"/>.</summary>
+    public static ImuReading Measure(LegKinematics leg, SensorSpec spec, double timeS, Vec3 extraLinearAccelWorld = default)
+    {
+        var before = leg.PoseAt(timeS - StepS);
+        var now = leg.PoseAt(timeS);
+        var after = leg.PoseAt(timeS + StepS);
+        var mount = spec.OrientationInSegment(leg.Side);
+
+        var p0 = MountPoint(leg, spec, before);
+        var p1 = MountPoint(leg, spec, now);
+        var p2 = MountPoint(leg, spec, after);
+        var linear = ((p2 - (2 * p1) + p0) / (StepS * StepS)) + extraLinearAccelWorld;
+        var specificForce = linear + new Vec3(0, 0, GravityMps2);
+
+        var r0 = Segment(spec, before);
+        var r2 = Segment(spec, after);
+        var omegaWorld = AngularVelocity(r0, r2, 2 * StepS);
+
+        var sensorToWorld = Segment(spec, now) * mount;
+        var worldToSensor = sensorToWorld.Transpose();
+        return new ImuReading(worldToSensor * specificForce, worldToSensor * omegaWorld);
+    }
+
+    /// <summary>World position of the sensor's mounting point.</summary>
+    public static Vec3 MountPoint(LegKinematics leg, SensorSpec spec, LegPose pose)
+    {
+        var (proximal, distal) = spec.Placement == Placement.Thigh ? (pose.Hip, pose.Knee) : (pose.Knee, pose.Ankle);
+        var onAxis = proximal + (spec.AlongSegmentFraction * (distal - proximal));
+        var lateral = leg.Side == Side.Right ? -1.0 : 1.0;
+        return onAxis + (Segment(spec, pose) * new Vec3(0, lateral * spec.SkinOffsetM, 0));
+    }
+
+    private static Mat3 Segment(SensorSpec spec, LegPose pose) => spec.Placement == Placement.Thigh ? pose.Thigh : pose.Shank;
+
+    /// <summary>ω from two orientations Δt apart: the skew part of R(t+Δt)·R(t)ᵀ over Δt.</summary>
+    private static Vec3 AngularVelocity(Mat3 r0, Mat3 r1, double dt)
+    {
+        var d = r1 * r0.Transpose();
+        return new Vec3(d.M21 - d.M12, d.M02 - d.M20, d.M10 - d.M01) / (2 * dt);
+    }
+}
