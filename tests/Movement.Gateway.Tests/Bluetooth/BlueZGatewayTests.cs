@@ -76,14 +76,23 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Collects decoded batches per sensor until <paramref name="done"/> holds.</summary>
-    private static async Task<Dictionary<string, List<SampleBatch>>> CollectAsync(MqttProbe probe, Dictionary<string, List<SampleBatch>> batches,
+    private readonly List<SensorStatus> _statuses = [];
+
+    /// <summary>Collects decoded batches per sensor (and statuses) until <paramref name="done"/> holds.</summary>
+    private async Task<Dictionary<string, List<SampleBatch>>> CollectAsync(MqttProbe probe, Dictionary<string, List<SampleBatch>> batches,
         Func<Dictionary<string, List<SampleBatch>>, bool> done)
     {
         while (!done(batches))
         {
             var (topic, payload) = await probe.NextAsync(TimeSpan.FromSeconds(30));
             Assert.True(Topics.TryParse(topic, out var address, out _));
+            if (address.Kind == TopicKind.SensorStatus)
+            {
+                Assert.True(ProtocolJson.TryDecodeSensorStatus(payload, out var status, out _));
+                _statuses.Add(status!);
+                continue;
+            }
+
             if (address.Kind != TopicKind.SensorSamples)
             {
                 continue;
@@ -114,7 +123,7 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         var thingyMotion = $"{thingy}/{BluezMockServer.Paths.ThingyRawMotion}";
         var polarControl = $"{polar}/{BluezMockServer.Paths.PolarControlPoint}";
         var polarData = $"{polar}/{BluezMockServer.Paths.PolarData}";
-        await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "ble-sub", [Topics.AllSamples("site-1")]);
+        await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "ble-sub", [Topics.AllSamples("site-1"), Topics.AllSensorStatus("site-1")]);
         using var host = GatewayHost.Build(Settings());
         await host.StartAsync();
 
@@ -128,6 +137,8 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         Assert.Single(await _bluez.GetMethodCallsAsync(thingyMotion, "StartNotify"));
         Assert.Single(await _bluez.GetMethodCallsAsync(polarData, "StartNotify"));
         Assert.Empty(await _bluez.GetMethodCallsAsync(stranger, "Connect"));
+        Assert.NotEmpty(await _bluez.GetMethodCallsAsync("/org/bluez/hci0", "SetDiscoveryFilter"));
+        Assert.NotEmpty(await _bluez.GetMethodCallsAsync("/org/bluez/hci0", "StartDiscovery"));
 
         // Notifications: five Thingy samples and one Polar frame (the SDK's compressed vector: two samples).
         await _bluez.NotifyAsync(thingyMotion, [.. Enumerable.Range(0, 5).Select(ThingyMotion)]);
@@ -156,6 +167,11 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Length, sequences.Distinct().Count());
         Assert.True(batches["thingy-1"].All(b => b.HasGyro));
+
+        // Link and battery (Battery1.Percentage) in the retained status, including the drop.
+        Assert.Contains(_statuses, s => s.Sensor == "thingy-1" && s.Connected && s.BatteryPct == 87 && s.Kind == "thingy52");
+        Assert.Contains(_statuses, s => s.Sensor == "thingy-1" && !s.Connected);
+        Assert.Contains(_statuses, s => s.Sensor == "polar-1" && s.Connected && s.Placement == Placement.Thigh && s.Side == Side.Left);
     }
 
     [Fact]
