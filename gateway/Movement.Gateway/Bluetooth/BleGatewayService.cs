@@ -43,11 +43,45 @@ public sealed partial class BleGatewayService(
             return;
         }
 
-        _stopping = stoppingToken;
+        var delay = _options.ReconnectDelayMin;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunBusAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // No system bus (yet), or it went away: every link is down; try again later.
+                LogBusFailed(logger, ex.Message, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
+        }
+    }
+
+    private async Task RunBusAsync(CancellationToken stoppingToken)
+    {
         var address = string.IsNullOrEmpty(_options.BusAddress) ? DBusAddress.System : _options.BusAddress;
         using var connection = new DBusConnection(address ?? throw new InvalidOperationException("No D-Bus system bus address is known; set Movement:Gateway:Bluetooth:BusAddress."));
         _connection = connection;
         await connection.ConnectAsync().ConfigureAwait(false);
+        using var busLifetime = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _stopping = busLifetime.Token;
+        var busLost = connection.DisconnectedAsync();
 
         // Matches first (pitfall: notifications before the match are lost), and only once per D-Bus connection.
         using var propertiesMatch = await connection.AddMatchAsync(
@@ -75,7 +109,11 @@ public sealed partial class BleGatewayService(
                     continue;
                 }
 
-                await _bluezAppeared.WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (await Task.WhenAny(_bluezAppeared.WaitAsync(stoppingToken), busLost).ConfigureAwait(false) == busLost)
+                {
+                    LogBusFailed(logger, (await busLost.ConfigureAwait(false))?.Message ?? "disconnected", _options.ReconnectDelayMin);
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -83,12 +121,26 @@ public sealed partial class BleGatewayService(
         }
         finally
         {
+            await busLifetime.CancelAsync().ConfigureAwait(false);
             foreach (var state in _devices.Values)
             {
                 state.MarkDisconnected();
             }
 
-            await Task.WhenAll(_sessions.Values).ConfigureAwait(false);
+            _devices.Clear();
+
+            Task[] sessions;
+            lock (_sessions)
+            {
+                sessions = [.. _sessions.Values];
+                _sessions.Clear();
+            }
+
+            await Task.WhenAll(sessions).ConfigureAwait(false);
+            foreach (var path in _routes.Keys)
+            {
+                _routes.TryRemove(path, out _);
+            }
         }
     }
 
@@ -147,7 +199,14 @@ public sealed partial class BleGatewayService(
 
         var state = _devices.GetOrAdd(path, _ => new DeviceState());
         state.MarkPresent();
-        _sessions.GetOrAdd(path, p => Task.Run(() => RunSensorAsync(registration, p, state, _stopping)));
+        lock (_sessions)
+        {
+            // Discovery and InterfacesAdded may both report the device: one session per device.
+            if (!_sessions.ContainsKey(path))
+            {
+                _sessions[path] = Task.Run(() => RunSensorAsync(registration, path, state, _stopping));
+            }
+        }
     }
 
     /// <summary>Keeps one sensor streaming: connect, set up, stream until the link drops, back off, repeat.</summary>
@@ -171,7 +230,7 @@ public sealed partial class BleGatewayService(
             {
                 break;
             }
-            catch (Exception ex) when (ex is DBusErrorReplyException or TimeoutException or DBusExceptionBase)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 LogSessionFailed(logger, registration.SensorId, ex.Message, delay);
                 if (ex is TimeoutException && _connection is { } connection)
@@ -620,6 +679,9 @@ public sealed partial class BleGatewayService(
 
         private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "D-Bus system bus failed: {Reason}; retrying in {Delay}")]
+    private static partial void LogBusFailed(ILogger logger, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "BlueZ adapter {Adapter} not found")]
     private static partial void LogNoAdapter(ILogger logger, string adapter);

@@ -181,7 +181,8 @@ public sealed class DiskQueue : IDisposable
         {
             if (_peeked is not { } peeked)
             {
-                throw new InvalidOperationException("Ack without a peeked record.");
+                // The full-policy dropped the in-flight record's segment meanwhile: nothing left to remove.
+                return;
             }
 
             _peeked = null;

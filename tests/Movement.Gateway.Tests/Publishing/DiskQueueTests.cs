@@ -145,5 +145,24 @@ public sealed class DiskQueueTests : IDisposable
         Assert.Equal(Enumerable.Range(0, accepted).Select(i => $"message-{i:D5}"), delivered);
     }
 
+    [Fact]
+    public void Ack_InFlightRecordDroppedByFullPolicy_DoesNotThrowOrSkipSurvivors()
+    {
+        using var queue = DiskQueue.Open(Options(maxBytes: 64 * 1024, segmentBytes: 4096));
+        queue.TryEnqueue("t/1", Payload(0), false, 0);
+        Assert.True(queue.TryPeek(out var inFlight));
+        for (var i = 1; i < 1000; i++)
+        {
+            queue.TryEnqueue("t/1", Payload(i), false, i);
+        }
+
+        queue.Ack(); // the publisher finishes the record whose segment was dropped meanwhile
+
+        var delivered = DrainAll(queue);
+        Assert.StartsWith("message-00000", System.Text.Encoding.UTF8.GetString(inFlight.Payload.Span), StringComparison.Ordinal);
+        Assert.Equal(1000 - queue.Dropped, delivered.Count);
+        Assert.Equal("message-00999", delivered[^1]);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
