@@ -22,7 +22,7 @@ public class ClassifyPathBenchmarks
     private byte[][] _payloads = null!;
     private ImuSample[] _decodeBuffer = null!;
     private ImuSample[][] _interleaved = null!;
-    private ClassifyPath[] _paths = null!;
+    private readonly ClassifyPath[] _paths = new ClassifyPath[InterleavedStreams];
 
     [GlobalSetup]
     public void Setup()
@@ -39,10 +39,6 @@ public class ClassifyPathBenchmarks
             .Select(i => new KneeExtensionMotion(seed: 100 + i).Samples(startUs, SamplesPerStream / 10))
             .ToArray();
     }
-
-    [IterationSetup(Target = nameof(Classify_500StreamsInterleaved))]
-    public void CreateInterleavedPaths() =>
-        _paths = Enumerable.Range(0, InterleavedStreams).Select(_ => ClassifyPath.Create()).ToArray();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SamplesPerStream)]
     public int Classify_OneStream()
@@ -79,6 +75,11 @@ public class ClassifyPathBenchmarks
     [Benchmark(OperationsPerInvoke = InterleavedSamples)]
     public int Classify_500StreamsInterleaved()
     {
+        for (var s = 0; s < _paths.Length; s++)
+        {
+            _paths[s] = ClassifyPath.Create();
+        }
+
         var reps = 0;
         var length = _interleaved[0].Length;
         for (var offset = 0; offset < length; offset += BatchSize)
