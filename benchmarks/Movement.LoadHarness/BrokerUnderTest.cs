@@ -29,7 +29,7 @@ public sealed class BrokerUnderTest : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<BrokerUnderTest> StartAsync(BrokerKind kind, CancellationToken cancellationToken)
+    public static async Task<BrokerUnderTest> StartAsync(BrokerKind kind, int? queuePerClient, CancellationToken cancellationToken)
     {
         if (kind == BrokerKind.Mosquitto)
         {
@@ -38,7 +38,7 @@ public sealed class BrokerUnderTest : IAsyncDisposable
         }
 
         var port = FreePort.Next();
-        var builder = HarnessHost.CreateBuilder(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Movement:Broker:Enabled"] = "true",
             ["Movement:Broker:BindAddress"] = "127.0.0.1",
@@ -51,7 +51,13 @@ public sealed class BrokerUnderTest : IAsyncDisposable
             ["Movement:Broker:Users:1:Password"] = MosquittoServer.Password,
             ["Movement:Broker:Users:1:Role"] = nameof(BrokerRole.Service),
             ["Movement:Broker:Users:1:Site"] = "+",
-        });
+        };
+        if (queuePerClient is { } queue)
+        {
+            settings["Movement:Broker:MaxPendingMessagesPerClient"] = queue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var builder = HarnessHost.CreateBuilder(settings);
         builder.Services.AddMovementBroker();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

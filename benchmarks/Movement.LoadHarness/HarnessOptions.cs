@@ -22,6 +22,7 @@ public sealed record HarnessOptions
           --warmup 5s               start of each phase left out of latency, throughput and CPU (default 5s)
           --broker embedded|mosquitto   broker under test (default embedded)
           --sensors-per-gateway 10  sensors sharing one gateway connection (default 10)
+          --broker-queue N          embedded broker: messages queued per subscriber (default: the broker's own)
           --no-raw                  skip the raw-broker baseline phase
         """;
 
@@ -38,6 +39,9 @@ public sealed record HarnessOptions
     public int SensorsPerGateway { get; init; } = 10;
 
     public bool RawBaseline { get; init; } = true;
+
+    /// <summary>Overrides Movement:Broker:MaxPendingMessagesPerClient (e.g. 250, MQTTnet's own default, to compare).</summary>
+    public int? BrokerQueue { get; init; }
 
     public static bool TryParse(IReadOnlyList<string> args, out HarnessOptions options, out string? error)
     {
@@ -97,7 +101,10 @@ public sealed record HarnessOptions
                 case "--sensors-per-gateway" when TryCount(value, out var perGateway):
                     options = options with { SensorsPerGateway = perGateway };
                     break;
-                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway":
+                case "--broker-queue" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var queue) && queue >= 1:
+                    options = options with { BrokerQueue = queue };
+                    break;
+                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue":
                     error = $"{name}: '{value}' is not valid (see --help)";
                     return false;
                 default:

@@ -19,12 +19,12 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
         progress.WriteLine($"== {sensors} sensors, {options.Broker} broker, {options.Duration.TotalSeconds:0} s per phase");
-        await using var broker = await BrokerUnderTest.StartAsync(options.Broker, cancellationToken);
+        await using var broker = await BrokerUnderTest.StartAsync(options.Broker, options.BrokerQueue, cancellationToken);
         using var meters = new ClientMeters();
         RawPhaseResult? raw = null;
         if (options.RawBaseline)
         {
-            raw = await RunRawPhaseAsync(broker, cancellationToken);
+            raw = await RunRawPhaseAsync(broker, meters, cancellationToken);
             GC.Collect();
         }
 
@@ -32,8 +32,9 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         return new RunResult(options.Broker, sensors, options.Duration, raw, pipeline);
     }
 
-    private async Task<RawPhaseResult> RunRawPhaseAsync(BrokerUnderTest broker, CancellationToken cancellationToken)
+    private async Task<RawPhaseResult> RunRawPhaseAsync(BrokerUnderTest broker, ClientMeters meters, CancellationToken cancellationToken)
     {
+        var droppedBefore = meters.BrokerDropped;
         await using var fleet = new SensorFleet(broker, sensors, options.SensorsPerGateway);
         await fleet.ConnectAsync(cancellationToken);
         var originUs = Clock.NowUs();
@@ -45,7 +46,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         var delivered = new Tally(() => subscriber.Samples);
         var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
         var cpu = await MonitorAsync("raw", run, window, [offered, delivered], () =>
-            $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, received {Rate(subscriber.Samples, originUs)} samples/s, batch p99 {subscriber.Latency.Percentile(99):0.0} ms",
+            $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, received {Rate(subscriber.Samples, originUs)} samples/s, batch p99 {Ms(subscriber.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
             cancellationToken);
 
         await WaitUntilAsync(() => subscriber.Batches + subscriber.Duplicates >= fleet.PublishedBatches, () => subscriber.Batches, cancellationToken);
@@ -53,8 +54,8 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         var result = new RawPhaseResult(
             offered.PerSecond(), delivered.PerSecond(),
             subscriber.Latency.Percentile(50), subscriber.Latency.Percentile(99),
-            subscriber.Missing(fleet.Sensors), subscriber.Duplicates, fleet.PublishFailures, processCores, childCores);
-        progress.WriteLine($"   raw done: {result.DeliveredSamplesPerS:N0} samples/s delivered, {result.BatchesMissing} batches missing, {result.BatchesDuplicated} duplicated");
+            subscriber.Missing(fleet.Sensors), subscriber.Duplicates, fleet.PublishFailures, meters.BrokerDropped - droppedBefore, processCores, childCores);
+        progress.WriteLine($"   raw done: {result.DeliveredSamplesPerS:N0} samples/s delivered, {result.BatchesMissing} batches missing, {result.BatchesDuplicated} duplicated, {result.BrokerDropped} dropped by the broker");
         return result;
     }
 
@@ -71,6 +72,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             await probe.ConnectAsync(cancellationToken);
             await PublishRosterAsync(probe, fleet, cancellationToken);
 
+            var droppedBefore = meters.BrokerDropped;
             var classifierBefore = meters.Received(ClassifierClient);
             await host.StartAsync(cancellationToken);
             await WaitReadyAsync(probe, meters, classifierBefore, cancellationToken);
@@ -85,7 +87,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
             var cpu = await MonitorAsync("pipeline", run, window, [offered, batchesClassified], () =>
                 $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, classified {Rate((long)((meters.Received(ClassifierClient) - classifierBefore) * SamplesPerBatch(fleet)), originUs)} samples/s, " +
-                $"{probe.Count} rep events, p99 {probe.Latency.Percentile(99):0.0} ms",
+                $"{probe.Count} rep events, p99 {Ms(probe.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
                 cancellationToken);
 
             // Drain: the classifier takes every batch, then the events of the last reps arrive.
@@ -103,10 +105,10 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
                 offered.PerSecond(), batchesClassified.PerSecond() * samplesPerBatch,
                 fleet.PublishedBatches - (meters.Received(ClassifierClient) - classifierBefore), fleet.PublishFailures,
                 probe.Latency.Percentile(50), probe.Latency.Percentile(95), probe.Latency.Percentile(99), probe.Latency.MaxMs,
-                accounting, probe.Duplicates, probe.Invalid, notStored, processCores, childCores,
+                accounting, probe.Duplicates, probe.Invalid, notStored, meters.BrokerDropped - droppedBefore, processCores, childCores,
                 memoryAfter.HeapBytes - memoryBefore.HeapBytes, memoryAfter.RssBytes - memoryBefore.RssBytes);
             progress.WriteLine($"   pipeline done: {accounting.Expected} reps expected, {accounting.Matched} received, {accounting.Unexpected} unexpected, " +
-                $"{probe.Duplicates} duplicated, {notStored} not stored, p99 {result.EventP99Ms:0.0} ms (max {result.EventMaxMs:0.0} ms)");
+                $"{probe.Duplicates} duplicated, {notStored} not stored, {result.BrokerDropped} dropped by the broker, p99 {result.EventP99Ms:0.0} ms (max {result.EventMaxMs:0.0} ms)");
             return result;
         }
         finally
@@ -252,6 +254,8 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             }
         }
     }
+
+    private static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms.ToString("0.0 ms", Invariant);
 
     private static string Rate(long count, long sinceUs)
     {

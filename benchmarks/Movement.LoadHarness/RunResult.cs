@@ -5,13 +5,13 @@ namespace Movement.LoadHarness;
 /// <summary>The raw-broker baseline: the same sample batches, published and received without the pipeline.</summary>
 public sealed record RawPhaseResult(
     double OfferedSamplesPerS, double DeliveredSamplesPerS, double BatchP50Ms, double BatchP99Ms,
-    long BatchesMissing, long BatchesDuplicated, long PublishFailures, double ProcessCores, double ChildCores);
+    long BatchesMissing, long BatchesDuplicated, long PublishFailures, long BrokerDropped, double ProcessCores, double ChildCores);
 
 /// <summary>The pipeline phase: sensors → broker → classifier → events → store, and a subscriber timing the events.</summary>
 public sealed record PipelinePhaseResult(
     double OfferedSamplesPerS, double ClassifiedSamplesPerS, long BatchesNotClassified, long PublishFailures,
     double EventP50Ms, double EventP95Ms, double EventP99Ms, double EventMaxMs,
-    EventAccounting Events, long DuplicateEvents, long InvalidEvents, int EventsNotStored,
+    EventAccounting Events, long DuplicateEvents, long InvalidEvents, int EventsNotStored, long BrokerDropped,
     double ProcessCores, double ChildCores, long HeapGrowthBytes, long RssGrowthBytes);
 
 public sealed record RunResult(BrokerKind Broker, int Sensors, TimeSpan Duration, RawPhaseResult? Raw, PipelinePhaseResult Pipeline)
