@@ -19,11 +19,12 @@ public sealed record HarnessOptions
           --sensors N               simulated 100 Hz sensors (default 100)
           --sweep N1,N2,...         run each sensor count in turn and report the largest that passes
           --duration 60s            publishing time per phase (s, m suffixes; default 60s)
-          --warmup 5s               start of each phase left out of latency, throughput and CPU (default 5s)
+          --warmup 10s              start of each phase left out of latency, throughput and CPU (default 10s)
           --broker embedded|mosquitto   broker under test (default embedded)
           --sensors-per-gateway 10  sensors sharing one gateway connection (default 10)
           --broker-queue N          embedded broker: messages queued per subscriber (default: the broker's own)
           --no-raw                  skip the raw-broker baseline phase
+          --no-store                pipeline without the store (to see what the store costs)
         """;
 
     public IReadOnlyList<int> SensorCounts { get; init; } = [100];
@@ -32,13 +33,16 @@ public sealed record HarnessOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
 
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
 
     public BrokerKind Broker { get; init; } = BrokerKind.Embedded;
 
     public int SensorsPerGateway { get; init; } = 10;
 
     public bool RawBaseline { get; init; } = true;
+
+    /// <summary>Register AddStore in the pipeline (off only to split the store's cost from the classifier's).</summary>
+    public bool Store { get; init; } = true;
 
     /// <summary>Overrides Movement:Broker:MaxPendingMessagesPerClient (e.g. 250, MQTTnet's own default, to compare).</summary>
     public int? BrokerQueue { get; init; }
@@ -50,9 +54,9 @@ public sealed record HarnessOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
-            if (name == "--no-raw")
+            if (name is "--no-raw" or "--no-store")
             {
-                options = options with { RawBaseline = false };
+                options = name == "--no-raw" ? options with { RawBaseline = false } : options with { Store = false };
                 continue;
             }
 

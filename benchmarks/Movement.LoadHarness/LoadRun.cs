@@ -29,7 +29,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         }
 
         var pipeline = await RunPipelinePhaseAsync(broker, meters, cancellationToken);
-        return new RunResult(options.Broker, sensors, options.Duration, raw, pipeline);
+        return new RunResult(options.Broker, options.Store, sensors, options.Duration, raw, pipeline);
     }
 
     private async Task<RawPhaseResult> RunRawPhaseAsync(BrokerUnderTest broker, ClientMeters meters, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
                 () => meters.Received(ClassifierClient), cancellationToken);
             await WaitUntilAsync(() => EventAccounting.Compare(fleet.Sensors, probe.Reps).Lost == 0, () => probe.Count, cancellationToken);
             var memoryAfter = ResourceMeter.TakeMemory();
-            var notStored = await CountNotStoredAsync(host, fleet, probe, cancellationToken);
+            var notStored = options.Store ? await CountNotStoredAsync(host, fleet, probe, cancellationToken) : 0;
             await host.StopAsync(cancellationToken);
 
             var (processCores, childCores) = ResourceMeter.CoresBetween(cpu.From, cpu.To);
@@ -129,7 +129,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
     private static double SamplesPerBatch(SensorFleet fleet) =>
         fleet.PublishedBatches == 0 ? 0 : fleet.PublishedSamples / (double)fleet.PublishedBatches;
 
-    private static IHost BuildPipelineHost(BrokerUnderTest broker, string dataDirectory)
+    private IHost BuildPipelineHost(BrokerUnderTest broker, string dataDirectory)
     {
         var builder = HarnessHost.CreateBuilder([
             .. broker.ServiceConnectionSettings(ClassifierOptions.SectionName),
@@ -139,7 +139,11 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             new(StoreOptions.SectionName + ":SqlitePath", Path.Combine(dataDirectory, "movement.db")),
         ]);
         builder.Services.AddClassifier();
-        builder.Services.AddStore();
+        if (options.Store)
+        {
+            builder.Services.AddStore();
+        }
+
         return builder.Build();
     }
 
@@ -165,7 +169,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
     {
         var deadline = Clock.NowUs() + (long)TimeSpan.FromSeconds(30).TotalMicroseconds;
         var steps = 0L;
-        while (meters.Received(ClassifierClient) <= classifierBefore || meters.Received(RecorderClient) == 0)
+        while (meters.Received(ClassifierClient) <= classifierBefore || (options.Store && meters.Received(RecorderClient) == 0))
         {
             if (Clock.NowUs() > deadline)
             {

@@ -14,7 +14,7 @@ public sealed record PipelinePhaseResult(
     EventAccounting Events, long DuplicateEvents, long InvalidEvents, int EventsNotStored, long BrokerDropped,
     double ProcessCores, double ChildCores, long HeapGrowthBytes, long RssGrowthBytes);
 
-public sealed record RunResult(BrokerKind Broker, int Sensors, TimeSpan Duration, RawPhaseResult? Raw, PipelinePhaseResult Pipeline)
+public sealed record RunResult(BrokerKind Broker, bool Store, int Sensors, TimeSpan Duration, RawPhaseResult? Raw, PipelinePhaseResult Pipeline)
 {
     public const double P99LimitMs = 250;
     public const double ThroughputTargetRatio = 0.8;
@@ -41,7 +41,7 @@ public sealed record RunResult(BrokerKind Broker, int Sensors, TimeSpan Duration
             var cores = p.ProcessCores + p.ChildCores;
             var rawCores = Raw is null ? double.NaN : Raw.ProcessCores + Raw.ChildCores;
             return string.Join(" | ",
-                $"| {Broker.ToString().ToLowerInvariant()}",
+                $"| {Broker.ToString().ToLowerInvariant()}{(Store ? "" : " (no store)")}",
                 Sensors.ToString(Invariant),
                 Duration.TotalSeconds.ToString("0", Invariant),
                 Rate(p.OfferedSamplesPerS),
