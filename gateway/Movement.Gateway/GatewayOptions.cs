@@ -17,7 +17,7 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Outgoing messages held in memory while the publisher catches up.</summary>
-    [Range(16, 1_000_000)]
-    public int OutgoingQueueCapacity { get; set; } = 10_000;
+    /// <summary>How often each sensor's retained status (link, battery, queue figures) is refreshed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

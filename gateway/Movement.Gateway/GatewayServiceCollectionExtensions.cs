@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Movement.Gateway.Bluetooth;
 using Movement.Gateway.Publishing;
+using Movement.Gateway.Sensors;
+using Movement.Gateway.Sessions;
 using Movement.Gateway.Simulation;
 using Movement.Messaging;
 
@@ -9,16 +12,28 @@ public static class GatewayServiceCollectionExtensions
 {
     public const string MqttOptionsName = "gateway";
 
-    /// <summary>The gateway: publisher, and the simulator when <c>Movement:Gateway:Simulator:Enabled</c>.</summary>
+    /// <summary>
+    /// The gateway: durable publisher, sensor hub, the simulator when <c>Movement:Gateway:Simulator:Enabled</c>,
+    /// and BLE through BlueZ when <c>Movement:Gateway:Bluetooth:Enabled</c>.
+    /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutgoingQueueOptions>().BindConfiguration(OutgoingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SensorRegistryOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BluetoothOptions>().BindConfiguration(BluetoothOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMqttConnectionOptions(MqttOptionsName, GatewayOptions.SectionName);
         services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<SessionRoster>();
+        services.AddSingleton<SensorRegistry>();
         services.AddSingleton<GatewayPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayPublisher>());
+        services.AddSingleton<SensorHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<SensorHub>());
         services.AddHostedService<SimulatorService>();
+        services.AddHostedService<BleGatewayService>();
         return services;
     }
 }

@@ -1,40 +1,51 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Movement.Gateway.Sessions;
 using Movement.Messaging;
 using Movement.Protocol;
 
 namespace Movement.Gateway.Publishing;
 
 /// <summary>
-/// Owns the gateway's broker connection: announces availability (retained, with a last will) and publishes
-/// what sensors enqueue, in order. While the broker is unreachable, messages wait and go out when it returns.
+/// Owns the gateway's broker connection. Sample batches and step readings go through the durable
+/// <see cref="DiskQueue"/> and are published in order, each removed only after the broker acknowledged it, so a
+/// broker outage or a gateway restart loses nothing (within the queue bound). Retained state (sensor status) is
+/// kept as the latest value per topic and published when connected. Announces availability with a last will and
+/// follows the retained session topic.
 /// </summary>
 public sealed partial class GatewayPublisher : BackgroundService
 {
-    private readonly Channel<OutgoingMessage> _queue;
     private readonly MqttConnection _connection;
     private readonly GatewayOptions _options;
     private readonly ILogger<GatewayPublisher> _logger;
     private readonly TimeProvider _time;
-    private readonly Counter<long> _dropped;
+    private readonly GatewayMetrics _metrics;
+    private readonly DiskQueue _queue;
+    private readonly ConcurrentDictionary<string, byte[]> _retained = new(StringComparer.Ordinal);
 
-    public GatewayPublisher(IServiceProvider services, IOptions<GatewayOptions> options, ILogger<GatewayPublisher> logger, TimeProvider time, IMeterFactory meters)
+    public GatewayPublisher(IServiceProvider services, IOptions<GatewayOptions> options, IOptions<OutgoingQueueOptions> queueOptions,
+        SessionRoster roster, GatewayMetrics metrics, ILogger<GatewayPublisher> logger, TimeProvider time)
     {
         _options = options.Value;
         _logger = logger;
         _time = time;
-        _queue = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(_options.OutgoingQueueCapacity)
+        _metrics = metrics;
+        _queue = DiskQueue.Open(queueOptions.Value);
+        _queue.RecordsDropped += n => _metrics.BatchesDropped.Add(n);
+        metrics.Meter.CreateObservableGauge("movement.gateway.queue_depth", () => _queue.Count, "{message}", "Messages waiting for the broker");
+        metrics.Meter.CreateObservableGauge("movement.gateway.queue_bytes", () => _queue.PendingBytes, "By", "Bytes of undelivered messages on disk");
+        if (_queue.Count > 0)
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.DropOldest,
-        }, _ => _dropped!.Add(1));
-        _dropped = meters.Create("Movement.Gateway").CreateCounter<long>("movement.gateway.messages_dropped", "{message}", "Dropped because the outgoing queue was full");
+            LogRecovered(_logger, _queue.Count);
+        }
+
         var availability = Topics.GatewayAvailability(_options.Site, _options.GatewayId);
         _connection = services.CreateMqttConnection(GatewayServiceCollectionExtensions.MqttOptionsName, new MqttConnectionSetup
         {
@@ -42,38 +53,156 @@ public sealed partial class GatewayPublisher : BackgroundService
             Will = new MqttApplicationMessageBuilder().WithTopic(availability)
                 .WithPayload(Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Offline))
                 .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            OnConnected = (c, ct) => c.PublishAsync(availability, Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Online), retain: true, ct),
+            Subscriptions = [(Topics.Session(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
+            OnConnected = async (c, ct) =>
+            {
+                await c.PublishAsync(availability, Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Online), retain: true, ct).ConfigureAwait(false);
+                _queue.Signal();
+            },
+            OnMessage = (topic, payload, _) =>
+            {
+                if (!roster.TryApply(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray(), out var error))
+                {
+                    LogBadSession(_logger, topic, error);
+                }
+
+                return ValueTask.CompletedTask;
+            },
         });
     }
 
     public bool IsConnected => _connection.IsConnected;
 
-    /// <summary>Queues a message for publishing. Never blocks a sensor's notification path.</summary>
-    public void Enqueue(OutgoingMessage message) => _queue.Writer.TryWrite(message);
+    /// <summary>Messages waiting in the durable queue.</summary>
+    public long BatchesQueued => _queue.Count;
+
+    /// <summary>Messages dropped by the queue's full-policy since start.</summary>
+    public long BatchesDropped => _queue.Dropped;
+
+    /// <summary>
+    /// Queues a message. Retained messages replace any unsent predecessor on their topic; the others are appended
+    /// to the durable queue. Never blocks on the broker and never throws into a sensor's notification path.
+    /// </summary>
+    public void Enqueue(OutgoingMessage message)
+    {
+        if (message.Retain)
+        {
+            _retained[message.Topic] = message.Payload;
+            _queue.Signal();
+            return;
+        }
+
+        Append(message.Topic, message.Payload);
+    }
+
+    /// <summary>Encodes and queues a sample batch of <paramref name="sensorId"/>.</summary>
+    public bool EnqueueBatch(string sensorId, SampleBatch batch)
+    {
+        byte[] payload;
+        try
+        {
+            payload = SampleBatchCodec.Encode(batch);
+        }
+        catch (ArgumentException ex)
+        {
+            LogUnencodable(_logger, sensorId, ex.Message);
+            return false;
+        }
+
+        var accepted = Append(Topics.SensorSamples(_options.Site, sensorId), payload);
+        if (accepted)
+        {
+            _metrics.BatchesEnqueued.Add(1);
+        }
+
+        return accepted;
+    }
+
+    private bool Append(string topic, byte[] payload)
+    {
+        try
+        {
+            return _queue.TryEnqueue(topic, payload, retain: false, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        catch (IOException ex)
+        {
+            // Disk full or gone: count it like a full queue rather than crash a sensor's path.
+            _metrics.BatchesDropped.Add(1);
+            LogQueueWriteFailed(_logger, topic, ex.Message);
+            return false;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var run = _connection.RunAsync(stoppingToken);
+        using var fsync = new PeriodicTimer(TimeSpan.FromMilliseconds(200), _time);
+        var fsyncLoop = SyncLoopAsync(fsync, stoppingToken);
         try
         {
-            await foreach (var message in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await PublishUntilDeliveredAsync(message, stoppingToken).ConfigureAwait(false);
+                await PublishRetainedAsync(stoppingToken).ConfigureAwait(false);
+                if (_queue.TryPeek(out var message))
+                {
+                    await PublishUntilDeliveredAsync(message.Topic, message.Payload, false, stoppingToken).ConfigureAwait(false);
+                    _queue.Ack();
+                    _metrics.BatchesPublished.Add(1);
+                    _metrics.PublishLatency.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - message.EnqueuedUnixMs);
+                    continue;
+                }
+
+                await _queue.WaitAsync(stoppingToken).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
         finally
         {
             await run.ConfigureAwait(false);
+            await fsyncLoop.ConfigureAwait(false);
+            _queue.Sync(force: true);
         }
     }
 
-    private async Task PublishUntilDeliveredAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    private async Task SyncLoopAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _queue.Sync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PublishRetainedAsync(CancellationToken cancellationToken)
+    {
+        if (!_connection.IsConnected)
+        {
+            return;
+        }
+
+        foreach (var topic in _retained.Keys)
+        {
+            if (_retained.TryRemove(topic, out var payload))
+            {
+                await PublishUntilDeliveredAsync(topic, payload, true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PublishUntilDeliveredAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                await _connection.PublishAsync(message.Topic, message.Payload, message.Retain, cancellationToken).ConfigureAwait(false);
+                await _connection.PublishAsync(topic, payload, retain, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (MqttNotConnectedException)
@@ -83,8 +212,13 @@ public sealed partial class GatewayPublisher : BackgroundService
             catch (MqttPublishRefusedException ex)
             {
                 // A refusal (e.g. not authorised) will not change on retry: report and move on.
-                LogRefused(_logger, message.Topic, ex.Message);
+                LogRefused(_logger, topic, ex.Message);
                 return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // MQTTnet times out a publish whose acknowledgement never came (broker died): retry.
+                await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -92,9 +226,22 @@ public sealed partial class GatewayPublisher : BackgroundService
     public override void Dispose()
     {
         _connection.Dispose();
+        _queue.Dispose();
         base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused a message for {Topic}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outgoing queue holds {Count} messages from before the restart; they go out first")]
+    private static partial void LogRecovered(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an invalid session message on {Topic}: {Reason}")]
+    private static partial void LogBadSession(ILogger logger, string topic, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch of sensor {SensorId} cannot be encoded: {Reason}")]
+    private static partial void LogUnencodable(ILogger logger, string sensorId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write to the outgoing queue for {Topic}: {Reason}")]
+    private static partial void LogQueueWriteFailed(ILogger logger, string topic, string reason);
 }

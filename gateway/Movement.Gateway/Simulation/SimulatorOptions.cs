@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Movement.Gateway.Sensors;
 
 namespace Movement.Gateway.Simulation;
 
 /// <summary>Bound from <c>Movement:Gateway:Simulator</c>. Simulated sensors stand in for the radio.</summary>
-public sealed class SimulatorOptions
+public sealed class SimulatorOptions : IValidatableObject
 {
     public const string SectionName = "Movement:Gateway:Simulator";
 
@@ -18,9 +19,20 @@ public sealed class SimulatorOptions
 
     public int Seed { get; set; } = 1;
 
+    /// <summary>Which vendor's GATT bytes the simulated sensors produce (Thingy52 or PolarPmd).</summary>
+    public SensorKind Kind { get; set; } = SensorKind.Thingy52;
+
     /// <summary>How often each simulated sensor reports its cumulative step counter.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StepReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public static string SensorId(int index) => $"sim-{index + 1:D2}";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Kind is not (SensorKind.Thingy52 or SensorKind.PolarPmd))
+        {
+            yield return new ValidationResult($"Simulator Kind '{Kind}' is not simulated; use Thingy52 or PolarPmd.", [nameof(Kind)]);
+        }
+    }
 }
