@@ -84,7 +84,7 @@ public sealed partial class ClassifierService : BackgroundService
             return;
         }
 
-        var stream = _streams.GetOrAdd((address.Site, address.EntityId), _ => new SensorStream(new RepCounter(_options.RepStartAngleDeg, _options.RepEndAngleDeg)));
+        var stream = _streams.GetOrAdd((address.Site, address.EntityId), _ => new SensorStream(new SensorPipeline()));
         if (stream.LastSequence is { } last && batch!.Sequence <= last && last - batch.Sequence < 1_000_000)
         {
             return; // a redelivered batch: already counted
@@ -93,7 +93,7 @@ public sealed partial class ClassifierService : BackgroundService
         stream.LastSequence = batch!.Sequence;
         foreach (var sample in batch.Samples)
         {
-            if (stream.Counter.Add(sample) is { } rep)
+            if (stream.Counter.Add(sample, out var rep))
             {
                 await PublishRepAsync(address.Site, address.EntityId, stream, rep, cancellationToken).ConfigureAwait(false);
             }
@@ -153,9 +153,9 @@ public sealed partial class ClassifierService : BackgroundService
         base.Dispose();
     }
 
-    private sealed class SensorStream(RepCounter counter)
+    private sealed class SensorStream(SensorPipeline counter)
     {
-        public RepCounter Counter { get; } = counter;
+        public SensorPipeline Counter { get; } = counter;
         public uint? LastSequence { get; set; }
         public int RepNumber { get; set; }
     }

@@ -1,0 +1,97 @@
+using Movement.Protocol;
+
+namespace Movement.Classifier.Pipeline;
+
+/// <summary>
+/// The per-sensor state machine: orientation, movement axis, joint angle about that axis, and repetition
+/// segmentation. Works at any rate (time constants are in seconds, not samples), restarts cleanly after a gap,
+/// and allocates nothing per sample. Live classification and replay both feed samples through this type.
+/// </summary>
+public sealed class SensorPipeline
+{
+    /// <summary>A longer silence than this is a gap: the rep in progress is dropped rather than guessed.</summary>
+    public static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(0.5);
+
+    private const double RadToDeg = 180 / Math.PI;
+    private readonly long _maxGapUs = (long)(MaxGap.TotalMilliseconds * 1000);
+    private OrientationFilter _orientation;
+    private MotionAxisEstimator _axis;
+    private RepSegmenter _segmenter;
+    private long _lastUs = long.MinValue;
+    private double _angleDeg;
+
+    public SensorPipeline(Placement placement = Placement.Other, Side? side = null)
+    {
+        Placement = placement;
+        Side = side;
+    }
+
+    public Placement Placement { get; }
+
+    public Side? Side { get; }
+
+    /// <summary>Samples skipped because they went back in time or repeated a timestamp.</summary>
+    public long OutOfOrderSamples { get; private set; }
+
+    /// <summary>Gaps longer than <see cref="MaxGap"/> seen so far.</summary>
+    public long Gaps { get; private set; }
+
+    /// <summary>Rotation about the movement axis, degrees, relative to where the stream started.</summary>
+    public double AngleDeg => _angleDeg;
+
+    /// <summary>Unit gravity direction in the sensor frame (for pairing thigh and shank into a knee angle).</summary>
+    internal Vec3 Gravity => _orientation.Gravity;
+
+    public double BaselineRomDeg => _segmenter.BaselineRomDeg;
+
+    /// <summary>Feeds one sample; returns true when this sample completes a repetition.</summary>
+    public bool Add(in ImuSample sample, out RepMeasurement rep)
+    {
+        rep = default;
+        var dtS = 0.0;
+        if (_lastUs != long.MinValue)
+        {
+            var deltaUs = sample.TimestampUs - _lastUs;
+            if (deltaUs <= 0)
+            {
+                OutOfOrderSamples++;
+                return false;
+            }
+
+            if (deltaUs > _maxGapUs)
+            {
+                Gaps++;
+                _orientation.Reset();
+                _segmenter.Reset();
+            }
+            else
+            {
+                dtS = deltaUs / 1e6;
+            }
+        }
+
+        _lastUs = sample.TimestampUs;
+        var accel = new Vec3(sample.AccelX, sample.AccelY, sample.AccelZ);
+        var hasGyro = sample.HasGyro;
+        var gyro = hasGyro ? new Vec3(sample.GyroX, sample.GyroY, sample.GyroZ) : Vec3.Zero;
+        _orientation.Update(accel, gyro, hasGyro, dtS);
+        if (dtS == 0)
+        {
+            return false;
+        }
+
+        var omega = _orientation.AngularVelocity;
+        _axis.Update(omega, dtS);
+        if (!_axis.HasAxis)
+        {
+            _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, 0, 0, out _);
+            return false;
+        }
+
+        var axis = _axis.Axis;
+        var axisSpeedDps = omega.Dot(axis) * RadToDeg;
+        _angleDeg += axisSpeedDps * dtS;
+        var outOfPlaneDeg = Math.Asin(Math.Clamp(_orientation.Gravity.Dot(axis), -1, 1)) * RadToDeg;
+        return _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, axisSpeedDps, outOfPlaneDeg, out rep);
+    }
+}
