@@ -7,8 +7,15 @@ if (args.Length > 0 && args[0] == "debug-uci")
     var p = new SensorPipeline();
     var samples = UciRecording.Read(args[1]);
     var n = 0;
+    var trace = Environment.GetEnvironmentVariable("TRACE") == "1";
+    var i = 0;
     foreach (var s in samples)
     {
+        if (trace && i++ % 10 == 0)
+        {
+            Console.Write($"{p.AngleDeg:F0}{(p.InRep ? "*" : "")} ");
+        }
+
         if (p.Add(s, out var r))
         {
             n++;

@@ -8,7 +8,7 @@ namespace Movement.Classifier.Pipeline;
 internal struct MotionAxisEstimator
 {
     private const double MovingThresholdRadS = 10 * Math.PI / 180;
-    private const double MemoryTimeConstantS = 30;
+    private const double MemoryTimeConstantS = 120;
     private const double RefreshIntervalS = 0.2;
 
     private double _xx, _xy, _xz, _yy, _yz, _zz;

@@ -19,7 +19,22 @@ internal struct OrientationFilter
 
     public bool Initialized { get; private set; }
 
-    public void Reset() => this = default;
+    /// <summary>Gyroscope offset learned while the sensor is still (rad/s); MEMS gyros drift by degrees per second.</summary>
+    public Vec3 GyroBias { get; private set; }
+
+    private const double StillRateRadS = 4 * Math.PI / 180;
+    private const double StillForS = 0.3;
+    private const double BiasTimeConstantS = 3;
+    private Vec3 _accelDirection;
+    private double _accelRateRadS;
+    private double _stillS;
+
+    public void Reset()
+    {
+        var bias = GyroBias;
+        this = default;
+        GyroBias = bias; // the offset is a property of the chip, not of the gap
+    }
 
     public void Update(Vec3 accel, Vec3 gyro, bool hasGyro, double dtS)
     {
@@ -27,9 +42,29 @@ internal struct OrientationFilter
         if (!Initialized)
         {
             Gravity = accelNorm > 0 ? accel * (1 / accelNorm) : new Vec3(0, 0, 1);
+            _accelDirection = Gravity;
             AngularVelocity = hasGyro ? gyro : Vec3.Zero;
             Initialized = true;
             return;
+        }
+
+        if (hasGyro && accelNorm > 0 && dtS > 0)
+        {
+            // Still = the accelerometer's direction is not turning and it reads about 1 g; then the gyro should read 0.
+            var direction = _accelDirection + (((accel * (1 / accelNorm)) - _accelDirection) * (dtS / (0.15 + dtS)));
+            direction = direction.Normalized();
+            var rate = _accelDirection.Cross(direction).Length / dtS;
+            _accelRateRadS += (rate - _accelRateRadS) * (dtS / (0.2 + dtS));
+            _accelDirection = direction;
+            var still = _accelRateRadS < StillRateRadS && Math.Abs(accelNorm - StandardGravity) < 0.05 * StandardGravity
+                && (gyro - GyroBias).Length < 1.5 * StillRateRadS;
+            _stillS = still ? _stillS + dtS : 0;
+            if (_stillS >= StillForS)
+            {
+                GyroBias += (gyro - GyroBias) * Math.Min(1, dtS / BiasTimeConstantS);
+            }
+
+            gyro -= GyroBias;
         }
 
         var previous = Gravity;

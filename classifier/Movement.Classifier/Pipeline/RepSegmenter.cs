@@ -135,7 +135,7 @@ internal struct RepSegmenter
         }
 
         // Back when near the start, or when the return has stopped (the limb settled a little short of it).
-        var settled = excursion < 0.35 * _peakExcursionDeg && speed < Math.Max(4, 0.08 * _peakSpeedDps);
+        var settled = speed < Math.Max(4, 0.1 * _peakSpeedDps);
         if (excursion > 0.12 * _peakExcursionDeg && !settled)
         {
             return false;

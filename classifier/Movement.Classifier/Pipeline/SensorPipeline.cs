@@ -19,6 +19,9 @@ public sealed class SensorPipeline
     private RepSegmenter _segmenter;
     private long _lastUs = long.MinValue;
     private double _angleDeg;
+    private Vec3 _reference;
+    private bool _hasReference;
+    private const double DriftCorrectionTimeConstantS = 3;
 
     public SensorPipeline(Placement placement = Placement.Other, Side? side = null)
     {
@@ -43,6 +46,37 @@ public sealed class SensorPipeline
     internal Vec3 Gravity => _orientation.Gravity;
 
     public double BaselineRomDeg => _segmenter.BaselineRomDeg;
+
+    internal bool InRep => _segmenter.InRep;
+
+    /// <summary>
+    /// Pulls the integrated angle towards the angle of gravity about the axis, which does not drift. Weighted by how
+    /// observable that angle is: not at all when the axis is vertical (rotation about gravity is invisible to it).
+    /// </summary>
+    private void CorrectDriftFromGravity(Vec3 axis, double dtS)
+    {
+        var gravity = _orientation.Gravity;
+        if (!_hasReference)
+        {
+            _reference = gravity;
+            _hasReference = true;
+        }
+
+        var e1 = _reference - (axis * _reference.Dot(axis));
+        if (e1.Length < 0.3)
+        {
+            _reference = gravity; // the reference drifted close to the axis: restart it (the integrated angle carries on)
+            return;
+        }
+
+        e1 = e1.Normalized();
+        var e2 = axis.Cross(e1);
+        var inPlane = gravity - (axis * gravity.Dot(axis));
+        var observability = inPlane.Dot(inPlane);
+        var gravityAngleDeg = -Math.Atan2(gravity.Dot(e2), gravity.Dot(e1)) * RadToDeg;
+        var differenceDeg = Math.IEEERemainder(gravityAngleDeg - _angleDeg, 360);
+        _angleDeg += differenceDeg * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
+    }
 
     /// <summary>Feeds one sample; returns true when this sample completes a repetition.</summary>
     public bool Add(in ImuSample sample, out RepMeasurement rep)
@@ -91,6 +125,7 @@ public sealed class SensorPipeline
         var axis = _axis.Axis;
         var axisSpeedDps = omega.Dot(axis) * RadToDeg;
         _angleDeg += axisSpeedDps * dtS;
+        CorrectDriftFromGravity(axis, dtS);
         var outOfPlaneDeg = Math.Asin(Math.Clamp(_orientation.Gravity.Dot(axis), -1, 1)) * RadToDeg;
         return _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, axisSpeedDps, outOfPlaneDeg, out rep);
     }
