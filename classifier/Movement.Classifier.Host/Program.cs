@@ -2,20 +2,30 @@ using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Replay;
 
+if (args.Length > 0 && args[0] == "debug-steps")
+{
+    foreach (var dir in Directory.GetDirectories(args[1]).Order())
+    {
+        var c = new StepCounter();
+        foreach (var s in OxfordRecording.ReadAccelerometer(Path.Combine(dir, "accelerometer.csv")))
+        {
+            c.Add(s);
+        }
+
+        var truth = OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv"));
+        Console.WriteLine($"{Path.GetFileName(dir)} {c.Steps} vs {truth}: {100.0 * (c.Steps - truth) / truth:F1}%");
+    }
+
+    return;
+}
+
 if (args.Length > 0 && args[0] == "debug-uci")
 {
     var p = new SensorPipeline();
     var samples = UciRecording.Read(args[1]);
     var n = 0;
-    var trace = Environment.GetEnvironmentVariable("TRACE") == "1";
-    var i = 0;
     foreach (var s in samples)
     {
-        if (trace && i++ % 10 == 0)
-        {
-            Console.Write($"{p.AngleDeg:F0}{(p.InRep ? "*" : "")} ");
-        }
-
         if (p.Add(s, out var r))
         {
             n++;
