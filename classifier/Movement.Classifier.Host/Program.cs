@@ -19,6 +19,20 @@ if (args.Length > 0 && args[0] == "debug-steps")
     return;
 }
 
+if (args.Length > 0 && args[0] == "debug-eval")
+{
+    foreach (var e in new[] { "e1", "e3", "e4", "e5" })
+    {
+        foreach (var u in new[] { "u2", "u3" })
+        {
+            var r = UciSessionResult.Evaluate(Path.Combine(args[1], e, u, "test.txt"), e, u);
+            Console.WriteLine($"{e} {u} reps={r.Reps} fast P={r.TooFast.Precision:F2} R={r.TooFast.Recall:F2} F1={r.TooFast.F1:F2} partial P={r.PartialRange.Precision:F2} R={r.PartialRange.Recall:F2} F1={r.PartialRange.F1:F2}");
+        }
+    }
+
+    return;
+}
+
 if (args.Length > 0 && args[0] == "debug-uci")
 {
     var p = new SensorPipeline();

@@ -12,7 +12,7 @@ public sealed class FormAssessor
     public const int BaselineReps = 3;
 
     /// <summary>Below this share of the prescribed target (or baseline) the range is partial.</summary>
-    public const double PartialRangeFraction = 0.75;
+    public const double PartialRangeFraction = 0.8;
 
     /// <summary>Faster than this share of the baseline duration is too fast.</summary>
     public const double TooFastFraction = 0.6;

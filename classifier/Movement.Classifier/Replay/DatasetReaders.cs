@@ -4,7 +4,7 @@ using Movement.Protocol;
 namespace Movement.Classifier.Replay;
 
 /// <summary>A line of a recording that could not be read, with why.</summary>
-public sealed class RecordingFormatException(string path, int line, string reason)
+public sealed class DatasetFormatException(string path, int line, string reason)
     : FormatException($"{path}:{line}: {reason}")
 {
     public string Path { get; } = path;
@@ -44,12 +44,12 @@ public static class UciRecording
             {
                 if (column >= values.Length)
                 {
-                    throw new RecordingFormatException(path, lineNumber, "more than 10 ';'-separated columns");
+                    throw new DatasetFormatException(path, lineNumber, "more than 10 ';'-separated columns");
                 }
 
                 if (!double.TryParse(span[range], NumberStyles.Float, CultureInfo.InvariantCulture, out values[column]))
                 {
-                    throw new RecordingFormatException(path, lineNumber, $"column {column + 1} is not a number: '{span[range]}'");
+                    throw new DatasetFormatException(path, lineNumber, $"column {column + 1} is not a number: '{span[range]}'");
                 }
 
                 column++;
@@ -57,7 +57,7 @@ public static class UciRecording
 
             if (column < 7)
             {
-                throw new RecordingFormatException(path, lineNumber, $"expected index, 3 accelerometer and 3 gyroscope columns, found {column} columns");
+                throw new DatasetFormatException(path, lineNumber, $"expected index, 3 accelerometer and 3 gyroscope columns, found {column} columns");
             }
 
             var timeUs = (long)Math.Round((values[0] - 1) * 1e6 / SampleRateHz);
@@ -84,7 +84,7 @@ public static class OxfordRecording
             lineNumber++;
             if (!TryParseRow(line, values, out var columns, out var reason))
             {
-                throw new RecordingFormatException(path, lineNumber, reason!);
+                throw new DatasetFormatException(path, lineNumber, reason!);
             }
 
             if (columns == 0)
@@ -94,7 +94,7 @@ public static class OxfordRecording
 
             if (columns < 5)
             {
-                throw new RecordingFormatException(path, lineNumber, $"expected t_ns,accuracy,x,y,z, found {columns} columns");
+                throw new DatasetFormatException(path, lineNumber, $"expected t_ns,accuracy,x,y,z, found {columns} columns");
             }
 
             samples.Add(new ImuSample((long)(values[0] / 1000), (float)values[2], (float)values[3], (float)values[4]));
@@ -115,7 +115,7 @@ public static class OxfordRecording
             lineNumber++;
             if (!TryParseRow(line, values, out var columns, out var reason))
             {
-                throw new RecordingFormatException(path, lineNumber, reason!);
+                throw new DatasetFormatException(path, lineNumber, reason!);
             }
 
             if (columns == 0)
@@ -125,7 +125,7 @@ public static class OxfordRecording
 
             if (columns < 3)
             {
-                throw new RecordingFormatException(path, lineNumber, $"expected t_ns,foot1,foot2, found {columns} columns");
+                throw new DatasetFormatException(path, lineNumber, $"expected t_ns,foot1,foot2, found {columns} columns");
             }
 
             if (foot1 == 0 && values[1] == 1)
