@@ -12,7 +12,7 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class ReplayCommands
 {
-    public static readonly string[] Names = ["replay", "steps", "evaluate"];
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace"];
 
     private const string Usage = """
         usage:
@@ -32,6 +32,7 @@ internal static class ReplayCommands
                 "replay" when args.Length >= 2 => Replay(args[1], options, output),
                 "steps" when args.Length >= 2 => Steps(args[1], options, output),
                 "evaluate" when args.Length >= 2 => Evaluate(args[1], output),
+                "trace" when args.Length >= 2 => Trace(args[1], options, output),
                 _ => Fail(error, Usage),
             };
         }
@@ -54,6 +55,30 @@ internal static class ReplayCommands
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
         RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output);
+        return 0;
+    }
+
+    /// <summary>Prints the joint angle every 0.4 s ('*' while inside a rep) and each rep: for tuning and bug reports.</summary>
+    private static int Trace(string path, Dictionary<string, string> options, TextWriter output)
+    {
+        var classifier = new StreamClassifier("trace");
+        long nextUs = long.MinValue;
+        foreach (var sample in ReadSamples(path, options, "uci"))
+        {
+            if (classifier.Add(sample) is { } rep)
+            {
+                output.WriteLine();
+                output.WriteLine(RecordingReplay.RepLine(rep));
+            }
+
+            if (sample.TimestampUs >= nextUs)
+            {
+                nextUs = sample.TimestampUs + 400_000;
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"{classifier.Pipeline.AngleDeg:F0}{(classifier.Pipeline.InRep ? "*" : "")} "));
+            }
+        }
+
+        output.WriteLine();
         return 0;
     }
 

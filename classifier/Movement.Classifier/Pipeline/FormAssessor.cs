@@ -9,7 +9,7 @@ namespace Movement.Classifier.Pipeline;
 public sealed class FormAssessor
 {
     /// <summary>Reps that form the baseline; they are judged only against a prescribed target.</summary>
-    public const int BaselineReps = 3;
+    public const int BaselineReps = 5;
 
     /// <summary>Below this share of the prescribed target (or baseline) the range is partial.</summary>
     public const double PartialRangeFraction = 0.8;
@@ -94,8 +94,9 @@ public sealed class FormAssessor
 
     private static double Median(double[] values)
     {
-        // Three values: the median without sorting (and without allocating).
-        double a = values[0], b = values[1], c = values[2];
-        return Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+        Span<double> sorted = stackalloc double[BaselineReps];
+        values.CopyTo(sorted);
+        sorted.Sort();
+        return sorted[BaselineReps / 2];
     }
 }

@@ -33,6 +33,11 @@ internal struct RepSegmenter
     private double _baselineRomDeg;
     private int _baselineCount;
     private bool _initialized;
+    private double _anchorDeg; // where the limb rested when the last rep ended (or the stream began)
+    private long _anchorUs;
+
+    /// <summary>How often the outward direction was found to be the other way round (see <see cref="Add"/>).</summary>
+    public int DirectionFlips { get; private set; }
 
     /// <summary>Range of motion of the participant's first reps on this stream (0 until there is one).</summary>
     public readonly double BaselineRomDeg => _baselineRomDeg;
@@ -44,7 +49,9 @@ internal struct RepSegmenter
         var direction = _direction;
         var baseline = _baselineRomDeg;
         var count = _baselineCount;
+        var flips = DirectionFlips;
         this = default;
+        DirectionFlips = flips;
         _direction = direction; // posture and rhythm survive a gap; the half-seen rep does not
         _baselineRomDeg = baseline;
         _baselineCount = count;
@@ -61,6 +68,8 @@ internal struct RepSegmenter
             _initialized = true;
             _restDeg = angleDeg;
             _quietUs = timeUs;
+            _anchorDeg = angleDeg;
+            _anchorUs = timeUs;
             return false;
         }
 
@@ -78,6 +87,25 @@ internal struct RepSegmenter
 
                 BeginRep(timeUs);
                 return false;
+            }
+
+            if (_direction != 0 && _baselineCount < 3)
+            {
+                // Until the baseline is set the direction is provisional: a twitch may have set it. A movement the
+                // other way, well beyond the reps seen so far, is the real exercise (a slow raise that rests were
+                // following). Flip, and measure this rep from where the limb rested before it.
+                var inward = -_direction * (angleDeg - _anchorDeg);
+                if (inward > Math.Max(2 * startThreshold, 2 * _baselineRomDeg))
+                {
+                    _direction = -_direction;
+                    _baselineCount = 0;
+                    _baselineRomDeg = 0;
+                    DirectionFlips++;
+                    _restDeg = _anchorDeg;
+                    _quietUs = _anchorUs;
+                    BeginRep(timeUs);
+                    return false;
+                }
             }
 
             // Rest follows the angle: quickly back towards inward, slowly outward (posture shifts between reps).
@@ -181,5 +209,7 @@ internal struct RepSegmenter
         _inRep = false;
         _restDeg = angleDeg;
         _quietUs = timeUs;
+        _anchorDeg = angleDeg;
+        _anchorUs = timeUs;
     }
 }

@@ -43,7 +43,14 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     /// <summary>Feeds one sample; returns the rep this sample completed, if any.</summary>
     public ClassifiedRep? Add(in ImuSample sample, double? targetRomDeg = null)
     {
-        if (!Pipeline.Add(sample, out var rep))
+        var flips = Pipeline.DirectionFlips;
+        var completed = Pipeline.Add(sample, out var rep);
+        if (Pipeline.DirectionFlips != flips)
+        {
+            _form.Reset(); // the baseline so far was measured the wrong way round
+        }
+
+        if (!completed)
         {
             return null;
         }
