@@ -4,15 +4,22 @@ using Movement.Protocol;
 namespace Movement.Benchmarks.Classifier;
 
 /// <summary>
-/// The only file that names the classifier's per-sample API. When the pipeline is rewritten, re-point
-/// <see cref="Create"/> and <see cref="Add"/> at its per-stream entry point; the suites stay as they are.
+/// The only file that names the classifier's per-sample API (today <see cref="StreamClassifier"/>, which the
+/// live service and replay both use). When the pipeline changes, re-point <see cref="Create"/> and
+/// <see cref="Add"/> at its per-stream entry point; the suites stay as they are.
 /// </summary>
 public sealed class ClassifyPath
 {
-    private readonly RepCounter _counter = new(startAngleDeg: 15, endAngleDeg: 8);
+    private readonly StreamClassifier _classifier;
+
+    private ClassifyPath()
+    {
+        _classifier = new StreamClassifier("thingy-0042", Placement.Shank, Side.Right);
+        _classifier.SetExercise(ExerciseIds.KneeExtension);
+    }
 
     public static ClassifyPath Create() => new();
 
     /// <summary>Feeds one sample of this stream; true when it completes a repetition.</summary>
-    public bool Add(in ImuSample sample) => _counter.Add(sample) is not null;
+    public bool Add(in ImuSample sample) => _classifier.Add(sample) is not null;
 }
