@@ -137,6 +137,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             new(ClassifierOptions.SectionName + ":Site", BrokerUnderTest.Site),
             new(StoreOptions.SectionName + ":Site", BrokerUnderTest.Site),
             new(StoreOptions.SectionName + ":SqlitePath", Path.Combine(dataDirectory, "movement.db")),
+            new(StoreOptions.SectionName + ":OutboxPath", Path.Combine(dataDirectory, "outbox.db")),
         ]);
         builder.Services.AddClassifier();
         if (options.Store)
@@ -198,7 +199,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             {
                 foreach (var rep in await store.GetRepsAsync(BrokerUnderTest.Site, sensor.ParticipantId, from, to, cancellationToken))
                 {
-                    stored.Add(rep.Id);
+                    stored.Add(rep.EventId);
                 }
             }
 
