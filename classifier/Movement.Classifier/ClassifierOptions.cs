@@ -11,11 +11,7 @@ public sealed class ClassifierOptions
     [Required]
     public string Site { get; set; } = "+";
 
-    /// <summary>Angle from the resting orientation at which a repetition starts.</summary>
-    [Range(2, 90)]
-    public double RepStartAngleDeg { get; set; } = 15;
-
-    /// <summary>Angle under which a started repetition ends (hysteresis against jitter).</summary>
-    [Range(1, 90)]
-    public double RepEndAngleDeg { get; set; } = 8;
+    /// <summary>A pause between reps longer than this ends the set (and publishes its summary).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan SetBreak { get; set; } = TimeSpan.FromSeconds(45);
 }

@@ -12,8 +12,9 @@ using Movement.Protocol;
 namespace Movement.Classifier;
 
 /// <summary>
-/// Subscribes to every sample stream and the session roster, runs one <see cref="RepCounter"/> per sensor,
-/// and publishes rep events for the participant wearing the sensor.
+/// Subscribes to every sample stream and the session roster, runs one <see cref="StreamClassifier"/> per sensor,
+/// and publishes rep, form flag, exercise change and set summary events (QoS 1, ids stable across replays)
+/// for the participant wearing the sensor.
 /// </summary>
 public sealed partial class ClassifierService : BackgroundService
 {
@@ -61,9 +62,9 @@ public sealed partial class ClassifierService : BackgroundService
         var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
         if (address.Kind == TopicKind.Session)
         {
-            if (ProtocolJson.TryDecodeSessionState(bytes, out var session, out error))
+            if (ProtocolJson.TryDecodeSessionState(bytes, out var newSession, out error))
             {
-                _sessions[address.Site] = session!;
+                _sessions[address.Site] = newSession!;
             }
             else
             {
@@ -84,62 +85,140 @@ public sealed partial class ClassifierService : BackgroundService
             return;
         }
 
-        var stream = _streams.GetOrAdd((address.Site, address.EntityId), _ => new SensorStream(new RepCounter(_options.RepStartAngleDeg, _options.RepEndAngleDeg)));
+        var session = _sessions.GetValueOrDefault(address.Site);
+        var entry = session?.Roster.FirstOrDefault(r => r.Sensor == address.EntityId);
+        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side)));
         if (stream.LastSequence is { } last && batch!.Sequence <= last && last - batch.Sequence < 1_000_000)
         {
             return; // a redelivered batch: already counted
         }
 
         stream.LastSequence = batch!.Sequence;
+        var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry);
+        var exercise = station?.Exercise ?? ExerciseIds.Unknown;
+        if (exercise != stream.Classifier.Exercise && batch.Samples.Length > 0)
+        {
+            await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
+            var from = stream.Classifier.Exercise;
+            stream.Classifier.SetExercise(exercise);
+            if (entry is not null && session is { Active: true })
+            {
+                var timeUs = batch.Samples[0].TimestampUs;
+                await PublishAsync(address.Site, entry.Participant, new ExerciseChangeEvent
+                {
+                    Id = $"{address.EntityId}-exercise-{timeUs}",
+                    Site = address.Site,
+                    Participant = entry.Participant,
+                    Sensor = address.EntityId,
+                    Session = session.SessionId,
+                    Time = DateTimeOffset.FromUnixTimeMilliseconds(timeUs / 1000),
+                    From = from,
+                    To = exercise,
+                    Confidence = 1, // from the supervisor's station plan
+                }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         foreach (var sample in batch.Samples)
         {
-            if (stream.Counter.Add(sample) is { } rep)
+            if (stream.Classifier.Add(sample, station?.TargetRomDeg) is { } rep)
             {
-                await PublishRepAsync(address.Site, address.EntityId, stream, rep, cancellationToken).ConfigureAwait(false);
+                if (entry is null || session is not { Active: true })
+                {
+                    continue; // nobody wears this sensor in a running session: nothing to attribute
+                }
+
+                if (stream.SetReps.Count > 0 && rep.Measurement.StartUs - stream.SetReps[^1].Measurement.EndUs > (long)(_options.SetBreak.TotalMilliseconds * 1000))
+                {
+                    await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
+                }
+
+                await PublishRepAsync(address.Site, session, entry, station, stream, rep, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task PublishRepAsync(string site, string sensor, SensorStream stream, RepMeasurement rep, CancellationToken cancellationToken)
+    private static StationPlan? StationFor(SessionState session, RosterEntry entry) =>
+        session.Stations.FirstOrDefault(s => s.Station == entry.Station) ?? (entry.Station is null && session.Stations.Count == 1 ? session.Stations[0] : null);
+
+    private async Task PublishRepAsync(string site, SessionState session, RosterEntry entry, StationPlan? station, SensorStream stream, ClassifiedRep rep, CancellationToken cancellationToken)
     {
-        var session = _sessions.GetValueOrDefault(site);
-        var entry = session?.Roster.FirstOrDefault(r => r.Sensor == sensor);
-        if (entry is null || session is not { Active: true })
-        {
-            return; // nobody wears this sensor in a running session: nothing to attribute
-        }
-
-        var station = session.Stations.FirstOrDefault(s => s.Station == entry.Station) ?? (session.Stations.Count > 0 ? session.Stations[0] : null);
-        stream.RepNumber++;
-        var flags = new List<FormFlag>();
-        if (station?.TargetRomDeg is { } target && rep.RomDeg < target * 0.8)
-        {
-            flags.Add(new FormFlag(FormFlagIds.PartialRange, Math.Round(rep.RomDeg), target, "deg", $"partial range: {rep.RomDeg:F0}° of {target:F0}°"));
-        }
-
+        stream.SetReps.Add(rep);
+        var m = rep.Measurement;
         var repEvent = new RepEvent
         {
-            Id = $"{sensor}-{rep.StartUs}",
+            Id = rep.Id,
             Site = site,
             Participant = entry.Participant,
-            Sensor = sensor,
+            Sensor = entry.Sensor,
             Session = session.SessionId,
-            Time = DateTimeOffset.FromUnixTimeMilliseconds(rep.EndUs / 1000),
-            StartTime = DateTimeOffset.FromUnixTimeMilliseconds(rep.StartUs / 1000),
-            Exercise = station?.Exercise ?? ExerciseIds.Unknown,
-            SetNumber = 1,
-            RepNumber = stream.RepNumber,
-            DurationS = Math.Round(rep.DurationS, 3),
-            RomDeg = Math.Round(rep.RomDeg, 1),
-            PeakAngularVelocityDps = Math.Round(rep.PeakAngularVelocityDps, 1),
+            Time = DateTimeOffset.FromUnixTimeMilliseconds(m.EndUs / 1000),
+            StartTime = DateTimeOffset.FromUnixTimeMilliseconds(m.StartUs / 1000),
+            Exercise = rep.Exercise,
+            SetNumber = stream.SetNumber,
+            RepNumber = stream.SetReps.Count,
+            DurationS = Math.Round(m.DurationS, 3),
+            RomDeg = Math.Round(m.RomDeg, 1),
+            PeakAngularVelocityDps = Math.Round(m.PeakAngularVelocityDps, 1),
+            Smoothness = Math.Round(m.Smoothness, 2),
+            SwayDeg = Math.Round(m.SwayDeg, 1),
             TargetReps = station?.TargetReps,
             TargetRomDeg = station?.TargetRomDeg,
-            Flags = flags,
+            Flags = rep.Flags,
         };
-        await _connection.PublishAsync(Topics.ParticipantEvent(site, entry.Participant, RepEvent.TypeName), ProtocolJson.Encode(repEvent), retain: false, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(site, entry.Participant, repEvent, cancellationToken).ConfigureAwait(false);
         _reps.Add(1);
-        _latency.Record((_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 - rep.EndUs) / 1000.0);
+        _latency.Record((_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 - m.EndUs) / 1000.0);
+        foreach (var flag in rep.Flags)
+        {
+            await PublishAsync(site, entry.Participant, new FormFlagEvent
+            {
+                Id = $"{rep.Id}-{flag.Flag}",
+                Site = site,
+                Participant = entry.Participant,
+                Sensor = entry.Sensor,
+                Session = session.SessionId,
+                Time = repEvent.Time,
+                RepId = rep.Id,
+                Exercise = rep.Exercise,
+                Flag = flag,
+            }, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Publishes the summary of the set in progress (after a pause or an exercise change) and starts a new one.</summary>
+    private async Task FinishSetAsync(string site, SessionState? session, RosterEntry? entry, SensorStream stream, CancellationToken cancellationToken)
+    {
+        var reps = stream.SetReps;
+        if (reps.Count == 0 || entry is null || session is null)
+        {
+            reps.Clear();
+            return;
+        }
+
+        var flagCounts = reps.SelectMany(r => r.Flags).GroupBy(f => f.Flag).ToDictionary(g => g.Key, g => g.Count());
+        await PublishAsync(site, entry.Participant, new SetSummaryEvent
+        {
+            Id = $"{entry.Sensor}-set-{reps[0].Measurement.StartUs}",
+            Site = site,
+            Participant = entry.Participant,
+            Sensor = entry.Sensor,
+            Session = session.SessionId,
+            Time = DateTimeOffset.FromUnixTimeMilliseconds(reps[^1].Measurement.EndUs / 1000),
+            Exercise = reps[0].Exercise,
+            SetNumber = stream.SetNumber,
+            Reps = reps.Count,
+            TargetReps = StationFor(session, entry)?.TargetReps,
+            MeanRomDeg = Math.Round(reps.Average(r => r.Measurement.RomDeg), 1),
+            MeanDurationS = Math.Round(reps.Average(r => r.Measurement.DurationS), 2),
+            FlagCounts = flagCounts,
+        }, cancellationToken).ConfigureAwait(false);
+        stream.SetNumber++;
+        reps.Clear();
+    }
+
+    private Task PublishAsync(string site, string participant, MovementEvent movementEvent, CancellationToken cancellationToken) =>
+        _connection.PublishAsync(Topics.ParticipantEvent(site, participant, movementEvent.EventType), ProtocolJson.Encode(movementEvent), retain: false, cancellationToken);
 
     private void Reject(string topic, string reason)
     {
@@ -153,11 +232,12 @@ public sealed partial class ClassifierService : BackgroundService
         base.Dispose();
     }
 
-    private sealed class SensorStream(RepCounter counter)
+    private sealed class SensorStream(StreamClassifier classifier)
     {
-        public RepCounter Counter { get; } = counter;
+        public StreamClassifier Classifier { get; } = classifier;
         public uint? LastSequence { get; set; }
-        public int RepNumber { get; set; }
+        public int SetNumber { get; set; } = 1;
+        public List<ClassifiedRep> SetReps { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]

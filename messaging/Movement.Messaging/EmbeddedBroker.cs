@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,10 +14,14 @@ namespace Movement.Messaging;
 /// The single-box broker: MQTTnet's server hosted in-process, authenticating every client against
 /// <see cref="BrokerOptions.Users"/> and enforcing <see cref="BrokerPermissions"/> on publish and subscribe.
 /// </summary>
-public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger, IMeterFactory? meters = null)
+    : IHostedService, IAsyncDisposable
 {
     private const string UserKey = "movement.user";
     private readonly BrokerOptions _options = options.Value;
+    private readonly Counter<long> _dropped = (meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker"))
+        .CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
+    private int _dropWarned;
     private MqttServer? _server;
 
     public int Port => _options.Port;
@@ -33,6 +38,7 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_options.BindAddress))
             .WithDefaultEndpointPort(_options.Port)
             .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(_options.MaxPendingMessagesPerClient)
             .Build();
         serverOptions.DefaultEndpointOptions.NoDelay = true;
 
@@ -40,6 +46,7 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.QueuedApplicationMessageOverwrittenAsync += OnMessageDroppedAsync;
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(logger, _options.BindAddress, _options.Port, _options.Users.Count);
     }
@@ -121,6 +128,20 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 
         return Task.CompletedTask;
     }
+
+    private Task OnMessageDroppedAsync(QueueMessageOverwrittenEventArgs e)
+    {
+        _dropped.Add(1);
+        if (Interlocked.Exchange(ref _dropWarned, 1) == 0)
+        {
+            LogDropping(logger, e.ReceiverClientId, _options.MaxPendingMessagesPerClient);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriber {ClientId} fell {Limit} messages behind: dropping its oldest queued messages (further drops are only counted)")]
+    private static partial void LogDropping(ILogger logger, string clientId, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} with {UserCount} configured users")]
     private static partial void LogStarted(ILogger logger, string address, int port, int userCount);

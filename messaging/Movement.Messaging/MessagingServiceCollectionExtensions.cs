@@ -10,6 +10,7 @@ public static class MessagingServiceCollectionExtensions
     public static IServiceCollection AddMovementBroker(this IServiceCollection services)
     {
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
         services.AddSingleton<EmbeddedBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         return services;

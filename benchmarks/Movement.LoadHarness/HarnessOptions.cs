@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace Movement.LoadHarness;
+
+public enum BrokerKind
+{
+    /// <summary>MQTTnet hosted in this process via AddMovementBroker (the single-box default).</summary>
+    Embedded,
+
+    /// <summary>Debian's mosquitto started privately on a free loopback port.</summary>
+    Mosquitto,
+}
+
+/// <summary>Command line of the harness. Parsed by hand: a handful of flags, each with a clear error.</summary>
+public sealed record HarnessOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/Movement.LoadHarness -- [options]
+          --sensors N               simulated 100 Hz sensors (default 100)
+          --sweep N1,N2,...         run each sensor count in turn and report the largest that passes
+          --duration 60s            publishing time per phase (s, m suffixes; default 60s)
+          --warmup 10s              start of each phase left out of latency, throughput and CPU (default 10s)
+          --broker embedded|mosquitto   broker under test (default embedded)
+          --sensors-per-gateway 10  sensors sharing one gateway connection (default 10)
+          --broker-queue N          embedded broker: messages queued per subscriber (default: the broker's own)
+          --no-raw                  skip the raw-broker baseline phase
+          --no-store                pipeline without the store (to see what the store costs)
+        """;
+
+    public IReadOnlyList<int> SensorCounts { get; init; } = [100];
+
+    public bool Sweep { get; init; }
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+
+    public BrokerKind Broker { get; init; } = BrokerKind.Embedded;
+
+    public int SensorsPerGateway { get; init; } = 10;
+
+    public bool RawBaseline { get; init; } = true;
+
+    /// <summary>Register AddStore in the pipeline (off only to split the store's cost from the classifier's).</summary>
+    public bool Store { get; init; } = true;
+
+    /// <summary>Overrides Movement:Broker:MaxPendingMessagesPerClient (e.g. 250, MQTTnet's own default, to compare).</summary>
+    public int? BrokerQueue { get; init; }
+
+    public static bool TryParse(IReadOnlyList<string> args, out HarnessOptions options, out string? error)
+    {
+        options = new HarnessOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "--no-raw" or "--no-store")
+            {
+                options = name == "--no-raw" ? options with { RawBaseline = false } : options with { Store = false };
+                continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"{name} needs a value";
+                return false;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--sensors" when TryCount(value, out var n):
+                    options = options with { SensorCounts = [n], Sweep = false };
+                    break;
+                case "--sweep":
+                    var counts = new List<int>();
+                    foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (!TryCount(part, out var count))
+                        {
+                            error = $"--sweep: '{part}' is not a sensor count from 1 to 5000";
+                            return false;
+                        }
+
+                        counts.Add(count);
+                    }
+
+                    if (counts.Count == 0)
+                    {
+                        error = "--sweep needs at least one sensor count, e.g. --sweep 50,100,200";
+                        return false;
+                    }
+
+                    options = options with { SensorCounts = counts, Sweep = true };
+                    break;
+                case "--duration" when TryDuration(value, out var duration) && duration >= TimeSpan.FromSeconds(5):
+                    options = options with { Duration = duration };
+                    break;
+                case "--warmup" when TryDuration(value, out var warmup):
+                    options = options with { Warmup = warmup };
+                    break;
+                case "--broker" when Enum.TryParse<BrokerKind>(value, ignoreCase: true, out var broker) && Enum.IsDefined(broker):
+                    options = options with { Broker = broker };
+                    break;
+                case "--sensors-per-gateway" when TryCount(value, out var perGateway):
+                    options = options with { SensorsPerGateway = perGateway };
+                    break;
+                case "--broker-queue" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var queue) && queue >= 1:
+                    options = options with { BrokerQueue = queue };
+                    break;
+                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue":
+                    error = $"{name}: '{value}' is not valid (see --help)";
+                    return false;
+                default:
+                    error = $"unknown option '{name}'";
+                    return false;
+            }
+        }
+
+        if (options.Warmup >= options.Duration)
+        {
+            error = $"--warmup {options.Warmup.TotalSeconds}s must be shorter than --duration {options.Duration.TotalSeconds}s";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryCount(string value, out int count) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= 5000;
+
+    /// <summary>"60", "60s", "2m".</summary>
+    private static bool TryDuration(string value, out TimeSpan duration)
+    {
+        duration = default;
+        var (number, scale) = value switch
+        {
+            _ when value.EndsWith('m') => (value[..^1], 60.0),
+            _ when value.EndsWith('s') => (value[..^1], 1.0),
+            _ => (value, 1.0),
+        };
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds * scale > 24 * 3600)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(seconds * scale);
+        return true;
+    }
+}

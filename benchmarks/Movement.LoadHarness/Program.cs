@@ -1,0 +1,56 @@
+using Movement.LoadHarness;
+
+// The end-to-end load harness (issue 8). Loopback only; every phase stops by itself. See benchmarks/README.md.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(HarnessOptions.Usage);
+    return 0;
+}
+
+if (!HarnessOptions.TryParse(args, out var options, out var error))
+{
+    Console.Error.WriteLine($"error: {error}");
+    Console.Error.WriteLine(HarnessOptions.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+Console.WriteLine($"Movement load harness: {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
+    $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+var results = new List<RunResult>();
+try
+{
+    foreach (var sensors in options.SensorCounts)
+    {
+        results.Add(await new LoadRun(options, sensors, Console.Out).RunAsync(cancel.Token));
+        GC.Collect();
+    }
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.WriteLine("Cancelled.");
+}
+
+Console.WriteLine();
+Console.WriteLine(RunResult.TableHeader);
+foreach (var result in results)
+{
+    Console.WriteLine(result.TableRow);
+}
+
+if (options.Sweep && results.Count > 0)
+{
+    var largest = results.Where(r => r.Holds).Select(r => (int?)r.Sensors).Max();
+    Console.WriteLine();
+    Console.WriteLine(largest is { } n
+        ? $"Largest N holding p99 < {RunResult.P99LimitMs} ms with 0 lost, 0 duplicated, every sample classified: {n} sensors ({options.Broker.ToString().ToLowerInvariant()} broker)."
+        : $"No sensor count held p99 < {RunResult.P99LimitMs} ms with 0 lost.");
+}
+
+return results.Count == options.SensorCounts.Count ? 0 : 1;

@@ -1,0 +1,140 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet.Protocol;
+using Movement.Messaging;
+using Movement.Protocol;
+using Movement.TestSupport;
+
+namespace Movement.LoadHarness;
+
+/// <summary>
+/// The raw-broker baseline's receiver: a plain QoS 1 subscriber to every sample topic, no pipeline. It
+/// decodes each batch (as any consumer must), records last-sample→arrival latency, and counts batches
+/// received, missing and duplicated per sensor.
+/// </summary>
+public sealed class RawSubscriber : IAsyncDisposable
+{
+    private readonly MqttConnection _connection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ImuSample[] _buffer = new ImuSample[SampleBatchCodec.MaxSamples];
+    private readonly SequenceSet[] _sequences;
+    private readonly long _measureFromUs;
+    private Task? _run;
+    private long _batches;
+    private long _samples;
+    private long _duplicates;
+    private long _invalid;
+
+    public RawSubscriber(BrokerUnderTest broker, int sensors, long measureFromUs)
+    {
+        _sequences = [.. Enumerable.Range(0, sensors).Select(_ => new SequenceSet())];
+        _measureFromUs = measureFromUs;
+        _connection = new MqttConnection(broker.ConnectionOptions(MosquittoServer.ServiceUser), new MqttConnectionSetup
+        {
+            ClientName = "raw-subscriber",
+            Subscriptions = [(Topics.AllSamples(BrokerUnderTest.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
+            OnMessage = Handle,
+        }, NullLogger.Instance, Clock.Time);
+    }
+
+    public LatencyHistogram Latency { get; } = new();
+
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public long Samples => Interlocked.Read(ref _samples);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public long Invalid => Interlocked.Read(ref _invalid);
+
+    /// <summary>Batches never received, given how many each sensor published.</summary>
+    public long Missing(IReadOnlyList<SimulatedSensor> sensors) =>
+        sensors.Sum(s => s.NextSequence - (long)_sequences[s.Index].Count);
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        _run = _connection.RunAsync(_stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await _connection.WaitConnectedAsync(timeout.Token);
+    }
+
+    private ValueTask Handle(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        var arrivalUs = Clock.NowUs();
+        var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        if (!Topics.TryParse(topic, out var address, out _) || SimulatedSensor.IndexOf(address.EntityId) is not (var index and >= 0) ||
+            index >= _sequences.Length || !SampleBatchCodec.TryDecode(bytes, _buffer, out var header, out _))
+        {
+            Interlocked.Increment(ref _invalid);
+            return ValueTask.CompletedTask;
+        }
+
+        bool added;
+        lock (_sequences[index])
+        {
+            added = _sequences[index].Add(header.Sequence);
+        }
+
+        if (!added)
+        {
+            Interlocked.Increment(ref _duplicates);
+            return ValueTask.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _samples, header.Count);
+        var lastUs = _buffer[header.Count - 1].TimestampUs;
+        if (lastUs >= _measureFromUs)
+        {
+            Latency.Record((arrivalUs - lastUs) / 1000.0);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            try
+            {
+                await _run;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _connection.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Which sequence numbers of one sensor arrived: a growable bit set.</summary>
+    private sealed class SequenceSet
+    {
+        private ulong[] _bits = new ulong[16];
+
+        public int Count { get; private set; }
+
+        public bool Add(uint sequence)
+        {
+            var word = (int)(sequence / 64);
+            if (word >= _bits.Length)
+            {
+                Array.Resize(ref _bits, Math.Max(word + 1, _bits.Length * 2));
+            }
+
+            var mask = 1UL << (int)(sequence % 64);
+            if ((_bits[word] & mask) != 0)
+            {
+                return false;
+            }
+
+            _bits[word] |= mask;
+            Count++;
+            return true;
+        }
+    }
+}

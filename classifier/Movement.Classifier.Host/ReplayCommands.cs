@@ -1,0 +1,194 @@
+using System.Globalization;
+using Movement.Classifier.Pipeline;
+using Movement.Classifier.Replay;
+using Movement.Motion.Recordings;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Host;
+
+/// <summary>
+/// Offline commands over recordings, through the same <see cref="StreamClassifier"/> and <see cref="StepCounter"/>
+/// as live classification (usage in docs/classifier.md).
+/// </summary>
+internal static class ReplayCommands
+{
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace"];
+
+    private const string Usage = """
+        usage:
+          replay <file> [--format recording|uci] [--placement shank|thigh|wrist|other] [--side left|right]
+                        [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
+          steps <file> [--format recording|oxford]
+          evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the accuracy table)
+        """;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var options = ParseOptions(args, 2);
+            return args[0] switch
+            {
+                "replay" when args.Length >= 2 => Replay(args[1], options, output),
+                "steps" when args.Length >= 2 => Steps(args[1], options, output),
+                "evaluate" when args.Length >= 2 => Evaluate(args[1], output),
+                "trace" when args.Length >= 2 => Trace(args[1], options, output),
+                _ => Fail(error, Usage),
+            };
+        }
+        catch (Exception e) when (e is FormatException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Fail(error, e.Message);
+        }
+    }
+
+    private static int Replay(string path, Dictionary<string, string> options, TextWriter output)
+    {
+        var samples = ReadSamples(path, options, "uci");
+        var placement = Enum.Parse<Placement>(options.GetValueOrDefault("placement", "other"), ignoreCase: true);
+        Side? side = options.TryGetValue("side", out var s) ? Enum.Parse<Side>(s, ignoreCase: true) : null;
+        var exercise = options.GetValueOrDefault("exercise");
+        if (exercise is not null && !ExerciseIds.All.Contains(exercise))
+        {
+            throw new ArgumentException($"unknown exercise '{exercise}'; expected one of {string.Join(", ", ExerciseIds.All)}");
+        }
+
+        double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
+        RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output);
+        return 0;
+    }
+
+    /// <summary>Prints the joint angle every 0.4 s ('*' while inside a rep) and each rep: for tuning and bug reports.</summary>
+    private static int Trace(string path, Dictionary<string, string> options, TextWriter output)
+    {
+        var classifier = new StreamClassifier("trace");
+        long nextUs = long.MinValue;
+        foreach (var sample in ReadSamples(path, options, "uci"))
+        {
+            if (classifier.Add(sample) is { } rep)
+            {
+                output.WriteLine();
+                output.WriteLine(RecordingReplay.RepLine(rep));
+            }
+
+            if (sample.TimestampUs >= nextUs)
+            {
+                nextUs = sample.TimestampUs + 400_000;
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"{classifier.Pipeline.AngleDeg:F0}{(classifier.Pipeline.InRep ? "*" : "")} "));
+            }
+        }
+
+        output.WriteLine();
+        return 0;
+    }
+
+    private static int Steps(string path, Dictionary<string, string> options, TextWriter output)
+    {
+        var counter = new StepCounter();
+        foreach (var sample in ReadSamples(path, options, "oxford"))
+        {
+            counter.Add(sample);
+        }
+
+        output.WriteLine($"{{\"steps\": {counter.Steps}}}");
+        return 0;
+    }
+
+    private static int Evaluate(string dataDir, TextWriter output)
+    {
+        output.WriteLine("| UCI session | sensor | reps (of 30) | too_fast P / R / F1 | partial_range P / R / F1 |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (var exercise in new[] { "e1", "e3", "e4", "e5" })
+        {
+            foreach (var unit in new[] { "u2", "u3" })
+            {
+                var r = UciSessionResult.Evaluate(Path.Combine(dataDir, "uci-physical-therapy", "s1", exercise, unit, "test.txt"), exercise, unit);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| s1/{exercise} | {unit} | {r.Reps} | {r.TooFast.Precision:F2} / {r.TooFast.Recall:F2} / {r.TooFast.F1:F2} | {r.PartialRange.Precision:F2} / {r.PartialRange.Recall:F2} / {r.PartialRange.F1:F2} |"));
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine("| Oxford walk | steps | truth | error |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (var walk in Directory.GetDirectories(Path.Combine(dataDir, "oxford-step-counter")).Order(StringComparer.Ordinal))
+        {
+            var counter = new StepCounter();
+            foreach (var sample in OxfordRecording.ReadAccelerometer(Path.Combine(walk, "accelerometer.csv")))
+            {
+                counter.Add(sample);
+            }
+
+            var truth = OxfordRecording.ReadTrueSteps(Path.Combine(walk, "stepcounter.csv"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {Path.GetFileName(walk)} | {counter.Steps} | {truth} | {100.0 * (counter.Steps - truth) / truth:+0.0;-0.0;0.0} % |"));
+        }
+
+        return 0;
+    }
+
+    private static IReadOnlyList<ImuSample> ReadSamples(string path, Dictionary<string, string> options, string foreignFormat)
+    {
+        var format = options.GetValueOrDefault("format", "recording");
+        if (format == "uci" && foreignFormat == "uci")
+        {
+            return UciRecording.Read(path);
+        }
+
+        if (format == "oxford" && foreignFormat == "oxford")
+        {
+            return OxfordRecording.ReadAccelerometer(path);
+        }
+
+        if (format != "recording")
+        {
+            throw new ArgumentException($"unknown --format '{format}' here; expected recording or {foreignFormat}");
+        }
+
+        var result = RecordingCsv.ReadFile(path);
+        foreach (var e in result.Errors)
+        {
+            Console.Error.WriteLine($"{path}:{e.Line}: {e.Reason} (row skipped)");
+        }
+
+        var units = options.GetValueOrDefault("units", "si");
+        if (units == "si")
+        {
+            return result.Samples;
+        }
+
+        if (units != "g-deg")
+        {
+            throw new ArgumentException($"unknown --units '{units}'; expected si or g-deg");
+        }
+
+        // Headers that name their units (ax_g, gx_dps) were already converted by the reader; plain ones were read as SI.
+        var accelScale = result.AccelUnit == AccelUnit.MetresPerSecondSquared ? RecordingUnits.StandardGravityMps2 : 1;
+        var gyroScale = result.GyroUnit == GyroUnit.RadiansPerSecond ? Math.PI / 180 : 1;
+        return [.. result.Samples.Select(x => new ImuSample(x.TimestampUs,
+            (float)(x.AccelX * accelScale), (float)(x.AccelY * accelScale), (float)(x.AccelZ * accelScale),
+            (float)(x.GyroX * gyroScale), (float)(x.GyroY * gyroScale), (float)(x.GyroZ * gyroScale)))];
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args, int from)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = from; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected '--name value', got '{args[i]}'");
+            }
+
+            options[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine(message);
+        return 2;
+    }
+}

@@ -1,0 +1,102 @@
+using Movement.Protocol;
+
+namespace Movement.Classifier.Pipeline;
+
+/// <summary>
+/// Judges each rep against a prescribed target or, without one, against the participant's own first reps
+/// (their baseline on this stream). Every flag carries the measurement and the threshold it crossed.
+/// </summary>
+public sealed class FormAssessor
+{
+    /// <summary>Reps that form the baseline; they are judged only against a prescribed target.</summary>
+    public const int BaselineReps = 5;
+
+    /// <summary>Below this share of the prescribed target (or baseline) the range is partial.</summary>
+    public const double PartialRangeFraction = 0.8;
+
+    /// <summary>Faster than this share of the baseline duration is too fast.</summary>
+    public const double TooFastFraction = 0.6;
+
+    /// <summary>Sway above this multiple of the baseline (and above <see cref="MinUnstableSwayDeg"/>) is unstable.</summary>
+    public const double UnstableSwayFactor = 2.5;
+
+    public const double MinUnstableSwayDeg = 10;
+
+    /// <summary>Outward/return time ratio this many times away from the baseline's is an uneven tempo.</summary>
+    public const double UnevenTempoFactor = 4;
+
+    private readonly double[] _rom = new double[BaselineReps];
+    private readonly double[] _duration = new double[BaselineReps];
+    private readonly double[] _sway = new double[BaselineReps];
+    private readonly double[] _tempo = new double[BaselineReps];
+    private int _count;
+
+    public bool HasBaseline => _count >= BaselineReps;
+
+    public double BaselineRomDeg => Median(_rom);
+
+    public double BaselineDurationS => Median(_duration);
+
+    /// <summary>Forgets the baseline (a new exercise or set owner).</summary>
+    public void Reset() => _count = 0;
+
+    public IReadOnlyList<FormFlag> Assess(in RepMeasurement rep, double? targetRomDeg)
+    {
+        List<FormFlag>? flags = null;
+        if (targetRomDeg is { } target && rep.RomDeg < PartialRangeFraction * target)
+        {
+            Add(ref flags, new FormFlag(FormFlagIds.PartialRange, Round(rep.RomDeg), target, "deg", $"partial range: {rep.RomDeg:F0}° of {target:F0}°"));
+        }
+
+        var tempo = rep.ReturnS > 0 ? rep.OutwardS / rep.ReturnS : 1;
+        if (!HasBaseline)
+        {
+            _rom[_count] = rep.RomDeg;
+            _duration[_count] = rep.DurationS;
+            _sway[_count] = rep.SwayDeg;
+            _tempo[_count] = tempo;
+            _count++;
+            return flags ?? (IReadOnlyList<FormFlag>)[];
+        }
+
+        var baselineRom = Median(_rom);
+        if (targetRomDeg is null && rep.RomDeg < PartialRangeFraction * baselineRom)
+        {
+            var threshold = Round(PartialRangeFraction * baselineRom);
+            Add(ref flags, new FormFlag(FormFlagIds.PartialRange, Round(rep.RomDeg), threshold, "deg", $"partial range: {rep.RomDeg:F0}° of your usual {baselineRom:F0}°"));
+        }
+
+        var fastThreshold = TooFastFraction * Median(_duration);
+        if (rep.DurationS < fastThreshold)
+        {
+            Add(ref flags, new FormFlag(FormFlagIds.TooFast, Math.Round(rep.DurationS, 2), Math.Round(fastThreshold, 2), "s", $"too fast: {rep.DurationS:F1} s, aim for at least {fastThreshold:F1} s"));
+        }
+
+        var swayThreshold = Math.Max(MinUnstableSwayDeg, UnstableSwayFactor * Median(_sway));
+        if (rep.SwayDeg > swayThreshold)
+        {
+            Add(ref flags, new FormFlag(FormFlagIds.Unstable, Round(rep.SwayDeg), Round(swayThreshold), "deg", $"unstable: {rep.SwayDeg:F0}° of sideways sway"));
+        }
+
+        var baselineTempo = Median(_tempo);
+        var tempoRatio = baselineTempo > 0 ? tempo / baselineTempo : 1;
+        if (tempoRatio > UnevenTempoFactor || tempoRatio < 1 / UnevenTempoFactor)
+        {
+            Add(ref flags, new FormFlag(FormFlagIds.UnevenTempo, Math.Round(tempo, 2), Math.Round(baselineTempo, 2), "ratio", $"uneven tempo: out {rep.OutwardS:F1} s, back {rep.ReturnS:F1} s"));
+        }
+
+        return flags ?? (IReadOnlyList<FormFlag>)[];
+    }
+
+    private static void Add(ref List<FormFlag>? flags, FormFlag flag) => (flags ??= new List<FormFlag>(2)).Add(flag);
+
+    private static double Round(double value) => Math.Round(value, 1);
+
+    private static double Median(double[] values)
+    {
+        Span<double> sorted = stackalloc double[BaselineReps];
+        values.CopyTo(sorted);
+        sorted.Sort();
+        return sorted[BaselineReps / 2];
+    }
+}

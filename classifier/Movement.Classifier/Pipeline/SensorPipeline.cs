@@ -1,0 +1,154 @@
+using Movement.Protocol;
+
+namespace Movement.Classifier.Pipeline;
+
+/// <summary>
+/// The per-sensor state machine: orientation, movement axis, joint angle about that axis, and repetition
+/// segmentation. Works at any rate (time constants are in seconds, not samples), restarts cleanly after a gap,
+/// and allocates nothing per sample. Live classification and replay both feed samples through this type.
+/// </summary>
+public sealed class SensorPipeline
+{
+    /// <summary>A longer silence than this is a gap: the rep in progress is dropped rather than guessed.</summary>
+    public static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(0.5);
+
+    private const double RadToDeg = 180 / Math.PI;
+    private readonly long _maxGapUs = (long)(MaxGap.TotalMilliseconds * 1000);
+    private OrientationFilter _orientation;
+    private MotionAxisEstimator _axis;
+    private RepSegmenter _segmenter;
+    private long _lastUs = long.MinValue;
+    private double _angleDeg;
+    private Vec3 _reference;
+    private bool _hasReference;
+    private bool _hasGravityAngle;
+    private double _previousRawDeg;
+    private double _signEvidence;
+    private const double DriftCorrectionTimeConstantS = 3;
+
+    public SensorPipeline(Placement placement = Placement.Other, Side? side = null)
+    {
+        Placement = placement;
+        Side = side;
+    }
+
+    public Placement Placement { get; }
+
+    public Side? Side { get; }
+
+    /// <summary>Samples skipped because they went back in time or repeated a timestamp.</summary>
+    public long OutOfOrderSamples { get; private set; }
+
+    /// <summary>Gaps longer than <see cref="MaxGap"/> seen so far.</summary>
+    public long Gaps { get; private set; }
+
+    /// <summary>Rotation about the movement axis, degrees, relative to where the stream started.</summary>
+    public double AngleDeg => _angleDeg;
+
+    /// <summary>Unit gravity direction in the sensor frame (for pairing thigh and shank into a knee angle).</summary>
+    internal Vec3 Gravity => _orientation.Gravity;
+
+    public double BaselineRomDeg => _segmenter.BaselineRomDeg;
+
+    internal bool InRep => _segmenter.InRep;
+
+    /// <summary>Times the stream's outward direction was corrected; earlier reps' measurements were taken the wrong way round.</summary>
+    public int DirectionFlips => _segmenter.DirectionFlips;
+
+    /// <summary>
+    /// Pulls the integrated angle towards the angle of gravity about the axis, which does not drift. Weighted by how
+    /// observable that angle is: not at all when the axis is vertical (rotation about gravity is invisible to it).
+    /// </summary>
+    private void CorrectDriftFromGravity(Vec3 axis, double gyroStepDeg, double dtS)
+    {
+        var gravity = _orientation.Gravity;
+        if (!_hasReference)
+        {
+            _reference = gravity;
+            _hasReference = true;
+        }
+
+        var e1 = _reference - (axis * _reference.Dot(axis));
+        if (e1.Length < 0.3)
+        {
+            _reference = gravity; // the reference drifted close to the axis: restart it (the integrated angle carries on)
+            _hasGravityAngle = false;
+            return;
+        }
+
+        e1 = e1.Normalized();
+        var e2 = axis.Cross(e1);
+        var inPlane = gravity - (axis * gravity.Dot(axis));
+        var observability = inPlane.Dot(inPlane);
+        var rawDeg = Math.Atan2(gravity.Dot(e2), gravity.Dot(e1)) * RadToDeg;
+        if (_hasGravityAngle)
+        {
+            // Which way gravity's angle turns when the gyro turns positive depends on the axes' conventions:
+            // learn it from the data (the correlation of the two increments) rather than assume it.
+            _signEvidence += Math.IEEERemainder(rawDeg - _previousRawDeg, 360) * gyroStepDeg;
+        }
+
+        _previousRawDeg = rawDeg;
+        _hasGravityAngle = true;
+        if (_signEvidence == 0)
+        {
+            return;
+        }
+
+        var gravityAngleDeg = _signEvidence > 0 ? rawDeg : -rawDeg;
+        var differenceDeg = Math.IEEERemainder(gravityAngleDeg - _angleDeg, 360);
+        _angleDeg += differenceDeg * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
+    }
+
+    /// <summary>Feeds one sample; returns true when this sample completes a repetition.</summary>
+    public bool Add(in ImuSample sample, out RepMeasurement rep)
+    {
+        rep = default;
+        var dtS = 0.0;
+        if (_lastUs != long.MinValue)
+        {
+            var deltaUs = sample.TimestampUs - _lastUs;
+            if (deltaUs <= 0)
+            {
+                OutOfOrderSamples++;
+                return false;
+            }
+
+            if (deltaUs > _maxGapUs)
+            {
+                Gaps++;
+                _orientation.Reset();
+                _segmenter.Reset();
+            }
+            else
+            {
+                dtS = deltaUs / 1e6;
+            }
+        }
+
+        _lastUs = sample.TimestampUs;
+        var accel = new Vec3(sample.AccelX, sample.AccelY, sample.AccelZ);
+        var hasGyro = sample.HasGyro;
+        var gyro = hasGyro ? new Vec3(sample.GyroX, sample.GyroY, sample.GyroZ) : Vec3.Zero;
+        _orientation.Update(accel, gyro, hasGyro, dtS);
+        if (dtS == 0)
+        {
+            return false;
+        }
+
+        var omega = _orientation.AngularVelocity;
+        _axis.Update(omega, dtS);
+        if (!_axis.HasAxis)
+        {
+            _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, 0, 0, out _);
+            return false;
+        }
+
+        var axis = _axis.Axis;
+        var axisSpeedDps = omega.Dot(axis) * RadToDeg;
+        _angleDeg += axisSpeedDps * dtS;
+        CorrectDriftFromGravity(axis, axisSpeedDps * dtS, dtS);
+        var outOfPlaneDeg = Math.Asin(Math.Clamp(_orientation.Gravity.Dot(axis), -1, 1)) * RadToDeg;
+        return _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, axisSpeedDps, outOfPlaneDeg, out rep);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Movement.Classifier.Pipeline;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Replay;
+
+/// <summary>What a replay found: the reps in order, and how many carried each flag.</summary>
+public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps)
+{
+    public int FlagCount(string flag) => Reps.Count(r => r.Flags.Any(f => f.Flag == flag));
+}
+
+/// <summary>
+/// Replays a recording through a <see cref="StreamClassifier"/> (the same code the live service runs) and writes
+/// one JSON object per line per repetition, then a summary line.
+/// </summary>
+public static class RecordingReplay
+{
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output)
+    {
+        var classifier = new StreamClassifier(sensorId, placement, side);
+        classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
+        var reps = new List<ClassifiedRep>();
+        foreach (var sample in samples)
+        {
+            if (classifier.Add(sample, targetRomDeg) is { } rep)
+            {
+                reps.Add(rep);
+                if (output is not null)
+                {
+                    output.WriteLine(RepLine(rep));
+                }
+            }
+        }
+
+        var summary = new ReplaySummary(reps);
+        output?.WriteLine(SummaryLine(summary, classifier.Exercise));
+        return summary;
+    }
+
+    public static string RepLine(ClassifiedRep rep)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            var m = rep.Measurement;
+            json.WriteStartObject();
+            json.WriteNumber("rep", rep.RepNumber);
+            json.WriteString("id", rep.Id);
+            json.WriteNumber("start_s", Math.Round(m.StartUs / 1e6, 3));
+            json.WriteNumber("end_s", Math.Round(m.EndUs / 1e6, 3));
+            json.WriteString("exercise", rep.Exercise);
+            json.WriteNumber("rom_deg", Math.Round(m.RomDeg, 1));
+            json.WriteNumber("duration_s", Math.Round(m.DurationS, 2));
+            json.WriteNumber("peak_angular_velocity_dps", Math.Round(m.PeakAngularVelocityDps, 1));
+            json.WriteNumber("smoothness", Math.Round(m.Smoothness, 2));
+            json.WriteNumber("sway_deg", Math.Round(m.SwayDeg, 1));
+            json.WriteStartArray("flags");
+            foreach (var flag in rep.Flags)
+            {
+                json.WriteStringValue(flag.Flag);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("evidence");
+            foreach (var flag in rep.Flags)
+            {
+                json.WriteStringValue(flag.Message);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string SummaryLine(ReplaySummary summary, string exercise)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("summary", true);
+            json.WriteString("exercise", exercise);
+            json.WriteNumber("reps", summary.Reps.Count);
+            json.WriteNumber("mean_rom_deg", summary.Reps.Count == 0 ? 0 : Math.Round(summary.Reps.Average(r => r.Measurement.RomDeg), 1));
+            json.WriteNumber("mean_duration_s", summary.Reps.Count == 0 ? 0 : Math.Round(summary.Reps.Average(r => r.Measurement.DurationS), 2));
+            json.WriteStartObject("flag_counts");
+            foreach (var flag in new[] { FormFlagIds.PartialRange, FormFlagIds.TooFast, FormFlagIds.Unstable, FormFlagIds.UnevenTempo })
+            {
+                json.WriteNumber(flag, summary.FlagCount(flag));
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
+
+/// <summary>Precision, recall and F1 of one flag against the reps that should carry it.</summary>
+public readonly record struct FlagScore(int TruePositives, int FalsePositives, int FalseNegatives)
+{
+    public double Precision => TruePositives + FalsePositives == 0 ? 0 : (double)TruePositives / (TruePositives + FalsePositives);
+
+    public double Recall => TruePositives + FalseNegatives == 0 ? 0 : (double)TruePositives / (TruePositives + FalseNegatives);
+
+    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+}
+
+/// <summary>One UCI test session scored against its protocol: 10 correct, 10 fast, 10 low-amplitude reps.</summary>
+public sealed record UciSessionResult(string Exercise, string Unit, int Reps, FlagScore TooFast, FlagScore PartialRange)
+{
+    public const int TrueReps = 30;
+
+    /// <summary>
+    /// Replays a session and scores it. Detected reps are assigned to the three blocks by the two longest pauses
+    /// between reps (the participant rests between blocks), so a missed rep in one block does not shift the rest.
+    /// </summary>
+    public static UciSessionResult Evaluate(string testFile, string exercise, string unit)
+    {
+        var summary = RecordingReplay.Run(UciRecording.Read(testFile), unit, Placement.Other, null, exercise, null, null);
+        var reps = summary.Reps;
+        var block = new int[reps.Count];
+        if (reps.Count >= 3)
+        {
+            var pauses = Enumerable.Range(1, reps.Count - 1)
+                .OrderByDescending(i => reps[i].Measurement.StartUs - reps[i - 1].Measurement.EndUs)
+                .Take(2).Order().ToArray();
+            for (var i = 0; i < reps.Count; i++)
+            {
+                block[i] = i < pauses[0] ? 0 : i < pauses[1] ? 1 : 2;
+            }
+        }
+
+        return new UciSessionResult(exercise, unit, reps.Count, Score(FormFlagIds.TooFast, 1), Score(FormFlagIds.PartialRange, 2));
+
+        FlagScore Score(string flag, int trueBlock)
+        {
+            int tp = 0, fp = 0;
+            for (var i = 0; i < reps.Count; i++)
+            {
+                if (reps[i].Flags.Any(f => f.Flag == flag))
+                {
+                    if (block[i] == trueBlock)
+                    {
+                        tp++;
+                    }
+                    else
+                    {
+                        fp++;
+                    }
+                }
+            }
+
+            return new FlagScore(tp, fp, 10 - tp);
+        }
+    }
+}
