@@ -95,7 +95,7 @@ internal struct RepSegmenter
                 // other way, well beyond the reps seen so far, is the real exercise (a slow raise that rests were
                 // following). Flip, and measure this rep from where the limb rested before it.
                 var inward = -_direction * (angleDeg - _anchorDeg);
-                if (inward > Math.Max(2 * startThreshold, 2 * _baselineRomDeg))
+                if (inward > Math.Max(2 * startThreshold, 1.2 * _baselineRomDeg))
                 {
                     _direction = -_direction;
                     _baselineCount = 0;
