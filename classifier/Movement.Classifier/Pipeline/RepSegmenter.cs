@@ -9,7 +9,7 @@ namespace Movement.Classifier.Pipeline;
 internal struct RepSegmenter
 {
     private const double MinStartDeg = 2.5;
-    private const double InitialStartDeg = 6;
+    private const double InitialStartDeg = 5;
     private const double StartFractionOfBaseline = 0.2;
     private const double MinRepDurationS = 0.4;
     private const double MaxRepDurationS = 30;
