@@ -9,7 +9,7 @@ namespace Movement.Classifier.Pipeline;
 internal struct RepSegmenter
 {
     private const double MinStartDeg = 2.5;
-    private const double InitialStartDeg = 6;
+    private const double InitialStartDeg = 5;
     private const double StartFractionOfBaseline = 0.2;
     private const double MinRepDurationS = 0.4;
     private const double MaxRepDurationS = 30;
@@ -95,7 +95,7 @@ internal struct RepSegmenter
                 // other way, well beyond the reps seen so far, is the real exercise (a slow raise that rests were
                 // following). Flip, and measure this rep from where the limb rested before it.
                 var inward = -_direction * (angleDeg - _anchorDeg);
-                if (inward > Math.Max(2 * startThreshold, 2 * _baselineRomDeg))
+                if (inward > Math.Max(2 * startThreshold, 1.2 * _baselineRomDeg))
                 {
                     _direction = -_direction;
                     _baselineCount = 0;

@@ -16,6 +16,9 @@ public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps)
 /// </summary>
 public static class RecordingReplay
 {
+    // Evidence messages contain "°": keep them readable on a console (these lines are not embedded in HTML).
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output)
     {
         var classifier = new StreamClassifier(sensorId, placement, side);
@@ -41,7 +44,7 @@ public static class RecordingReplay
     public static string RepLine(ClassifiedRep rep)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             var m = rep.Measurement;
             json.WriteStartObject();
@@ -78,7 +81,7 @@ public static class RecordingReplay
     private static string SummaryLine(ReplaySummary summary, string exercise)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteBoolean("summary", true);

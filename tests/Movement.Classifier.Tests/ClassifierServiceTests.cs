@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Movement.Classifier.Pipeline;
+using Movement.Classifier.Tests.Pipeline;
+using Movement.Protocol;
+using Movement.TestSupport;
+
+namespace Movement.Classifier.Tests;
+
+/// <summary>The hosted service against a real (embedded MQTTnet) broker: samples in, events out.</summary>
+public sealed class ClassifierServiceTests
+{
+    private const string Site = "site-1";
+
+    [Fact]
+    public async Task ExecuteAsync_SamplesOfAPlannedStation_PublishesRepsAndFlagsWithReplayStableIds()
+    {
+        await using var broker = await EmbeddedBrokerServer.StartAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Movement:Mqtt:Host"] = "127.0.0.1",
+            ["Movement:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Movement:Classifier:Site"] = Site,
+            ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
+            ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
+        });
+        builder.Services.AddClassifier();
+        using var host = builder.Build();
+        await using var events = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
+        await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
+        await using var supervisor = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
+        await host.StartAsync();
+
+        var session = new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = [new RosterEntry("p-1", "imu-1", Placement.Shank, Side.Right, "A")],
+            Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
+        };
+        await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+        await Task.Delay(300); // let the retained session reach the classifier before the samples (ordering across clients)
+
+        var samples = TestSignals.Reps(3, 60, 50);
+        var expected = RecordingReplayIds(samples);
+        uint sequence = 0;
+        foreach (var chunk in samples.Chunk(25))
+        {
+            var batch = new SampleBatch(sequence++, 50, true, chunk);
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-1"), SampleBatchCodec.Encode(batch), retain: false, CancellationToken.None);
+        }
+
+        var seen = new List<string>();
+        var reps = new List<RepEvent>();
+        var flags = new List<FormFlagEvent>();
+        while (reps.Count < 3 || flags.Count < 3)
+        {
+            (string Topic, byte[] Payload) next;
+            try
+            {
+                next = await events.NextAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"after {reps.Count} reps and {flags.Count} flags ({string.Join(", ", seen)}): {e.Message}");
+            }
+
+            var (topic, payload) = next;
+            seen.Add(topic);
+            Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+            switch (decoded)
+            {
+                case RepEvent rep:
+                    Assert.EndsWith("/participants/p-1/events/rep", topic);
+                    reps.Add(rep);
+                    break;
+                case FormFlagEvent flag:
+                    flags.Add(flag);
+                    break;
+            }
+        }
+
+        Assert.Equal(expected, reps.Select(r => r.Id));
+        Assert.All(reps, r => Assert.Equal(ExerciseIds.KneeExtension, r.Exercise));
+        Assert.Equal([1, 2, 3], reps.Select(r => r.RepNumber));
+        Assert.All(flags, f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of a 90° target
+        Assert.Equal(expected.Select(id => $"{id}-{FormFlagIds.PartialRange}"), flags.Select(f => f.Id));
+        await host.StopAsync();
+    }
+
+    private static List<string> RecordingReplayIds(List<ImuSample> samples)
+    {
+        var classifier = new StreamClassifier("imu-1");
+        return [.. samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().Select(r => r.Id)];
+    }
+}

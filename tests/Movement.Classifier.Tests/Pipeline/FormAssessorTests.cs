@@ -1,0 +1,53 @@
+using Movement.Classifier.Pipeline;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Tests.Pipeline;
+
+public sealed class FormAssessorTests
+{
+    private static RepMeasurement Rep(double romDeg, double durationS = 4, double swayDeg = 2) =>
+        new(0, (long)(durationS * 1e6), (long)(durationS * 0.5e6), romDeg, 60, 0.5, swayDeg);
+
+    [Fact]
+    public void Assess_BelowPrescribedTarget_FlagsPartialRangeWithEvidence()
+    {
+        var flags = new FormAssessor().Assess(Rep(48), targetRomDeg: 90);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FormFlagIds.PartialRange, flag.Flag);
+        Assert.Equal(48, flag.Measured);
+        Assert.Equal(90, flag.Threshold);
+        Assert.Equal("deg", flag.Unit);
+        Assert.Equal("partial range: 48° of 90°", flag.Message);
+    }
+
+    [Fact]
+    public void Assess_NoTarget_JudgesAgainstOwnBaseline()
+    {
+        var form = new FormAssessor();
+        for (var i = 0; i < FormAssessor.BaselineReps; i++)
+        {
+            Assert.Empty(form.Assess(Rep(70 + i), null));
+        }
+
+        Assert.Empty(form.Assess(Rep(68), null));
+        Assert.Contains(form.Assess(Rep(40), null), f => f.Flag == FormFlagIds.PartialRange);
+        var fast = form.Assess(Rep(70, durationS: 1.5), null);
+        Assert.Contains(fast, f => f.Flag == FormFlagIds.TooFast && f.Unit == "s" && f.Measured == 1.5);
+        Assert.Contains(form.Assess(Rep(70, swayDeg: 20), null), f => f.Flag == FormFlagIds.Unstable);
+    }
+
+    [Fact]
+    public void Assess_UnevenOutwardAndReturn_FlagsUnevenTempo()
+    {
+        var form = new FormAssessor();
+        for (var i = 0; i < FormAssessor.BaselineReps; i++)
+        {
+            form.Assess(Rep(70), null);
+        }
+
+        var lopsided = new RepMeasurement(0, 4_000_000, 3_600_000, 70, 60, 0.5, 2); // 3.6 s out, 0.4 s back
+
+        Assert.Contains(form.Assess(lopsided, null), f => f.Flag == FormFlagIds.UnevenTempo);
+    }
+}

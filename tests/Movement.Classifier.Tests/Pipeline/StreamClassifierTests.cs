@@ -1,0 +1,47 @@
+using Movement.Classifier.Pipeline;
+using Movement.Classifier.Replay;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Tests.Pipeline;
+
+public sealed class StreamClassifierTests
+{
+    [Fact]
+    public void Add_SameRecordingTwice_GivesTheSameRepIds()
+    {
+        var samples = TestSignals.Reps(5, 60, 50);
+        var first = RecordingReplay.Run(samples, "sensor-7", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, null, null);
+        var second = RecordingReplay.Run(samples, "sensor-7", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, null, null);
+
+        Assert.Equal(5, first.Reps.Count);
+        Assert.Equal(first.Reps.Select(r => r.Id), second.Reps.Select(r => r.Id));
+        Assert.Equal(5, first.Reps.Select(r => r.Id).Distinct().Count());
+        Assert.All(first.Reps, r => Assert.StartsWith("sensor-7-", r.Id));
+    }
+
+    [Fact]
+    public void Run_LowAmplitudeRepsAfterBaseline_FlagsThemPartial()
+    {
+        var samples = TestSignals.Reps(10, 60, 50, romOfRep: i => i < 6 ? 60 : 30);
+        var summary = RecordingReplay.Run(samples, "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, null, null);
+
+        Assert.Equal(10, summary.Reps.Count);
+        Assert.Equal([6, 7, 8, 9], summary.Reps.Select((r, i) => (r, i)).Where(x => x.r.Flags.Any(f => f.Flag == FormFlagIds.PartialRange)).Select(x => x.i));
+    }
+
+    [Fact]
+    public void RepLine_Rep_HasTheDocumentedFields()
+    {
+        var summary = RecordingReplay.Run(TestSignals.Reps(1, 60, 50), "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, 90, null);
+        using var json = System.Text.Json.JsonDocument.Parse(RecordingReplay.RepLine(summary.Reps[0]));
+        var root = json.RootElement;
+
+        foreach (var field in new[] { "start_s", "end_s", "exercise", "rom_deg", "duration_s", "flags" })
+        {
+            Assert.True(root.TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(ExerciseIds.KneeExtension, root.GetProperty("exercise").GetString());
+        Assert.Equal(FormFlagIds.PartialRange, root.GetProperty("flags")[0].GetString());
+    }
+}
