@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Movement.Messaging;
 using Movement.Store.Sqlite;
 
@@ -8,11 +9,15 @@ public static class StoreServiceCollectionExtensions
 {
     public const string MqttOptionsName = "recorder";
 
-    /// <summary>The activity store (reads for the dashboard) without the recorder.</summary>
+    /// <summary>The activity store (reads for the dashboard) without the recorder; <c>Movement:Store:Backend</c> picks SQLite or InfluxDB.</summary>
     public static IServiceCollection AddActivityStore(this IServiceCollection services)
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IActivityStore, SqliteActivityStore>();
+        services.AddSingleton<IActivityStore>(sp => sp.GetRequiredService<IOptions<StoreOptions>>().Value.Backend switch
+        {
+            StoreBackend.Sqlite => ActivatorUtilities.CreateInstance<SqliteActivityStore>(sp),
+            var other => throw new InvalidOperationException($"Store backend {other} is not available."),
+        });
         return services;
     }
 

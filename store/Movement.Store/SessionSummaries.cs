@@ -1,0 +1,21 @@
+namespace Movement.Store;
+
+/// <summary>Joins per-exercise rep aggregates with form-flag counts (both backends).</summary>
+internal static class SessionSummaries
+{
+    public static IReadOnlyList<SessionExerciseSummary> Combine(
+        IEnumerable<(string Participant, string Exercise, int Sets, int Reps, double MeanRom)> reps,
+        IReadOnlyDictionary<(string Participant, string Exercise), Dictionary<string, int>> flags)
+    {
+        var summaries = reps.ToDictionary(r => (r.Participant, r.Exercise),
+            r => new SessionExerciseSummary(r.Participant, r.Exercise, r.Sets, r.Reps, r.MeanRom, new Dictionary<string, int>()));
+        foreach (var (key, counts) in flags)
+        {
+            summaries[key] = summaries.TryGetValue(key, out var s)
+                ? s with { FlagCounts = counts }
+                : new SessionExerciseSummary(key.Participant, key.Exercise, 0, 0, 0, counts);
+        }
+
+        return summaries.Values.OrderBy(s => s.Participant, StringComparer.Ordinal).ThenBy(s => s.Exercise, StringComparer.Ordinal).ToList();
+    }
+}
