@@ -73,7 +73,10 @@ public static class MovementSystemExtensions
             o.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return Task.CompletedTask;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                return context.Response.WriteAsync(
+                    "<!DOCTYPE html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width\"><title>Not allowed</title></head>"
+                    + "<body><h1>Not allowed</h1><p data-testid=\"forbidden\">This page belongs to someone else.</p><p><a href=\"/\">Back to your page</a></p></body></html>");
             };
         }));
         services.AddIdentityCore<DashboardUser>(o =>

@@ -3,12 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Movement.Gateway.Simulation;
 using Movement.Protocol;
+using Movement.Store;
 
 namespace Movement.Dashboard.Data;
 
 /// <summary>Creates the dashboard database and, when <see cref="SeedOptions.Enabled"/>, the demo accounts and cohort.</summary>
 public sealed partial class DashboardDatabaseInitialiser(
-    IServiceProvider services, IOptions<SeedOptions> seed, TimeProvider time, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
+    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +60,12 @@ public sealed partial class DashboardDatabaseInitialiser(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // Each demo participant also counts steps with their sensor from now on.
+        var site = dashboard.Value.Site;
+        await activity.WriteAsync(
+            await db.Participants.Where(p => p.StepSensor != null).Select(p => (ActivityRecord)new DeviceAssignmentRecord(site, p.StepSensor!, p.Id, time.GetUtcNow(), null)).ToListAsync(cancellationToken),
+            cancellationToken);
         LogSeeded(logger, options.SupervisorUserName, options.Participants, options.ParticipantUserNamePrefix);
     }
 

@@ -11,8 +11,8 @@ public sealed class DashboardUser : IdentityUser
 }
 
 /// <summary>
-/// The dashboard's own data: accounts, cohorts, the session plan, sensor assignments, attendance and outcomes.
-/// Activity (reps, steps) lives in the activity store, not here.
+/// The dashboard's own data: accounts, cohorts, the session plan, the circuit plan and sensor assignments.
+/// Activity (reps, steps, attendance, outcome scores) lives in the activity store, not here.
 /// </summary>
 public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : IdentityDbContext<DashboardUser>(options)
 {
@@ -21,9 +21,6 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
     public DbSet<CircuitStation> Stations => Set<CircuitStation>();
     public DbSet<ProgrammeSession> Sessions => Set<ProgrammeSession>();
     public DbSet<SensorAssignment> SensorAssignments => Set<SensorAssignment>();
-    public DbSet<Attendance> Attendance => Set<Attendance>();
-    public DbSet<OutcomeRecord> Outcomes => Set<OutcomeRecord>();
-    public DbSet<ManualStepEntry> ManualSteps => Set<ManualStepEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -37,10 +34,6 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         builder.Entity<SensorAssignment>().HasIndex(a => new { a.SessionId, a.ParticipantId }).IsUnique();
         builder.Entity<SensorAssignment>().Property(a => a.Placement).HasConversion<string>();
         builder.Entity<SensorAssignment>().Property(a => a.Side).HasConversion<string>();
-        builder.Entity<Attendance>().HasKey(a => new { a.SessionId, a.ParticipantId });
-        builder.Entity<OutcomeRecord>().HasIndex(o => new { o.ParticipantId, o.Timepoint }).IsUnique();
-        builder.Entity<OutcomeRecord>().Property(o => o.Timepoint).HasConversion<string>();
-        builder.Entity<ManualStepEntry>().HasKey(m => new { m.ParticipantId, m.Date });
     }
 }
 
@@ -130,48 +123,4 @@ public sealed class SensorAssignment
     public Movement.Protocol.Placement Placement { get; set; }
     public Movement.Protocol.Side Side { get; set; }
     public required string Station { get; set; }
-}
-
-public sealed class Attendance
-{
-    public int SessionId { get; set; }
-    public required string ParticipantId { get; set; }
-}
-
-public enum Timepoint
-{
-    First,
-    Last,
-}
-
-/// <summary>Scores recorded at the first and the last session.</summary>
-public sealed class OutcomeRecord
-{
-    public int Id { get; set; }
-    public required string ParticipantId { get; set; }
-    public Timepoint Timepoint { get; set; }
-    public DateOnly Date { get; set; }
-
-    /// <summary>KOOS-PS, 0 (no difficulty) to 100 (extreme difficulty).</summary>
-    public double KoosPs { get; set; }
-
-    /// <summary>Knee pain, 0-10 numeric rating.</summary>
-    public int Pain { get; set; }
-
-    public int HadsAnxiety { get; set; }
-    public int HadsDepression { get; set; }
-
-    /// <summary>Short Warwick-Edinburgh Mental Wellbeing Scale total, 7-35.</summary>
-    public int Swemwbs { get; set; }
-
-    /// <summary>30-second chair-stand count, as measured by the sensor.</summary>
-    public int ChairStand30s { get; set; }
-}
-
-/// <summary>Steps typed in by a participant without a connected counter.</summary>
-public sealed class ManualStepEntry
-{
-    public required string ParticipantId { get; set; }
-    public DateOnly Date { get; set; }
-    public int Steps { get; set; }
 }

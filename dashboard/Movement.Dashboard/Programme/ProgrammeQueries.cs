@@ -14,12 +14,25 @@ public sealed record AttendanceRow(string ParticipantId, string DisplayName, int
     public bool Completed => Attended >= Math.Ceiling(Planned * CompletionFraction);
 }
 
-public sealed record SessionSummaryRow(string ParticipantId, string DisplayName, int Reps, double? MeanRomDeg, int FlaggedReps, IReadOnlyDictionary<string, int> RepsByExercise);
+public sealed record SessionSummaryRow(string ParticipantId, string DisplayName, IReadOnlyList<SessionExerciseSummary> Exercises)
+{
+    public int Reps => Exercises.Sum(e => e.Reps);
+    public int Flags => Exercises.Sum(e => e.FlagCounts.Values.Sum());
+}
 
-/// <summary>Reads for the programme, outcome and participant pages; activity comes from the activity store.</summary>
-public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options, TimeProvider time)
+public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnlyList<DailySteps> Days, StepStreak? Streak)
+{
+    public long TodaySteps => Days.FirstOrDefault(d => d.Date == Today)?.Total ?? 0;
+}
+
+/// <summary>Reads and writes for the programme, outcome and participant pages. Activity lives in the activity store.</summary>
+public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options,
+    IOptions<StoreOptions> storeOptions, TimeProvider time)
 {
     private readonly string _site = options.Value.Site;
+
+    /// <summary>Today in the store's time zone (the one daily step totals use).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), storeOptions.Value.GetTimeZone()).DateTime);
 
     public async Task<List<Cohort>> CohortsAsync(CancellationToken cancellationToken)
     {
@@ -34,92 +47,110 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         return await db.Participants.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.DisplayName, StringComparer.Ordinal, cancellationToken);
     }
 
-    public async Task<List<AttendanceRow>> AttendanceAsync(int cohortId, CancellationToken cancellationToken)
+    /// <summary>Sessions attended per participant of the cohort, from the attendance the store holds for its sessions.</summary>
+    public async Task<List<AttendanceRow>> AttendanceAsync(Cohort cohort, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var cohort = await db.Cohorts.Include(c => c.Participants).AsNoTracking().SingleAsync(c => c.Id == cohortId, cancellationToken);
-        var sessionIds = await db.Sessions.Where(s => s.CohortId == cohortId).Select(s => s.Id).ToListAsync(cancellationToken);
-        var counts = await db.Attendance.Where(a => sessionIds.Contains(a.SessionId))
-            .GroupBy(a => a.ParticipantId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        var keys = cohort.Sessions.Select(s => s.SessionKey).ToHashSet(StringComparer.Ordinal);
+        var from = cohort.Sessions.Count > 0 ? cohort.Sessions.Min(s => s.PlannedDate).AddDays(-365) : cohort.StartDate;
+        var records = await activity.GetAttendanceAsync(_site, from, Today.AddDays(1), cancellationToken);
+        var counts = records.Where(r => r.Attended && keys.Contains(r.Session))
+            .GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Select(r => r.Session).Distinct().Count());
         return cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal)
             .Select(p => new AttendanceRow(p.Id, p.DisplayName, counts.GetValueOrDefault(p.Id), cohort.SessionsPlanned)).ToList();
     }
 
-    /// <summary>What each participant did in one session, from the reps the store recorded for it.</summary>
-    public async Task<List<SessionSummaryRow>> SessionSummaryAsync(int sessionId, CancellationToken cancellationToken)
+    /// <summary>What each participant did in one session, as the store summarises its recorded reps and flags.</summary>
+    public async Task<List<SessionSummaryRow>> SessionSummaryAsync(ProgrammeSession session, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-        if (session.StartedAt is not { } started)
-        {
-            return [];
-        }
-
-        var ended = session.EndedAt ?? time.GetUtcNow();
-        var present = await db.Attendance.Where(a => a.SessionId == sessionId).Select(a => a.ParticipantId).ToListAsync(cancellationToken);
-        var names = await db.Participants.Where(p => present.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
-        var rows = new List<SessionSummaryRow>();
-        foreach (var participant in present.Order(StringComparer.Ordinal))
-        {
-            var reps = (await activity.GetRepsAsync(_site, participant, started, ended.AddSeconds(1), cancellationToken))
-                .Where(r => r.Session is null || r.Session == session.SessionKey).ToList();
-            rows.Add(new SessionSummaryRow(participant, names.GetValueOrDefault(participant, participant), reps.Count,
-                reps.Count > 0 ? Math.Round(reps.Average(r => r.RomDeg), 1) : null,
-                reps.Count(r => r.Flags.Count > 0),
-                reps.GroupBy(r => r.Exercise).ToDictionary(g => g.Key, g => g.Count())));
-        }
-
-        return rows;
+        var names = await DisplayNamesAsync(cancellationToken);
+        var summary = await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
+        return summary.GroupBy(s => s.Participant)
+            .Select(g => new SessionSummaryRow(g.Key, names.GetValueOrDefault(g.Key, g.Key), g.ToList()))
+            .OrderBy(r => r.DisplayName, StringComparer.Ordinal).ToList();
     }
 
     public async Task<OutcomeReport> OutcomeReportAsync(int cohortId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cohort = await db.Cohorts.Include(c => c.Participants).AsNoTracking().SingleAsync(c => c.Id == cohortId, cancellationToken);
-        var ids = cohort.Participants.Select(p => p.Id).ToList();
-        var records = await db.Outcomes.Where(o => ids.Contains(o.ParticipantId)).AsNoTracking().ToListAsync(cancellationToken);
-        var rows = cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal).Select(p =>
+        var rows = new List<ParticipantOutcomes>();
+        foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal))
         {
-            var first = OutcomeReport.Values(records.SingleOrDefault(r => r.ParticipantId == p.Id && r.Timepoint == Timepoint.First));
-            var last = OutcomeReport.Values(records.SingleOrDefault(r => r.ParticipantId == p.Id && r.Timepoint == Timepoint.Last));
-            return new ParticipantOutcomes(p.Id, p.DisplayName,
-                OutcomeReport.Measures.Select((m, i) => new OutcomeChange(m.Name, first[i], last[i])).ToArray());
-        }).ToList();
+            var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
+            double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
+            rows.Add(new ParticipantOutcomes(participant.Id, participant.DisplayName,
+                OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray()));
+        }
+
         return new OutcomeReport(cohort.Name, rows);
     }
 
+    public async Task<Dictionary<string, double>> OutcomesAsync(string participantId, string timepoint, CancellationToken cancellationToken) =>
+        (await activity.GetOutcomesAsync(_site, participantId, cancellationToken)).Where(r => r.Timepoint == timepoint)
+            .GroupBy(r => r.Measure).ToDictionary(g => g.Key, g => g.Last().Value);
+
+    public Task SaveOutcomesAsync(string participantId, string timepoint, IReadOnlyDictionary<string, double> values, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return activity.WriteAsync(values.Select(v => (ActivityRecord)new Movement.Store.OutcomeRecord(_site, participantId, v.Key, timepoint, v.Value, now)).ToList(), cancellationToken);
+    }
+
     /// <summary>
-    /// The sensor-measured 30-second chair-stand count: sit-to-stand reps the store holds for the participant
-    /// that end within 30 s of the first one on <paramref name="day"/>. Null when no sit-to-stand was recorded.
+    /// The sensor-measured 30-second chair-stand count: sit-to-stand reps the store holds for the participant that
+    /// end within 30 s of the first one on <paramref name="day"/>. Null when no sit-to-stand was recorded that day.
     /// </summary>
     public async Task<int?> ChairStandCountAsync(string participantId, DateOnly day, CancellationToken cancellationToken)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var reps = (await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken))
-            .Where(r => r.Exercise == ExerciseIds.SitToStand).OrderBy(r => r.StartTime).ToList();
+            .Where(r => r.Exercise == ExerciseIds.SitToStand).OrderBy(r => r.Time).ToList();
         if (reps.Count == 0)
         {
             return null;
         }
 
-        var start = reps[0].StartTime;
+        var start = reps[0].Time.AddSeconds(-reps[0].DurationS);
         return reps.Count(r => r.Time <= start.AddSeconds(30));
     }
 
     public async Task<Participant?> ParticipantAsync(string participantId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Participants.Include(p => p.Cohort).AsNoTracking().SingleOrDefaultAsync(p => p.Id == participantId, cancellationToken);
+        return await db.Participants.Include(p => p.Cohort).ThenInclude(c => c!.Sessions).AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Id == participantId, cancellationToken);
     }
 
-    /// <summary>Sessions of the participant's cohort with whether they attended, in order.</summary>
-    public async Task<List<(ProgrammeSession Session, bool Attended)>> SessionHistoryAsync(string participantId, CancellationToken cancellationToken)
+    /// <summary>The participant's cohort sessions with whether they attended, in order.</summary>
+    public async Task<List<(ProgrammeSession Session, bool Attended)>> SessionHistoryAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var sessions = participant.Cohort?.Sessions.OrderBy(s => s.Number).ToList() ?? [];
+        var from = sessions.Count > 0 ? sessions[0].PlannedDate.AddDays(-365) : Today.AddDays(-365);
+        var attended = (await activity.GetAttendanceAsync(_site, from, Today.AddDays(1), cancellationToken))
+            .Where(a => a.Participant == participant.Id && a.Attended).Select(a => a.Session).ToHashSet(StringComparer.Ordinal);
+        return sessions.Select(s => (s, attended.Contains(s.SessionKey))).ToList();
+    }
+
+    /// <summary>The last 30 days of steps (device counters and manual entries, as the store totals them) and the streak.</summary>
+    public async Task<ParticipantSteps> StepsAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var today = Today;
+        var from = today.AddDays(-29);
+        var days = await activity.GetDailyStepsAsync(_site, participant.Id, from, today, cancellationToken);
+        var streak = participant.DailyStepGoal is { } goal
+            ? await activity.GetStepStreakAsync(_site, participant.Id, today.AddDays(-365), today, goal, cancellationToken)
+            : null;
+        return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
+    }
+
+    public Task SaveManualStepsAsync(string participantId, DateOnly date, long steps, CancellationToken cancellationToken) =>
+        activity.WriteAsync(new ManualStepsRecord(_site, participantId, date, steps, time.GetUtcNow()), cancellationToken);
+
+    public async Task SetStepGoalAsync(string participantId, int? dailyGoal, DateOnly? discharge, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var cohortId = await db.Participants.Where(p => p.Id == participantId).Select(p => p.CohortId).SingleAsync(cancellationToken);
-        var sessions = await db.Sessions.Where(s => s.CohortId == cohortId).OrderBy(s => s.Number).AsNoTracking().ToListAsync(cancellationToken);
-        var attended = (await db.Attendance.Where(a => a.ParticipantId == participantId).Select(a => a.SessionId).ToListAsync(cancellationToken)).ToHashSet();
-        return sessions.Select(s => (s, attended.Contains(s.Id))).ToList();
+        var participant = await db.Participants.SingleAsync(p => p.Id == participantId, cancellationToken);
+        participant.DailyStepGoal = dailyGoal;
+        participant.DischargeDate = discharge;
+        await db.SaveChangesAsync(cancellationToken);
     }
 }
