@@ -98,6 +98,7 @@ public static class MovementSystemExtensions
         services.AddSingleton<LiveFeedService>();
         services.AddSingleton<SessionControl>();
         services.AddScoped<ProgrammeQueries>();
+        services.AddScoped<ProgrammeEditor>();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
