@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Movement.Dashboard.Tests;
 
 /// <summary>The running system in real headless Chromium: what a supervisor and a participant see.</summary>
-public sealed partial class BrowserTests(SystemFixture system) : IClassFixture<SystemFixture>
+[Collection(SystemCollection.Name)]
+public sealed partial class BrowserTests(SystemFixture system)
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 90_000 };
 

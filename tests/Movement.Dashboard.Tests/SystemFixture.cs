@@ -3,7 +3,14 @@ using Movement.TestSupport;
 
 namespace Movement.Dashboard.Tests;
 
-/// <summary>One running system and one headless Chromium shared by the browser tests of a class.</summary>
+/// <summary>The browser tests share one running system; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "running system";
+}
+
+/// <summary>One running system and one headless Chromium shared by the browser and HTTP tests.</summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
     public DashboardServer Server { get; private set; } = null!;
