@@ -66,6 +66,37 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Supervisor_RecordsOutcomes_InvalidScoreExplained_ReportShowsChange()
+    {
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await page.GotoAsync("/programme");
+        await SystemFixture.WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=attendance] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize);
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme.png"), FullPage = true });
+
+        await page.GotoAsync("/outcomes");
+        await SystemFixture.WaitInteractiveAsync(page);
+        var participant = await page.Locator("#outcome-participant").InputValueAsync();
+        await page.FillAsync("#score-pain_nrs", "11");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[data-testid=score-errors]")).ToContainTextAsync("Knee pain (0-10): 11 is outside 0-10.");
+
+        await page.FillAsync("#score-pain_nrs", "7");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Saved");
+        await page.SelectOptionAsync("#outcome-timepoint", "last_session");
+        await page.FillAsync("#score-pain_nrs", "4");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[data-testid=outcome-report]")).ToContainTextAsync("7 → 4 (-3)");
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("outcomes.png"), FullPage = true });
+        Assert.StartsWith("p-", participant, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
     private static async Task EnsureNoSessionRunningAsync(IPage page)
     {
         if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
