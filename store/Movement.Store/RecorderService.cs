@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,28 +7,35 @@ using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using Movement.Messaging;
 using Movement.Protocol;
+using Movement.Store.Outbox;
 
 namespace Movement.Store;
 
 /// <summary>
-/// Subscribes with a persistent session at QoS 1 to events and step readings and writes them to the store.
-/// The broker's acknowledgement goes only after the write returns, so nothing acknowledged is lost.
+/// Subscribes with a persistent session at QoS 1 to events, step readings and session state, and appends what they
+/// carry to the durable outbox. The handler returns (and the broker gets its acknowledgement) only after the outbox
+/// has the records, so nothing acknowledged is lost; <see cref="OutboxDrainer"/> moves them into the store.
+/// Malformed payloads are rejected with a reason, counted, and the stream goes on.
 /// </summary>
 public sealed partial class RecorderService : BackgroundService
 {
-    private readonly IActivityStore _store;
+    private readonly ActivityOutbox _outbox;
     private readonly ILogger<RecorderService> _logger;
+    private readonly TimeProvider _time;
     private readonly MqttConnection _connection;
     private readonly Counter<long> _invalid;
-    private readonly Counter<long> _written;
+    private readonly Counter<long> _queued;
+    private readonly ConcurrentDictionary<(string Site, string Sensor), string> _legs = new();
+    private readonly ConcurrentDictionary<(string Site, string Session), DateTimeOffset> _sessionStarts = new();
 
-    public RecorderService(IServiceProvider services, IActivityStore store, IOptions<StoreOptions> options, ILogger<RecorderService> logger, IMeterFactory meters)
+    public RecorderService(IServiceProvider services, ActivityOutbox outbox, IOptions<StoreOptions> options, ILogger<RecorderService> logger, IMeterFactory meters, TimeProvider time)
     {
-        _store = store;
+        _outbox = outbox;
+        _time = time;
         _logger = logger;
         var meter = meters.Create("Movement.Store");
-        _invalid = meter.CreateCounter<long>("movement.store.invalid_payloads", "{message}");
-        _written = meter.CreateCounter<long>("movement.store.records_written", "{record}");
+        _invalid = meter.CreateCounter<long>("movement.store.invalid_payloads", "{message}", "Messages rejected as malformed");
+        _queued = meter.CreateCounter<long>("movement.store.records_queued", "{record}", "Records appended to the outbox");
         _connection = services.CreateMqttConnection(StoreServiceCollectionExtensions.MqttOptionsName, new MqttConnectionSetup
         {
             ClientName = "recorder",
@@ -36,10 +44,13 @@ public sealed partial class RecorderService : BackgroundService
             [
                 (Topics.AllEvents(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
                 (Topics.AllSteps(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+                (Topics.AllSessions(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
             ],
             OnMessage = HandleAsync,
         });
     }
+
+    public MqttConnection Connection => _connection;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _connection.RunAsync(stoppingToken);
 
@@ -52,20 +63,91 @@ public sealed partial class RecorderService : BackgroundService
         }
 
         var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        List<ActivityRecord> records;
         switch (address.Kind)
         {
             case TopicKind.ParticipantEvent when ProtocolJson.TryDecodeEvent(bytes, out var movementEvent, out error):
-                await _store.WriteEventAsync(movementEvent!, cancellationToken).ConfigureAwait(false);
+                if (movementEvent!.Site != address.Site || movementEvent.Participant != address.EntityId)
+                {
+                    Reject(topic, $"event for site '{movementEvent.Site}', participant '{movementEvent.Participant}' arrived on another participant's topic");
+                    return;
+                }
+
+                if (!Topics.IsValidId(movementEvent.Sensor) || string.IsNullOrEmpty(movementEvent.Id))
+                {
+                    Reject(topic, "event has no id or an invalid sensor id");
+                    return;
+                }
+
+                records = [new EventRecord(address.Site, movementEvent, _legs.GetValueOrDefault((address.Site, movementEvent.Sensor)))];
                 break;
             case TopicKind.SensorSteps when ProtocolJson.TryDecodeStepReading(bytes, out var reading, out error):
-                await _store.WriteStepReadingAsync(address.Site, reading!, cancellationToken).ConfigureAwait(false);
+                if (reading!.Sensor != address.EntityId || reading.StepsTotal < 0)
+                {
+                    Reject(topic, reading.StepsTotal < 0 ? $"negative step total {reading.StepsTotal}" : $"reading of sensor '{reading.Sensor}' arrived on another sensor's topic");
+                    return;
+                }
+
+                records = [new StepReadingRecord(address.Site, reading)];
+                break;
+            case TopicKind.Session when ProtocolJson.TryDecodeSessionState(bytes, out var state, out error):
+                records = FromSession(address.Site, state!);
                 break;
             default:
                 Reject(topic, error ?? "unexpected topic");
                 return;
         }
 
-        _written.Add(1);
+        await EnqueueDurablyAsync(records, cancellationToken).ConfigureAwait(false);
+        _queued.Add(records.Count);
+    }
+
+    /// <summary>
+    /// Returns only once the outbox has the records: if the disk fails, keep trying (the broker holds back further
+    /// messages meanwhile) rather than return and let the message be acknowledged unrecorded. Shutdown cancels, and
+    /// the unacknowledged message is re-delivered later.
+    /// </summary>
+    private async Task EnqueueDurablyAsync(List<ActivityRecord> records, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await _outbox.EnqueueAsync(records, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            {
+                LogOutboxFailed(_logger, ex.Message, delay);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The roster says who wears which sensor (step attribution, leg of events) and who attended.</summary>
+    private List<ActivityRecord> FromSession(string site, SessionState state)
+    {
+        var records = new List<ActivityRecord>();
+        var start = _sessionStarts.GetOrAdd((site, state.SessionId), state.Time);
+        foreach (var entry in state.Roster)
+        {
+            if (!Topics.IsValidId(entry.Participant) || !Topics.IsValidId(entry.Sensor))
+            {
+                continue;
+            }
+
+            var leg = entry.Side.ToString().ToLowerInvariant();
+            _legs[(site, entry.Sensor)] = leg;
+            records.Add(new DeviceAssignmentRecord(site, entry.Sensor, entry.Participant, state.Time, leg));
+            if (state.Active)
+            {
+                records.Add(new AttendanceRecord(site, state.SessionId, entry.Participant, start));
+            }
+        }
+
+        return records;
     }
 
     private void Reject(string topic, string reason)
@@ -79,6 +161,9 @@ public sealed partial class RecorderService : BackgroundService
         _connection.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append to the outbox ({Reason}); retrying in {Delay} before acknowledging")]
+    private static partial void LogOutboxFailed(ILogger logger, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);

@@ -31,9 +31,6 @@ public sealed class StoreOptions : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "Europe/London";
 
-    /// <summary>Also record raw sample batches (for re-training, with consent). Off by default.</summary>
-    public bool RecordSamples { get; set; }
-
     public InfluxDbOptions InfluxDb { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();
@@ -90,6 +87,9 @@ public sealed class InfluxDbOptions
 
     /// <summary>Create the database on start (InfluxDB 1.x only; off when the server manages buckets).</summary>
     public bool CreateDatabase { get; set; } = true;
+
+    /// <summary>InfluxDB 1.8+ ignores the org of a v2 write, but the client requires one: "-" as in its own 1.x constructor.</summary>
+    public string WriteOrg => string.IsNullOrEmpty(Org) ? "-" : Org;
 
     public string WriteBucket => Bucket ?? (string.IsNullOrEmpty(RetentionPolicy) ? Database : $"{Database}/{RetentionPolicy}");
 

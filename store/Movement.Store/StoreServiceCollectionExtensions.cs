@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Movement.Messaging;
+using Movement.Store.InfluxDb;
+using Movement.Store.Outbox;
 using Movement.Store.Sqlite;
 
 namespace Movement.Store;
@@ -16,6 +18,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IActivityStore>(sp => sp.GetRequiredService<IOptions<StoreOptions>>().Value.Backend switch
         {
             StoreBackend.Sqlite => ActivatorUtilities.CreateInstance<SqliteActivityStore>(sp),
+            StoreBackend.InfluxDb => ActivatorUtilities.CreateInstance<InfluxDbActivityStore>(sp),
             var other => throw new InvalidOperationException($"Store backend {other} is not available."),
         });
         return services;
@@ -27,6 +30,9 @@ public static class StoreServiceCollectionExtensions
         services.AddActivityStore();
         services.AddMqttConnectionOptions(MqttOptionsName, StoreOptions.SectionName);
         services.AddMetrics();
+        services.AddSingleton<ActivityOutbox>();
+        services.AddSingleton<OutboxDrainer>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDrainer>());
         services.AddHostedService<RecorderService>();
         return services;
     }

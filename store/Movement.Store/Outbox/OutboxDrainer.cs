@@ -1,0 +1,144 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Movement.Store.Outbox;
+
+/// <summary>
+/// Moves records from the outbox into the store, oldest first, in batches. When the store is unavailable it waits
+/// (exponential backoff from <see cref="OutboxOptions.RetryDelayMin"/> to <see cref="OutboxOptions.RetryDelayMax"/>) and
+/// retries the same batch; entries are deleted only after the store accepted them. Writes are idempotent, so a batch
+/// retried after a write that did land (but whose answer was lost) is stored once.
+/// </summary>
+public sealed partial class OutboxDrainer : BackgroundService
+{
+    private readonly ActivityOutbox _outbox;
+    private readonly IActivityStore _store;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _deadLettered;
+    private long _failureCount;
+
+    public OutboxDrainer(ActivityOutbox outbox, IActivityStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<OutboxDrainer> logger, IMeterFactory meters)
+    {
+        _outbox = outbox;
+        _store = store;
+        _options = options.Value.Outbox;
+        _time = time;
+        _logger = logger;
+        var meter = meters.Create("Movement.Store");
+        _written = meter.CreateCounter<long>("movement.store.records_written", "{record}", "Records written from the outbox to the store");
+        _failures = meter.CreateCounter<long>("movement.store.write_failures", "{failure}", "Store writes that failed and will be retried");
+        _deadLettered = meter.CreateCounter<long>("movement.store.dead_lettered", "{record}", "Records the store refused, kept in the dead-letter table");
+    }
+
+    /// <summary>Failed store writes so far (each is retried after a backoff).</summary>
+    public long FailureCount => Interlocked.Read(ref _failureCount);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = _options.RetryDelayMin;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            bool drained;
+            try
+            {
+                drained = await DrainAsync(stoppingToken).ConfigureAwait(false);
+                delay = _options.RetryDelayMin;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failureCount);
+                _failures.Add(1);
+                LogWriteFailed(_logger, ex.Message, delay);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RetryDelayMax.Ticks));
+                continue;
+            }
+
+            if (drained)
+            {
+                await _outbox.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes batches until the outbox is empty (returns true) or a batch fails (throws; nothing of that batch is
+    /// deleted). Refused records are dead-lettered one by one so they cannot block the queue.
+    /// </summary>
+    public async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await _outbox.PeekAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return true;
+            }
+
+            var records = batch.Where(e => e.Record is not null).Select(e => e.Record!).ToList();
+            try
+            {
+                await _store.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreRejectedException)
+            {
+                await WriteOneByOneAsync(batch, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var broken in batch.Where(e => e.Record is null))
+            {
+                await DeadLetterAsync(broken.Sequence, broken.Error!, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _outbox.DeleteThroughAsync(batch[^1].Sequence, cancellationToken).ConfigureAwait(false);
+            _written.Add(records.Count);
+        }
+    }
+
+    private async Task WriteOneByOneAsync(IReadOnlyList<OutboxEntry> batch, CancellationToken cancellationToken)
+    {
+        foreach (var entry in batch)
+        {
+            if (entry.Record is null)
+            {
+                await DeadLetterAsync(entry.Sequence, entry.Error!, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await _store.WriteAsync([entry.Record], cancellationToken).ConfigureAwait(false);
+                await _outbox.DeleteThroughAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
+                _written.Add(1);
+            }
+            catch (StoreRejectedException ex)
+            {
+                await DeadLetterAsync(entry.Sequence, ex.Message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeadLetterAsync(long sequence, string reason, CancellationToken cancellationToken)
+    {
+        await _outbox.DeadLetterAsync(sequence, reason, cancellationToken).ConfigureAwait(false);
+        _deadLettered.Add(1);
+        LogDeadLettered(_logger, sequence, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store write failed ({Reason}); records stay in the outbox, retrying in {Delay}")]
+    private static partial void LogWriteFailed(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store refused outbox entry {Sequence}: {Reason}; moved to dead_letter")]
+    private static partial void LogDeadLettered(ILogger logger, long sequence, string reason);
+}
