@@ -88,6 +88,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.ClickAsync("#save-scores");
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("Saved");
         await page.SelectOptionAsync("#outcome-timepoint", "last_session");
+        await Expect(page.Locator("[data-testid=editing]")).ToContainTextAsync("last session");
         await page.FillAsync("#score-pain_nrs", "4");
         await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
         await page.ClickAsync("#save-scores");

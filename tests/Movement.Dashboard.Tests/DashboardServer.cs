@@ -58,6 +58,7 @@ public sealed class DashboardServer : IAsyncDisposable
             ["Movement:Mqtt:ReconnectDelayMin"] = "00:00:00.050",
             ["Movement:Gateway:Simulator:Sensors"] = GroupSize.ToString(),
             ["Movement:Store:SqlitePath"] = Path.Combine(directory, "movement.db"),
+            ["Movement:Store:OutboxPath"] = Path.Combine(directory, "outbox.db"),
             ["Movement:Dashboard:DatabasePath"] = Path.Combine(directory, "dashboard.db"),
             ["Movement:Dashboard:DemoSession"] = "false",
             ["Movement:Dashboard:Seed:Enabled"] = "true",
