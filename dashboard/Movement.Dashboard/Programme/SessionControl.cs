@@ -3,33 +3,31 @@ using Microsoft.Extensions.Options;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.Live;
 using Movement.Protocol;
-using Movement.Store;
 
 namespace Movement.Dashboard.Programme;
 
 /// <summary>
 /// Starts and ends class sessions: builds the <see cref="SessionState"/> (roster from the session's sensor
-/// assignments, station plan with this session's progressed targets), records attendance, and publishes it
-/// retained so the classifier attributes reps and every dashboard shows the same group.
+/// assignments, station plan with this session's progressed targets) and publishes it retained, so the classifier
+/// attributes reps, the store's recorder records who wore which sensor and who attended, and every dashboard
+/// shows the same group.
 /// </summary>
 public sealed partial class SessionControl
 {
     private readonly IDbContextFactory<DashboardDbContext> _db;
     private readonly LiveFeedService _feed;
     private readonly LiveGroupState _live;
-    private readonly IActivityStore _activity;
     private readonly TimeProvider _time;
     private readonly DashboardOptions _options;
     private readonly ILogger<SessionControl> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SessionState? _published;
 
-    public SessionControl(IDbContextFactory<DashboardDbContext> db, LiveFeedService feed, LiveGroupState live, IActivityStore activity, TimeProvider time, IOptions<DashboardOptions> options, ILogger<SessionControl> logger)
+    public SessionControl(IDbContextFactory<DashboardDbContext> db, LiveFeedService feed, LiveGroupState live, TimeProvider time, IOptions<DashboardOptions> options, ILogger<SessionControl> logger)
     {
         _db = db;
         _feed = feed;
         _live = live;
-        _activity = activity;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -96,15 +94,6 @@ public sealed partial class SessionControl
             session.StartedAt ??= now;
             session.EndedAt = null;
             await db.SaveChangesAsync(cancellationToken);
-
-            // Who wore which sensor from now (so the store attributes its steps) and who came.
-            var site = _options.Site;
-            await _activity.WriteAsync(
-                [
-                    .. assignments.Select(a => (ActivityRecord)new DeviceAssignmentRecord(site, a.Sensor, a.ParticipantId, now, a.Side.ToString().ToLowerInvariant())),
-                    .. assignments.Select(a => (ActivityRecord)new AttendanceRecord(site, session.SessionKey, a.ParticipantId, now)),
-                ],
-                cancellationToken);
             _published = state;
             LogStarted(_logger, state.SessionId, state.Roster.Count);
             return state;
