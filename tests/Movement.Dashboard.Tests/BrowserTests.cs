@@ -1,5 +1,9 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Movement.Dashboard.Live;
+using Movement.Protocol;
+using Movement.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Movement.Dashboard.Tests;
@@ -37,8 +41,42 @@ public sealed partial class BrowserTests(SystemFixture system)
         await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
 
         await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid.png"), FullPage = true });
+
+        // The gateway reports a sensor gone: its wearer's tile raises the alert, pushed without a reload.
+        var lostSensor = system.Server.Services.GetRequiredService<LiveGroupState>().Tiles.Single(t => t.Participant == participant).Sensor!;
+        await using (var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "gateway-status"))
+        {
+            await PublishStatusAsync(probe, lostSensor, connected: false);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveTextAsync("Sensor lost");
+            await PublishStatusAsync(probe, lostSensor, connected: true);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveCountAsync(0);
+        }
+
+        // On a tablet in portrait the grid still shows several tiles a row and nothing scrolls sideways.
+        await page.SetViewportSizeAsync(820, 1180);
+        var layout = await page.EvaluateAsync<int[]>("""
+            () => {
+              const tiles = [...document.querySelectorAll('section.tile')];
+              const firstRow = tiles.filter(t => t.offsetTop === tiles[0].offsetTop).length;
+              return [firstRow, document.documentElement.scrollWidth - window.innerWidth];
+            }
+            """);
+        Assert.True(layout[0] >= 3, $"{layout[0]} tiles in the first row on a tablet");
+        Assert.True(layout[1] <= 0, $"page is {layout[1]} px wider than a tablet");
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-tablet.png") });
         await page.Context.CloseAsync();
     }
+
+    private static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
+        probe.Connection.PublishAsync(Topics.SensorStatus("site-1", sensor), ProtocolJson.Encode(new SensorStatus
+        {
+            Sensor = sensor,
+            Gateway = "gw-1",
+            Kind = "simulated-thingy52",
+            Connected = connected,
+            Time = DateTimeOffset.UtcNow,
+            BatteryPct = 77,
+        }), retain: true, CancellationToken.None);
 
     [Fact]
     public async Task Participant_LogsIn_SeesOwnStepsAndIsRefusedAnotherParticipantsPage()
