@@ -25,7 +25,8 @@ public sealed partial class RecorderService : BackgroundService
     private readonly MqttConnection _connection;
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _queued;
-    private readonly ConcurrentDictionary<(string Site, string Sensor), string> _legs = new();
+    private readonly ConcurrentDictionary<(string Site, string Sensor), (string Participant, string Leg)> _legs = new();
+    private readonly ConcurrentDictionary<(string Site, string Session, string Participant), byte> _attended = new();
     private readonly ConcurrentDictionary<(string Site, string Session), DateTimeOffset> _sessionStarts = new();
 
     public RecorderService(IServiceProvider services, ActivityOutbox outbox, IOptions<StoreOptions> options, ILogger<RecorderService> logger, IMeterFactory meters, TimeProvider time)
@@ -79,7 +80,7 @@ public sealed partial class RecorderService : BackgroundService
                     return;
                 }
 
-                records = [new EventRecord(address.Site, movementEvent, _legs.GetValueOrDefault((address.Site, movementEvent.Sensor)))];
+                records = [new EventRecord(address.Site, movementEvent, _legs.TryGetValue((address.Site, movementEvent.Sensor), out var wearer) && wearer.Participant == movementEvent.Participant ? wearer.Leg : null)];
                 break;
             case TopicKind.SensorSteps when ProtocolJson.TryDecodeStepReading(bytes, out var reading, out error):
                 if (reading!.Sensor != address.EntityId || reading.StepsTotal < 0)
@@ -138,10 +139,15 @@ public sealed partial class RecorderService : BackgroundService
                 continue;
             }
 
+            // Session state is re-published often; record only what changed since this process last saw it.
             var leg = entry.Side.ToString().ToLowerInvariant();
-            _legs[(site, entry.Sensor)] = leg;
-            records.Add(new DeviceAssignmentRecord(site, entry.Sensor, entry.Participant, state.Time, leg));
-            if (state.Active)
+            if (_legs.TryGetValue((site, entry.Sensor), out var known) is false || known != (entry.Participant, leg))
+            {
+                _legs[(site, entry.Sensor)] = (entry.Participant, leg);
+                records.Add(new DeviceAssignmentRecord(site, entry.Sensor, entry.Participant, state.Time, leg));
+            }
+
+            if (state.Active && _attended.TryAdd((site, state.SessionId, entry.Participant), 0))
             {
                 records.Add(new AttendanceRecord(site, state.SessionId, entry.Participant, start));
             }

@@ -100,14 +100,14 @@ public sealed class InfluxDbOptions
             yield return new ValidationResult($"Movement:Store:InfluxDb:Url must be an absolute http(s) URL, not '{Url}'.", [nameof(Url)]);
         }
 
-        if (string.IsNullOrWhiteSpace(Database) || Database.Contains('/', StringComparison.Ordinal))
+        if (!IsName(Database))
         {
-            yield return new ValidationResult("Movement:Store:InfluxDb:Database must be a non-empty name without '/'.", [nameof(Database)]);
+            yield return new ValidationResult($"Movement:Store:InfluxDb:Database must be 1-64 of A-Z, a-z, 0-9, '_', '-', '.', not '{Database}'.", [nameof(Database)]);
         }
 
-        if (RetentionPolicy is { Length: > 0 } rp && rp.Contains('/', StringComparison.Ordinal))
+        if (RetentionPolicy is { Length: > 0 } rp && !IsName(rp))
         {
-            yield return new ValidationResult("Movement:Store:InfluxDb:RetentionPolicy must not contain '/'.", [nameof(RetentionPolicy)]);
+            yield return new ValidationResult($"Movement:Store:InfluxDb:RetentionPolicy must be 1-64 of A-Z, a-z, 0-9, '_', '-', '.', not '{rp}'.", [nameof(RetentionPolicy)]);
         }
 
         if (Bucket is not null && string.IsNullOrWhiteSpace(Bucket))
@@ -125,6 +125,10 @@ public sealed class InfluxDbOptions
             yield return new ValidationResult("Movement:Store:InfluxDb:Timeout must be positive.", [nameof(Timeout)]);
         }
     }
+
+    // Names go into InfluxQL and URLs; keeping them plain avoids quoting problems.
+    private static bool IsName(string? value) =>
+        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>Safe to log: the token is redacted.</summary>
     public override string ToString() =>

@@ -39,6 +39,7 @@ public sealed class StoreOptionsTests
     [InlineData("ftp://db.example/", "movement", "Url")]
     [InlineData("http://127.0.0.1:8086/", "", "Database")]
     [InlineData("http://127.0.0.1:8086/", "a/b", "Database")]
+    [InlineData("http://127.0.0.1:8086/", "move\"ment", "Database")]
     public void Validate_InfluxDbBackendWithBadSettings_Rejected(string? url, string database, string member)
     {
         var options = new StoreOptions

@@ -25,7 +25,9 @@ public sealed class InfluxQlClient : IDisposable
 
     public InfluxQlClient(InfluxDbOptions options)
     {
-        _http = new HttpClient { BaseAddress = options.Url, Timeout = options.Timeout };
+        // A trailing slash keeps a path prefix (e.g. behind a reverse proxy) when "query" is resolved against it.
+        var baseAddress = options.Url!.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/");
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = options.Timeout };
         if (!string.IsNullOrEmpty(options.Token))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", options.Token);

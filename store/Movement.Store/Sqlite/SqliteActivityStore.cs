@@ -96,12 +96,29 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var record in records)
+            // One command per record type, reused, so SQLite parses each statement once per batch.
+            var commands = new Dictionary<Type, SqliteCommand>();
+            try
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                Bind(command, record);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var record in records)
+                {
+                    if (!commands.TryGetValue(record.GetType(), out var command))
+                    {
+                        commands[record.GetType()] = command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                    }
+
+                    command.Parameters.Clear();
+                    Bind(command, record);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                foreach (var command in commands.Values)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
