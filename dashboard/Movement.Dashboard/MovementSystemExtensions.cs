@@ -124,6 +124,8 @@ public static class MovementSystemExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.Map("/error", () => Results.Problem("Something went wrong on the server; it has been logged.", statusCode: StatusCodes.Status500InternalServerError))
+            .AllowAnonymous();
         app.MapPost("/account/logout", async (SignInManager<DashboardUser> signIn, [FromForm] string? returnUrl) =>
         {
             await signIn.SignOutAsync();
