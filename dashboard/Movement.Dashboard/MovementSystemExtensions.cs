@@ -1,6 +1,13 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Movement.Classifier;
+using Movement.Dashboard.Access;
 using Movement.Dashboard.Components;
+using Movement.Dashboard.Data;
 using Movement.Dashboard.Live;
+using Movement.Dashboard.Programme;
 using Movement.Gateway;
 using Movement.Messaging;
 using Movement.Store;
@@ -39,16 +46,67 @@ public static class MovementSystemExtensions
             services.AddActivityStore();
         }
 
-        services.AddDashboard();
+        services.AddDashboard(builder.Configuration);
         return builder;
     }
 
-    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMqttConnectionOptions(MqttOptionsName, DashboardOptions.SectionName);
+
+        var databasePath = Path.GetFullPath(configuration[$"{DashboardOptions.SectionName}:{nameof(DashboardOptions.DatabasePath)}"] ?? new DashboardOptions().DatabasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        services.AddDbContextFactory<DashboardDbContext>(o => o.UseSqlite($"Data Source={databasePath}"));
+
+        // Accounts: ASP.NET Core Identity (its hasher, lockout and security stamps), cookie sign-in.
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.Cookie.Name = "movement.auth";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+
+            // A signed-in user asking for someone else's page gets a plain 403, not a redirect.
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                return context.Response.WriteAsync(
+                    "<!DOCTYPE html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width\"><title>Not allowed</title></head>"
+                    + "<body><h1>Not allowed</h1><p data-testid=\"forbidden\">This page belongs to someone else.</p><p><a href=\"/\">Back to your page</a></p></body></html>");
+            };
+        }));
+        services.AddIdentityCore<DashboardUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<DashboardDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<DashboardClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<IAuthorizationHandler, OwnParticipantDataHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OwnParticipantDataRequirement.Policy, p => p.RequireAuthenticatedUser().AddRequirements(new OwnParticipantDataRequirement()));
+
         services.AddSingleton<LiveGroupState>();
-        services.AddHostedService<LiveFeedService>();
+        services.AddSingleton<LiveFeedService>();
+        services.AddSingleton<SessionControl>();
+        services.AddScoped<ProgrammeQueries>();
+        services.AddScoped<ProgrammeEditor>();
+        services.AddHostedService<DashboardDatabaseInitialiser>();
+
+        // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
+        services.AddHostedService(sp =>
+        {
+            sp.GetRequiredService<SessionControl>();
+            return sp.GetRequiredService<LiveFeedService>();
+        });
         services.AddRazorComponents().AddInteractiveServerComponents();
         return services;
     }
@@ -60,10 +118,22 @@ public static class MovementSystemExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.Map("/error", () => Results.Problem("Something went wrong on the server; it has been logged.", statusCode: StatusCodes.Status500InternalServerError))
+            .AllowAnonymous();
+        app.MapPost("/account/logout", async (SignInManager<DashboardUser> signIn, [FromForm] string? returnUrl) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        });
+        app.MapGet("/outcomes/{cohortId:int}.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
+                Results.File(System.Text.Encoding.UTF8.GetBytes(OutcomeReport.ToCsv(await queries.OutcomeReportAsync(cohortId, ct))), "text/csv", $"cohort-{cohortId}-outcomes.csv"))
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
         return app;
     }
 }

@@ -1,51 +1,49 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
-using Movement.Gateway.Simulation;
 using Movement.Messaging;
 using Movement.Protocol;
 
 namespace Movement.Dashboard.Live;
 
-/// <summary>Feeds <see cref="LiveGroupState"/> from the broker: events, sensor status and the session roster.</summary>
+/// <summary>
+/// The dashboard's broker connection: feeds <see cref="LiveGroupState"/> with events, sensor status and the
+/// session roster, and publishes the retained <see cref="SessionState"/> when a supervisor starts or ends a session.
+/// </summary>
 public sealed partial class LiveFeedService : BackgroundService
 {
     private readonly LiveGroupState _state;
     private readonly ILogger<LiveFeedService> _logger;
     private readonly MqttConnection _connection;
+    private readonly string _site;
 
-    public LiveFeedService(IServiceProvider services, LiveGroupState state, IOptions<DashboardOptions> options, ILogger<LiveFeedService> logger, TimeProvider time)
+    public LiveFeedService(IServiceProvider services, LiveGroupState state, IOptions<DashboardOptions> options, ILogger<LiveFeedService> logger)
     {
         _state = state;
         _logger = logger;
-        var dashboard = options.Value;
+        _site = options.Value.Site;
         _connection = services.CreateMqttConnection(MovementSystemExtensions.MqttOptionsName, new MqttConnectionSetup
         {
             ClientName = "dashboard",
             Subscriptions =
             [
-                (Topics.AllSessions(dashboard.Site), MqttQualityOfServiceLevel.AtLeastOnce),
-                (Topics.AllSensorStatus(dashboard.Site), MqttQualityOfServiceLevel.AtLeastOnce),
-                (Topics.AllEvents(dashboard.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+                (Topics.Session(_site), MqttQualityOfServiceLevel.AtLeastOnce),
+                (Topics.AllSensorStatus(_site), MqttQualityOfServiceLevel.AtLeastOnce),
+                (Topics.AllEvents(_site), MqttQualityOfServiceLevel.AtLeastOnce),
             ],
-            OnConnected = dashboard.DemoSession
-                ? (c, ct) => c.PublishAsync(Topics.Session(dashboard.Site), ProtocolJson.Encode(DemoSession(dashboard, time)), retain: true, ct)
-                : null,
+            OnConnected = (_, ct) => Connected?.Invoke(ct) ?? Task.CompletedTask,
             OnMessage = Handle,
         });
     }
 
-    /// <summary>The simulator's sensors worn by demo participants p01..pNN at one knee-extension station.</summary>
-    public static SessionState DemoSession(DashboardOptions options, TimeProvider time) => new()
-    {
-        SessionId = $"demo-{time.GetUtcNow():yyyyMMdd}",
-        Active = true,
-        Time = time.GetUtcNow(),
-        Roster = Enumerable.Range(0, options.DemoParticipants)
-            .Select(i => new RosterEntry($"p{i + 1:D2}", SimulatorOptions.SensorId(i), Placement.Shank, Side.Right, "station-1"))
-            .ToArray(),
-        Stations = [new StationPlan("station-1", ExerciseIds.KneeExtension, TargetReps: 10, TargetRomDeg: 75)],
-    };
+    /// <summary>Runs after each (re)connect; the session controller re-publishes or starts the demo session here.</summary>
+    public Func<CancellationToken, Task>? Connected { get; set; }
+
+    public bool IsConnected => _connection.IsConnected;
+
+    /// <summary>Publishes the site's retained session state (roster and station plan).</summary>
+    public Task PublishSessionAsync(SessionState session, CancellationToken cancellationToken) =>
+        _connection.PublishAsync(Topics.Session(_site), ProtocolJson.Encode(session), retain: true, cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _connection.RunAsync(stoppingToken);
 

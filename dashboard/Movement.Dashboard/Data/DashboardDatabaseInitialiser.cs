@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Movement.Gateway.Simulation;
+using Movement.Protocol;
+using Movement.Store;
+
+namespace Movement.Dashboard.Data;
+
+/// <summary>Creates the dashboard database and, when <see cref="SeedOptions.Enabled"/>, the demo accounts and cohort.</summary>
+public sealed partial class DashboardDatabaseInitialiser(
+    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
+        await db.Database.EnsureCreatedAsync(cancellationToken);
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in new[] { Roles.Supervisor, Roles.Participant })
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), role);
+            }
+        }
+
+        var options = seed.Value;
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        if (!options.Enabled || await users.FindByNameAsync(options.SupervisorUserName) is not null)
+        {
+            return;
+        }
+
+        var supervisor = new DashboardUser { UserName = options.SupervisorUserName };
+        Check(await users.CreateAsync(supervisor, options.SupervisorPassword!), options.SupervisorUserName);
+        Check(await users.AddToRoleAsync(supervisor, Roles.Supervisor), options.SupervisorUserName);
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var cohort = NewEscapePainCohort("Demo cohort", today);
+        db.Cohorts.Add(cohort);
+        await db.SaveChangesAsync(cancellationToken);
+
+        for (var i = 0; i < options.Participants; i++)
+        {
+            var participant = new Participant
+            {
+                Id = PseudonymousId.NewParticipantId(),
+                DisplayName = $"Demo participant {i + 1}",
+                CohortId = cohort.Id,
+                DefaultSensor = SimulatorOptions.SensorId(i),
+                StepSensor = SimulatorOptions.SensorId(i),
+                DailyStepGoal = options.DailyStepGoal,
+            };
+            db.Participants.Add(participant);
+            var userName = $"{options.ParticipantUserNamePrefix}{i + 1:D2}";
+            var user = new DashboardUser { UserName = userName, ParticipantId = participant.Id };
+            Check(await users.CreateAsync(user, options.ParticipantPassword!), userName);
+            Check(await users.AddToRoleAsync(user, Roles.Participant), userName);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Each demo participant also counts steps with their sensor from now on.
+        var site = dashboard.Value.Site;
+        await activity.WriteAsync(
+            await db.Participants.Where(p => p.StepSensor != null).Select(p => (ActivityRecord)new DeviceAssignmentRecord(site, p.StepSensor!, p.Id, time.GetUtcNow(), null)).ToListAsync(cancellationToken),
+            cancellationToken);
+        LogSeeded(logger, options.SupervisorUserName, options.Participants, options.ParticipantUserNamePrefix);
+    }
+
+    /// <summary>12 sessions, twice weekly (days 0 and 3 of each week) for 6 weeks, and a four-station leg circuit.</summary>
+    public static Cohort NewEscapePainCohort(string name, DateOnly start) => new()
+    {
+        Name = name,
+        StartDate = start,
+        SessionsPlanned = 12,
+        SessionsPerWeek = 2,
+        Stations =
+        [
+            new CircuitStation { Station = "station-1", Order = 1, Exercise = ExerciseIds.KneeExtension, TargetReps = 10, TargetRomDeg = 90, RepsIncreasePerSession = 1, MaxReps = 15 },
+            new CircuitStation { Station = "station-2", Order = 2, Exercise = ExerciseIds.SitToStand, TargetReps = 8, RepsIncreasePerSession = 1, MaxReps = 15 },
+            new CircuitStation { Station = "station-3", Order = 3, Exercise = ExerciseIds.StepUp, TargetReps = 8, RepsIncreasePerSession = 1, MaxReps = 12 },
+            new CircuitStation { Station = "station-4", Order = 4, Exercise = ExerciseIds.MiniSquat, TargetReps = 8, TargetRomDeg = 45, RepsIncreasePerSession = 1, MaxReps = 12 },
+        ],
+        Sessions = Enumerable.Range(1, 12).Select(n => new ProgrammeSession
+        {
+            Number = n,
+            PlannedDate = start.AddDays(((n - 1) / 2 * 7) + ((n - 1) % 2 * 3)),
+            SessionKey = PseudonymousId.NewSessionKey(n),
+        }).ToList(),
+    };
+
+    private static void Check(IdentityResult result, string who)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create '{who}': {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo supervisor '{Supervisor}' and {Count} participants ({Prefix}01...) with the configured passwords")]
+    private static partial void LogSeeded(ILogger logger, string supervisor, int count, string prefix);
+}

@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Movement.Dashboard.Data;
+
+/// <summary>A login. Participants carry the pseudonymous id their data is filed under; supervisors have none.</summary>
+public sealed class DashboardUser : IdentityUser
+{
+    public string? ParticipantId { get; set; }
+}
+
+/// <summary>
+/// The dashboard's own data: accounts, cohorts, the session plan, the circuit plan and sensor assignments.
+/// Activity (reps, steps, attendance, outcome scores) lives in the activity store, not here.
+/// </summary>
+public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : IdentityDbContext<DashboardUser>(options)
+{
+    public DbSet<Cohort> Cohorts => Set<Cohort>();
+    public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<CircuitStation> Stations => Set<CircuitStation>();
+    public DbSet<ProgrammeSession> Sessions => Set<ProgrammeSession>();
+    public DbSet<SensorAssignment> SensorAssignments => Set<SensorAssignment>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<DashboardUser>().HasIndex(u => u.ParticipantId).IsUnique();
+        builder.Entity<Participant>().HasKey(p => p.Id);
+        builder.Entity<Participant>().Property(p => p.DefaultPlacement).HasConversion<string>();
+        builder.Entity<Participant>().Property(p => p.DefaultSide).HasConversion<string>();
+        builder.Entity<ProgrammeSession>().HasIndex(s => new { s.CohortId, s.Number }).IsUnique();
+        builder.Entity<ProgrammeSession>().HasIndex(s => s.SessionKey).IsUnique();
+        builder.Entity<SensorAssignment>().HasIndex(a => new { a.SessionId, a.ParticipantId }).IsUnique();
+        builder.Entity<SensorAssignment>().Property(a => a.Placement).HasConversion<string>();
+        builder.Entity<SensorAssignment>().Property(a => a.Side).HasConversion<string>();
+    }
+}
+
+public static class Roles
+{
+    public const string Supervisor = "Supervisor";
+    public const string Participant = "Participant";
+}
+
+/// <summary>A group following the ESCAPE-pain shape: 12 sessions, twice weekly for 6 weeks.</summary>
+public sealed class Cohort
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public DateOnly StartDate { get; set; }
+    public int SessionsPlanned { get; set; } = 12;
+    public int SessionsPerWeek { get; set; } = 2;
+    public List<Participant> Participants { get; set; } = [];
+    public List<CircuitStation> Stations { get; set; } = [];
+    public List<ProgrammeSession> Sessions { get; set; } = [];
+}
+
+public sealed class Participant
+{
+    /// <summary>Pseudonymous id used in URLs, MQTT topics and the activity store.</summary>
+    public required string Id { get; set; }
+
+    /// <summary>Shown to supervisors only; never leaves the dashboard.</summary>
+    public required string DisplayName { get; set; }
+
+    public int CohortId { get; set; }
+    public Cohort? Cohort { get; set; }
+
+    /// <summary>The sensor this participant usually wears in class; copied into each session's assignment.</summary>
+    public string? DefaultSensor { get; set; }
+
+    public Movement.Protocol.Placement DefaultPlacement { get; set; } = Movement.Protocol.Placement.Shank;
+    public Movement.Protocol.Side DefaultSide { get; set; } = Movement.Protocol.Side.Right;
+
+    /// <summary>The step counter at home (after discharge), if the participant has a connected one.</summary>
+    public string? StepSensor { get; set; }
+
+    /// <summary>Daily step goal set by the supervisor at discharge.</summary>
+    public int? DailyStepGoal { get; set; }
+
+    public DateOnly? DischargeDate { get; set; }
+}
+
+/// <summary>One station of the circuit. Target reps grow by <see cref="RepsIncreasePerSession"/> up to <see cref="MaxReps"/>.</summary>
+public sealed class CircuitStation
+{
+    public int Id { get; set; }
+    public int CohortId { get; set; }
+    public required string Station { get; set; }
+    public int Order { get; set; }
+    public required string Exercise { get; set; }
+    public int TargetReps { get; set; }
+    public double? TargetRomDeg { get; set; }
+    public int RepsIncreasePerSession { get; set; }
+    public int MaxReps { get; set; }
+
+    public int TargetRepsFor(int sessionNumber) =>
+        Math.Min(Math.Max(MaxReps, TargetReps), TargetReps + (Math.Max(1, sessionNumber) - 1) * RepsIncreasePerSession);
+}
+
+public sealed class ProgrammeSession
+{
+    public int Id { get; set; }
+    public int CohortId { get; set; }
+    public Cohort? Cohort { get; set; }
+    public int Number { get; set; }
+    public DateOnly PlannedDate { get; set; }
+
+    /// <summary>The session id on the broker and in the store (no names in it).</summary>
+    public required string SessionKey { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+}
+
+public sealed class SensorAssignment
+{
+    public int Id { get; set; }
+    public int SessionId { get; set; }
+    public required string ParticipantId { get; set; }
+    public required string Sensor { get; set; }
+    public Movement.Protocol.Placement Placement { get; set; }
+    public Movement.Protocol.Side Side { get; set; }
+    public required string Station { get; set; }
+}

@@ -1,0 +1,156 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Movement.Dashboard.Data;
+using Movement.Protocol;
+using Movement.Store;
+
+namespace Movement.Dashboard.Programme;
+
+public sealed record AttendanceRow(string ParticipantId, string DisplayName, int Attended, int Planned)
+{
+    /// <summary>ESCAPE-pain counts a participant as having completed at 75 % of the sessions.</summary>
+    public const double CompletionFraction = 0.75;
+
+    public bool Completed => Attended >= Math.Ceiling(Planned * CompletionFraction);
+}
+
+public sealed record SessionSummaryRow(string ParticipantId, string DisplayName, IReadOnlyList<SessionExerciseSummary> Exercises)
+{
+    public int Reps => Exercises.Sum(e => e.Reps);
+    public int Flags => Exercises.Sum(e => e.FlagCounts.Values.Sum());
+}
+
+public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnlyList<DailySteps> Days, StepStreak? Streak)
+{
+    public long TodaySteps => Days.FirstOrDefault(d => d.Date == Today)?.Total ?? 0;
+}
+
+/// <summary>Reads and writes for the programme, outcome and participant pages. Activity lives in the activity store.</summary>
+public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options,
+    IOptions<StoreOptions> storeOptions, TimeProvider time)
+{
+    private readonly string _site = options.Value.Site;
+
+    /// <summary>Today in the store's time zone (the one daily step totals use).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), storeOptions.Value.GetTimeZone()).DateTime);
+
+    public async Task<List<Cohort>> CohortsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Cohorts.Include(c => c.Participants).Include(c => c.Stations).Include(c => c.Sessions).AsNoTracking()
+            .OrderBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<Dictionary<string, string>> DisplayNamesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Participants.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.DisplayName, StringComparer.Ordinal, cancellationToken);
+    }
+
+    /// <summary>Sessions attended per participant of the cohort, from the attendance the store holds for its sessions.</summary>
+    public async Task<List<AttendanceRow>> AttendanceAsync(Cohort cohort, CancellationToken cancellationToken)
+    {
+        var keys = cohort.Sessions.Select(s => s.SessionKey).ToHashSet(StringComparer.Ordinal);
+        var from = cohort.Sessions.Count > 0 ? cohort.Sessions.Min(s => s.PlannedDate).AddDays(-365) : cohort.StartDate;
+        var records = await activity.GetAttendanceAsync(_site, from, Today.AddDays(1), cancellationToken);
+        var counts = records.Where(r => r.Attended && keys.Contains(r.Session))
+            .GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Select(r => r.Session).Distinct().Count());
+        return cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal)
+            .Select(p => new AttendanceRow(p.Id, p.DisplayName, counts.GetValueOrDefault(p.Id), cohort.SessionsPlanned)).ToList();
+    }
+
+    /// <summary>What each participant did in one session, as the store summarises its recorded reps and flags.</summary>
+    public async Task<List<SessionSummaryRow>> SessionSummaryAsync(ProgrammeSession session, CancellationToken cancellationToken)
+    {
+        var names = await DisplayNamesAsync(cancellationToken);
+        var summary = await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
+        return summary.GroupBy(s => s.Participant)
+            .Select(g => new SessionSummaryRow(g.Key, names.GetValueOrDefault(g.Key, g.Key), g.ToList()))
+            .OrderBy(r => r.DisplayName, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<OutcomeReport> OutcomeReportAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cohort = await db.Cohorts.Include(c => c.Participants).AsNoTracking().SingleAsync(c => c.Id == cohortId, cancellationToken);
+        var rows = new List<ParticipantOutcomes>();
+        foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal))
+        {
+            var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
+            double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
+            rows.Add(new ParticipantOutcomes(participant.Id, participant.DisplayName,
+                OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray()));
+        }
+
+        return new OutcomeReport(cohort.Name, rows);
+    }
+
+    public async Task<Dictionary<string, double>> OutcomesAsync(string participantId, string timepoint, CancellationToken cancellationToken) =>
+        (await activity.GetOutcomesAsync(_site, participantId, cancellationToken)).Where(r => r.Timepoint == timepoint)
+            .GroupBy(r => r.Measure).ToDictionary(g => g.Key, g => g.Last().Value);
+
+    public Task SaveOutcomesAsync(string participantId, string timepoint, IReadOnlyDictionary<string, double> values, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return activity.WriteAsync(values.Select(v => (ActivityRecord)new Movement.Store.OutcomeRecord(_site, participantId, v.Key, timepoint, v.Value, now)).ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The sensor-measured 30-second chair-stand count: sit-to-stand reps the store holds for the participant that
+    /// end within 30 s of the first one on <paramref name="day"/>. Null when no sit-to-stand was recorded that day.
+    /// </summary>
+    public async Task<int?> ChairStandCountAsync(string participantId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var reps = (await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken))
+            .Where(r => r.Exercise == ExerciseIds.SitToStand).OrderBy(r => r.Time).ToList();
+        if (reps.Count == 0)
+        {
+            return null;
+        }
+
+        var start = reps[0].Time.AddSeconds(-reps[0].DurationS);
+        return reps.Count(r => r.Time <= start.AddSeconds(30));
+    }
+
+    public async Task<Participant?> ParticipantAsync(string participantId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Participants.Include(p => p.Cohort).ThenInclude(c => c!.Sessions).AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Id == participantId, cancellationToken);
+    }
+
+    /// <summary>The participant's cohort sessions with whether they attended, in order.</summary>
+    public async Task<List<(ProgrammeSession Session, bool Attended)>> SessionHistoryAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var sessions = participant.Cohort?.Sessions.OrderBy(s => s.Number).ToList() ?? [];
+        var from = sessions.Count > 0 ? sessions[0].PlannedDate.AddDays(-365) : Today.AddDays(-365);
+        var attended = (await activity.GetAttendanceAsync(_site, from, Today.AddDays(1), cancellationToken))
+            .Where(a => a.Participant == participant.Id && a.Attended).Select(a => a.Session).ToHashSet(StringComparer.Ordinal);
+        return sessions.Select(s => (s, attended.Contains(s.SessionKey))).ToList();
+    }
+
+    /// <summary>The last 30 days of steps (device counters and manual entries, as the store totals them) and the streak.</summary>
+    public async Task<ParticipantSteps> StepsAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var today = Today;
+        var from = today.AddDays(-29);
+        var days = await activity.GetDailyStepsAsync(_site, participant.Id, from, today, cancellationToken);
+        var streak = participant.DailyStepGoal is { } goal
+            ? await activity.GetStepStreakAsync(_site, participant.Id, today.AddDays(-365), today, goal, cancellationToken)
+            : null;
+        return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
+    }
+
+    public Task SaveManualStepsAsync(string participantId, DateOnly date, long steps, CancellationToken cancellationToken) =>
+        activity.WriteAsync(new ManualStepsRecord(_site, participantId, date, steps, time.GetUtcNow()), cancellationToken);
+
+    public async Task SetStepGoalAsync(string participantId, int? dailyGoal, DateOnly? discharge, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var participant = await db.Participants.SingleAsync(p => p.Id == participantId, cancellationToken);
+        participant.DailyStepGoal = dailyGoal;
+        participant.DischargeDate = discharge;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Movement.Dashboard.Data;
+using Movement.Dashboard.Live;
+using Movement.Protocol;
+
+namespace Movement.Dashboard.Programme;
+
+/// <summary>
+/// Starts and ends class sessions: builds the <see cref="SessionState"/> (roster from the session's sensor
+/// assignments, station plan with this session's progressed targets) and publishes it retained, so the classifier
+/// attributes reps, the store's recorder records who wore which sensor and who attended, and every dashboard
+/// shows the same group.
+/// </summary>
+public sealed partial class SessionControl
+{
+    private readonly IDbContextFactory<DashboardDbContext> _db;
+    private readonly LiveFeedService _feed;
+    private readonly LiveGroupState _live;
+    private readonly TimeProvider _time;
+    private readonly DashboardOptions _options;
+    private readonly ILogger<SessionControl> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SessionState? _published;
+
+    public SessionControl(IDbContextFactory<DashboardDbContext> db, LiveFeedService feed, LiveGroupState live, TimeProvider time, IOptions<DashboardOptions> options, ILogger<SessionControl> logger)
+    {
+        _db = db;
+        _feed = feed;
+        _live = live;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _feed.Connected = OnBrokerConnectedAsync;
+    }
+
+    /// <summary>The session state this dashboard last published, if any.</summary>
+    public SessionState? Current => _published;
+
+    /// <summary>The cohort's first session not yet started, or null when all 12 are done.</summary>
+    public async Task<ProgrammeSession?> NextSessionAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        return await db.Sessions.Where(s => s.CohortId == cohortId && s.StartedAt == null).OrderBy(s => s.Number).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the default assignments (each participant's usual sensor at the first station) where none exist.</summary>
+    public async Task<List<SensorAssignment>> EnsureAssignmentsAsync(int sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        var session = await db.Sessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
+        var existing = await db.SensorAssignments.Where(a => a.SessionId == sessionId).ToListAsync(cancellationToken);
+        var firstStation = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).Select(s => s.Station).FirstOrDefaultAsync(cancellationToken) ?? "station-1";
+        var participants = await db.Participants.Where(p => p.CohortId == session.CohortId && p.DefaultSensor != null).ToListAsync(cancellationToken);
+        foreach (var participant in participants.Where(p => existing.All(a => a.ParticipantId != p.Id)))
+        {
+            var assignment = new SensorAssignment
+            {
+                SessionId = sessionId,
+                ParticipantId = participant.Id,
+                Sensor = participant.DefaultSensor!,
+                Placement = participant.DefaultPlacement,
+                Side = participant.DefaultSide,
+                Station = firstStation,
+            };
+            db.SensorAssignments.Add(assignment);
+            existing.Add(assignment);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return existing;
+    }
+
+    public async Task<SessionState> StartAsync(int sessionId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var assignments = await EnsureAssignmentsAsync(sessionId, cancellationToken);
+            await using var db = await _db.CreateDbContextAsync(cancellationToken);
+            var session = await db.Sessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
+            var stations = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).ToListAsync(cancellationToken);
+            var now = _time.GetUtcNow();
+            var state = new SessionState
+            {
+                SessionId = session.SessionKey,
+                Active = true,
+                Time = now,
+                Roster = assignments.OrderBy(a => a.Sensor, StringComparer.Ordinal)
+                    .Select(a => new RosterEntry(a.ParticipantId, a.Sensor, a.Placement, a.Side, a.Station)).ToArray(),
+                Stations = stations.Select(s => new StationPlan(s.Station, s.Exercise, s.TargetRepsFor(session.Number), s.TargetRomDeg)).ToArray(),
+            };
+            await _feed.PublishSessionAsync(state, cancellationToken);
+            session.StartedAt ??= now;
+            session.EndedAt = null;
+            await db.SaveChangesAsync(cancellationToken);
+            _published = state;
+            LogStarted(_logger, state.SessionId, state.Roster.Count);
+            return state;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task EndAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if ((_published ?? _live.Session) is not { Active: true } running)
+            {
+                return;
+            }
+
+            var ended = running with { Active = false, Time = _time.GetUtcNow() };
+            await _feed.PublishSessionAsync(ended, cancellationToken);
+            await using var db = await _db.CreateDbContextAsync(cancellationToken);
+            var session = await db.Sessions.SingleOrDefaultAsync(s => s.SessionKey == running.SessionId, cancellationToken);
+            if (session is not null)
+            {
+                session.EndedAt = ended.Time;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            _published = ended;
+            LogEnded(_logger, ended.SessionId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task OnBrokerConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_published is { } published)
+        {
+            await _feed.PublishSessionAsync(published, cancellationToken);
+            return;
+        }
+
+        if (_options.DemoSession)
+        {
+            await using var db = await _db.CreateDbContextAsync(cancellationToken);
+            var cohort = await db.Cohorts.OrderBy(c => c.Id).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
+            if (cohort is { } cohortId && await NextSessionAsync(cohortId, cancellationToken) is { } next)
+            {
+                await StartAsync(next.Id, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session} started with {Count} sensors")]
+    private static partial void LogStarted(ILogger logger, string session, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session} ended")]
+    private static partial void LogEnded(ILogger logger, string session);
+}

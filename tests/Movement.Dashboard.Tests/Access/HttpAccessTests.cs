@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Movement.Dashboard.Tests.Access;
+
+/// <summary>Access rules as plain HTTP sees them, against the running system (no browser).</summary>
+[Collection(SystemCollection.Name)]
+public sealed partial class HttpAccessTests(SystemFixture system)
+{
+    private HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    {
+        BaseAddress = new Uri(system.Server.BaseUrl),
+    };
+
+    [Theory]
+    [InlineData("/live")]
+    [InlineData("/programme")]
+    [InlineData("/outcomes")]
+    [InlineData("/outcomes/1.csv")]
+    public async Task Get_Anonymous_RedirectsToLogin(string path)
+    {
+        using var client = NewClient();
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_PostWithoutAntiforgeryToken_IsRejected()
+    {
+        using var client = NewClient();
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["Input.UserName"] = DashboardServer.SupervisorUser,
+            ["Input.Password"] = DashboardServer.SupervisorPassword,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("movement.auth", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_ShowsMessageAndSetsNoCookie()
+    {
+        using var client = NewClient();
+        var response = await LogInAsync(client, DashboardServer.SupervisorUser, "not-the-password");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("User name or password is wrong.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Participant_OtherParticipantsPageAndSupervisorPages_Forbidden()
+    {
+        using var client = NewClient();
+        var login = await LogInAsync(client, "participant03", DashboardServer.ParticipantPassword);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+
+        var own = await system.Server.ParticipantIdAsync(3);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/participant/{own}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/participant/{await system.Server.ParticipantIdAsync(4)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/outcomes/1.csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Supervisor_OutcomeCsv_HasPseudonymousIdsOnly()
+    {
+        using var client = NewClient();
+        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        var response = await client.GetAsync("/outcomes/1.csv");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csv = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("participant,measure,first_session,last_session,change\n", csv, StringComparison.Ordinal);
+        Assert.Contains(await system.Server.ParticipantIdAsync(1), csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("Demo participant", csv, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fetches the login form (for its anti-forgery token and cookie) and posts it.</summary>
+    private static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
+    {
+        var form = await client.GetStringAsync("/account/login");
+        var token = TokenField().Match(form).Groups[1].Value;
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.UserName"] = user,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}

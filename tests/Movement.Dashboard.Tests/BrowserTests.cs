@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Movement.Dashboard.Live;
+using Movement.Protocol;
+using Movement.TestSupport;
+using static Microsoft.Playwright.Assertions;
+
+namespace Movement.Dashboard.Tests;
+
+/// <summary>The running system in real headless Chromium: what a supervisor and a participant see.</summary>
+[Collection(SystemCollection.Name)]
+public sealed partial class BrowserTests(SystemFixture system)
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 90_000 };
+
+    [Fact]
+    public async Task Supervisor_StartsSession_SeesRepCountRiseAndFormFlag()
+    {
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await Expect(page).ToHaveURLAsync(LiveUrl());
+        await EnsureNoSessionRunningAsync(page);
+
+        await page.ClickAsync("[data-testid=start-session]");
+        await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-testid=group-grid] section.tile")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
+
+        // Some simulated participant counts a rep, then another on the same tile.
+        var counting = page.Locator("section.tile", new() { Has = page.Locator("[data-testid=reps]", new() { HasTextRegex = PositiveNumber() }) }).First;
+        await Expect(counting).ToBeVisibleAsync(Slow);
+        var participant = await counting.GetAttributeAsync("data-participant");
+        var reps = page.Locator($"section.tile[data-participant='{participant}'] [data-testid=reps]");
+        var first = int.Parse(await reps.InnerTextAsync());
+        await page.WaitForFunctionAsync(
+            "([p, n]) => +document.querySelector(`section.tile[data-participant='${p}'] [data-testid=reps]`).textContent > n",
+            new object[] { participant!, first }, new() { Timeout = 60_000 });
+
+        // A flag with the measured value, e.g. "partial range: 61° of 90°".
+        var flag = page.Locator("[data-flag=partial_range]").First;
+        await Expect(flag).ToBeVisibleAsync(Slow);
+        await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
+
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid.png"), FullPage = true });
+
+        // The gateway reports a sensor gone: its wearer's tile raises the alert, pushed without a reload.
+        var lostSensor = system.Server.Services.GetRequiredService<LiveGroupState>().Tiles.Single(t => t.Participant == participant).Sensor!;
+        await using (var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "gateway-status"))
+        {
+            await PublishStatusAsync(probe, lostSensor, connected: false);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveTextAsync("Sensor lost");
+            await PublishStatusAsync(probe, lostSensor, connected: true);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveCountAsync(0);
+        }
+
+        // On a tablet in portrait the grid still shows several tiles a row and nothing scrolls sideways.
+        await page.SetViewportSizeAsync(820, 1180);
+        var layout = await page.EvaluateAsync<int[]>("""
+            () => {
+              const tiles = [...document.querySelectorAll('section.tile')];
+              const firstRow = tiles.filter(t => t.offsetTop === tiles[0].offsetTop).length;
+              return [firstRow, document.documentElement.scrollWidth - window.innerWidth];
+            }
+            """);
+        Assert.True(layout[0] >= 3, $"{layout[0]} tiles in the first row on a tablet");
+        Assert.True(layout[1] <= 0, $"page is {layout[1]} px wider than a tablet");
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-tablet.png") });
+        await page.Context.CloseAsync();
+    }
+
+    private static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
+        probe.Connection.PublishAsync(Topics.SensorStatus("site-1", sensor), ProtocolJson.Encode(new SensorStatus
+        {
+            Sensor = sensor,
+            Gateway = "gw-1",
+            Kind = "simulated-thingy52",
+            Connected = connected,
+            Time = DateTimeOffset.UtcNow,
+            BatteryPct = 77,
+        }), retain: true, CancellationToken.None);
+
+    [Fact]
+    public async Task Participant_LogsIn_SeesOwnStepsAndIsRefusedAnotherParticipantsPage()
+    {
+        var own = await system.Server.ParticipantIdAsync(1);
+        var other = await system.Server.ParticipantIdAsync(2);
+        var page = await system.LoggedInPageAsync("participant01", DashboardServer.ParticipantPassword, 390, 844);
+        await Expect(page).ToHaveURLAsync(new Regex($"/participant/{own}$"));
+        await Expect(page.Locator("[data-testid=steps-today]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=step-goal]")).ToHaveTextAsync("6,000");
+
+        // Manual entry for today shows up as today's steps (the day's total is the larger of counter and entry).
+        await page.FillAsync("#manual-steps", "7321");
+        await page.ClickAsync("#save-steps");
+        await Expect(page.Locator("[data-testid=steps-today]")).ToHaveTextAsync("7,321", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("participant-page.png"), FullPage = true });
+
+        var response = await page.GotoAsync($"/participant/{other}");
+        Assert.NotNull(response);
+        Assert.Equal(403, response.Status);
+        await Expect(page.Locator("[data-testid=steps-today]")).ToHaveCountAsync(0);
+
+        var supervisorPage = await page.GotoAsync("/live");
+        Assert.Equal(403, supervisorPage!.Status);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Supervisor_RecordsOutcomes_InvalidScoreExplained_ReportShowsChange()
+    {
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await page.GotoAsync("/programme");
+        await SystemFixture.WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=attendance] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize);
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme.png"), FullPage = true });
+
+        await page.GotoAsync("/outcomes");
+        await SystemFixture.WaitInteractiveAsync(page);
+        var participant = await page.Locator("#outcome-participant").InputValueAsync();
+        await page.FillAsync("#score-pain_nrs", "11");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[data-testid=score-errors]")).ToContainTextAsync("Knee pain (0-10): 11 is outside 0-10.");
+
+        await page.FillAsync("#score-pain_nrs", "7");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Saved");
+        await page.SelectOptionAsync("#outcome-timepoint", "last_session");
+        await Expect(page.Locator("[data-testid=editing]")).ToContainTextAsync("last session");
+        await page.FillAsync("#score-pain_nrs", "4");
+        await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
+        await page.ClickAsync("#save-scores");
+        await Expect(page.Locator("[data-testid=outcome-report]")).ToContainTextAsync("7 → 4 (-3)");
+        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("outcomes.png"), FullPage = true });
+        Assert.StartsWith("p-", participant, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task EnsureNoSessionRunningAsync(IPage page)
+    {
+        if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
+        {
+            await page.ClickAsync("[data-testid=end-session]");
+        }
+
+        await Expect(page.Locator("[data-testid=start-session]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+
+    [GeneratedRegex("/live$")]
+    private static partial Regex LiveUrl();
+
+    [GeneratedRegex("^[1-9][0-9]*$")]
+    private static partial Regex PositiveNumber();
+
+    [GeneratedRegex(@"^partial range: \d+° of 90°$")]
+    private static partial Regex PartialRangeMessage();
+}

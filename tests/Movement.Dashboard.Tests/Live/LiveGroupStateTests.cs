@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Options;
+using Movement.Dashboard.Live;
+using Movement.Protocol;
+
+namespace Movement.Dashboard.Tests.Live;
+
+public sealed class LiveGroupStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    private static LiveGroupState NewState() => new(Options.Create(new DashboardOptions { PoorFormAlertReps = 3 }));
+
+    private static SessionState Session(string id, params string[] participants) => new()
+    {
+        SessionId = id,
+        Active = true,
+        Time = T0,
+        Roster = participants.Select((p, i) => new RosterEntry(p, $"sim-{i + 1:D2}", Placement.Shank, Side.Left, "station-1")).ToArray(),
+        Stations = [new StationPlan("station-1", ExerciseIds.KneeExtension, 12, 90)],
+    };
+
+    private static RepEvent Rep(string participant, int number, double rom, string session = "s01", params FormFlag[] flags) => new()
+    {
+        Id = $"{participant}-{number}",
+        Site = "site-1",
+        Participant = participant,
+        Sensor = "sim-01",
+        Session = session,
+        Time = T0.AddSeconds(number * 3),
+        StartTime = T0.AddSeconds((number * 3) - 2),
+        Exercise = ExerciseIds.KneeExtension,
+        SetNumber = 1,
+        RepNumber = number,
+        DurationS = 2,
+        RomDeg = rom,
+        Flags = flags,
+    };
+
+    private static FormFlag Partial(double rom) => new(FormFlagIds.PartialRange, rom, 90, "deg", $"partial range: {rom:F0}° of 90°");
+
+    [Fact]
+    public void Apply_Session_ShowsRosterWithStationTargets()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a", "p-b"));
+        Assert.Equal(["p-a", "p-b"], state.Tiles.Select(t => t.Participant));
+        Assert.All(state.Tiles, t => Assert.Equal((12, 90.0, Side.Left), (t.TargetReps!.Value, t.TargetRomDeg!.Value, t.Side!.Value)));
+    }
+
+    [Fact]
+    public void Apply_RepWithFlag_ShowsCountAndMeasuredValue()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Rep("p-a", 4, 48, flags: Partial(48)));
+        var tile = Assert.Single(state.Tiles);
+        Assert.Equal(4, tile.RepsInSet);
+        Assert.Equal("partial range: 48° of 90°", Assert.Single(tile.LastFlags).Message);
+    }
+
+    [Fact]
+    public void Alerts_ThreeFlaggedRepsInARow_RepeatedPoorForm_ClearedByAGoodRep()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Rep("p-a", 1, 50, flags: Partial(50)));
+        state.Apply(Rep("p-a", 2, 52, flags: Partial(52)));
+        Assert.DoesNotContain(TileAlert.RepeatedPoorForm, state.Alerts(state.Tiles[0]));
+        state.Apply(Rep("p-a", 3, 49, flags: Partial(49)));
+        Assert.Contains(TileAlert.RepeatedPoorForm, state.Alerts(state.Tiles[0]));
+        state.Apply(Rep("p-a", 4, 88));
+        Assert.Empty(state.Alerts(state.Tiles[0]));
+    }
+
+    [Fact]
+    public void Alerts_SensorDisconnectedOrLowBattery_Raised()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(new SensorStatus { Sensor = "sim-01", Gateway = "gw-1", Kind = "test", Connected = false, Time = T0, BatteryPct = 9 });
+        Assert.Equal([TileAlert.SensorLost, TileAlert.LowBattery], state.Alerts(state.Tiles[0]));
+    }
+
+    [Fact]
+    public void Apply_NewSession_ReplacesGridAndIgnoresLateEventsOfTheOldOne()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a", "p-b"));
+        state.Apply(Rep("p-a", 7, 80));
+        state.Apply(Session("s02", "p-c"));
+        state.Apply(Rep("p-a", 8, 80, session: "s01"));
+        var tile = Assert.Single(state.Tiles);
+        Assert.Equal(("p-c", 0), (tile.Participant, tile.RepsInSet));
+    }
+
+    [Fact]
+    public void Changed_RaisedForEveryUpdate()
+    {
+        var state = NewState();
+        var changes = 0;
+        state.Changed += () => changes++;
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Rep("p-a", 1, 80));
+        Assert.Equal(2, changes);
+    }
+}

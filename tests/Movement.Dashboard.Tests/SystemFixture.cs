@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+using Movement.TestSupport;
+
+namespace Movement.Dashboard.Tests;
+
+/// <summary>The browser tests share one running system; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "running system";
+}
+
+/// <summary>One running system and one headless Chromium shared by the browser and HTTP tests.</summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    public DashboardServer Server { get; private set; } = null!;
+
+    public ChromiumBrowser Chromium { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await DashboardServer.StartAsync();
+        Chromium = await ChromiumBrowser.LaunchAsync();
+    }
+
+    public async Task<IPage> LoggedInPageAsync(string user, string password, int width = 1280, int height = 800)
+    {
+        var context = await Chromium.NewContextAsync(Server.BaseUrl, width, height);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#login");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await WaitInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Waits until the page's Blazor circuit is live (prerendered HTML does not yet react to clicks).</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 20_000 });
+
+    /// <summary>Where screenshots go: docs/img when MOVEMENT_UPDATE_SCREENSHOTS=1, else the temp folder.</summary>
+    public static string ScreenshotPath(string name) =>
+        Environment.GetEnvironmentVariable("MOVEMENT_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot.Path, "docs", "img", name)
+            : Path.Combine(Path.GetTempPath(), "movement-" + name);
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.DisposeAsync();
+        }
+
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
