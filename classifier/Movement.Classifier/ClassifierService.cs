@@ -21,6 +21,7 @@ public sealed partial class ClassifierService : BackgroundService
     private readonly ClassifierOptions _options;
     private readonly ILogger<ClassifierService> _logger;
     private readonly MqttConnection _connection;
+    private readonly MqttPublishQueue _outgoing;
     private readonly ConcurrentDictionary<(string Site, string Sensor), SensorStream> _streams = new();
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
     private readonly Counter<long> _invalid;
@@ -36,10 +37,12 @@ public sealed partial class ClassifierService : BackgroundService
         var meter = meters.Create("Movement.Classifier");
         _invalid = meter.CreateCounter<long>("movement.classifier.invalid_payloads", "{message}");
         _reps = meter.CreateCounter<long>("movement.classifier.reps", "{rep}");
-        _latency = meter.CreateHistogram<double>("movement.classifier.rep_latency", "ms", "Last sample of a rep to its event being published");
+        _latency = meter.CreateHistogram<double>("movement.classifier.rep_latency", "ms", "Last sample of a rep to its event being queued for publishing");
         _connection = services.CreateMqttConnection(ClassifierServiceCollectionExtensions.MqttOptionsName, new MqttConnectionSetup
         {
             ClientName = "classifier",
+            // Keep the session so sample batches published while the classifier reconnects wait on the broker.
+            PersistentSession = true,
             Subscriptions =
             [
                 (Topics.AllSessions(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce),
@@ -47,9 +50,11 @@ public sealed partial class ClassifierService : BackgroundService
             ],
             OnMessage = HandleAsync,
         });
+        _outgoing = new MqttPublishQueue(_connection, logger);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _connection.RunAsync(stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_connection.RunAsync(stoppingToken), _outgoing.RunAsync(stoppingToken));
 
     private async ValueTask HandleAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
@@ -217,8 +222,9 @@ public sealed partial class ClassifierService : BackgroundService
         reps.Clear();
     }
 
-    private Task PublishAsync(string site, string participant, MovementEvent movementEvent, CancellationToken cancellationToken) =>
-        _connection.PublishAsync(Topics.ParticipantEvent(site, participant, movementEvent.EventType), ProtocolJson.Encode(movementEvent), retain: false, cancellationToken);
+    /// <summary>Queues the event; <see cref="MqttPublishQueue"/> publishes it in order at QoS 1.</summary>
+    private ValueTask PublishAsync(string site, string participant, MovementEvent movementEvent, CancellationToken cancellationToken) =>
+        _outgoing.EnqueueAsync(Topics.ParticipantEvent(site, participant, movementEvent.EventType), ProtocolJson.Encode(movementEvent), retain: false, cancellationToken);
 
     private void Reject(string topic, string reason)
     {
