@@ -32,6 +32,7 @@ public sealed class RawSubscriber : IAsyncDisposable
         _connection = new MqttConnection(broker.ConnectionOptions(MosquittoServer.ServiceUser), new MqttConnectionSetup
         {
             ClientName = "raw-subscriber",
+            PersistentSession = true,
             Subscriptions = [(Topics.AllSamples(BrokerUnderTest.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
             OnMessage = Handle,
         }, NullLogger.Instance, Clock.Time);
