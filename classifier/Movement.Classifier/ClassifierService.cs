@@ -16,15 +16,13 @@ namespace Movement.Classifier;
 /// and publishes rep, form flag, exercise change and set summary events (QoS 1, ids stable across replays)
 /// for the participant wearing the sensor.
 /// </summary>
-public sealed partial class ClassifierService : BackgroundService
+public sealed class ClassifierService : BackgroundService
 {
     private readonly ClassifierOptions _options;
-    private readonly ILogger<ClassifierService> _logger;
     private readonly MqttConnection _connection;
     private readonly MqttPublishQueue _outgoing;
     private readonly ConcurrentDictionary<(string Site, string Sensor), SensorStream> _streams = new();
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
-    private readonly Counter<long> _invalid;
     private readonly Counter<long> _reps;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
@@ -32,10 +30,8 @@ public sealed partial class ClassifierService : BackgroundService
     public ClassifierService(IServiceProvider services, IOptions<ClassifierOptions> options, ILogger<ClassifierService> logger, TimeProvider time, IMeterFactory meters)
     {
         _options = options.Value;
-        _logger = logger;
         _time = time;
         var meter = meters.Create("Movement.Classifier");
-        _invalid = meter.CreateCounter<long>("movement.classifier.invalid_payloads", "{message}");
         _reps = meter.CreateCounter<long>("movement.classifier.reps", "{rep}");
         _latency = meter.CreateHistogram<double>("movement.classifier.rep_latency", "ms", "Last sample of a rep to its event being queued for publishing");
         _connection = services.CreateMqttConnection(ClassifierServiceCollectionExtensions.MqttOptionsName, new MqttConnectionSetup
@@ -60,7 +56,7 @@ public sealed partial class ClassifierService : BackgroundService
     {
         if (!Topics.TryParse(topic, out var address, out var error))
         {
-            Reject(topic, error!);
+            _connection.RejectMessage(topic, error!);
             return;
         }
 
@@ -73,7 +69,7 @@ public sealed partial class ClassifierService : BackgroundService
             }
             else
             {
-                Reject(topic, error!);
+                _connection.RejectMessage(topic, error!);
             }
 
             return;
@@ -86,7 +82,7 @@ public sealed partial class ClassifierService : BackgroundService
 
         if (!SampleBatchCodec.TryDecode(bytes, out var batch, out error))
         {
-            Reject(topic, error!);
+            _connection.RejectMessage(topic, error!);
             return;
         }
 
@@ -226,11 +222,6 @@ public sealed partial class ClassifierService : BackgroundService
     private ValueTask PublishAsync(string site, string participant, MovementEvent movementEvent, CancellationToken cancellationToken) =>
         _outgoing.EnqueueAsync(Topics.ParticipantEvent(site, participant, movementEvent.EventType), ProtocolJson.Encode(movementEvent), retain: false, cancellationToken);
 
-    private void Reject(string topic, string reason)
-    {
-        _invalid.Add(1);
-        LogRejected(_logger, topic, reason);
-    }
 
     public override void Dispose()
     {
@@ -245,7 +236,4 @@ public sealed partial class ClassifierService : BackgroundService
         public int SetNumber { get; set; } = 1;
         public List<ClassifiedRep> SetReps { get; } = [];
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string topic, string reason);
 }

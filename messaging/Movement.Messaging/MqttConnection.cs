@@ -45,6 +45,7 @@ public sealed partial class MqttConnection : IDisposable
     private readonly Counter<long> _handlerFailures;
     private readonly Counter<long> _published;
     private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _rejected;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _runToken;
@@ -73,6 +74,7 @@ public sealed partial class MqttConnection : IDisposable
         _received = meter.CreateCounter<long>("movement.mqtt.messages_received", "{message}", null, [tag]);
         _handlerFailures = meter.CreateCounter<long>("movement.mqtt.handler_failures", "{failure}", null, [tag]);
         _published = meter.CreateCounter<long>("movement.mqtt.messages_published", "{message}", null, [tag]);
+        _rejected = meter.CreateCounter<long>("movement.mqtt.messages_rejected", "{message}", "Messages refused as malformed or misplaced", [tag]);
         _reconnects = meter.CreateCounter<long>("movement.mqtt.reconnects", "{reconnect}", null, [tag]);
     }
 
@@ -252,6 +254,16 @@ public sealed partial class MqttConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reports a received message the component refuses (bad topic, payload that does not decode, misplaced data):
+    /// logged with the reason and counted in <c>movement.mqtt.messages_rejected</c>; the stream goes on.
+    /// </summary>
+    public void RejectMessage(string topic, string reason)
+    {
+        _rejected.Add(1);
+        LogRejected(_logger, ClientId, topic, reason);
+    }
+
     public void Dispose() => _client.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} connected to {Broker} (session present: {SessionPresent})")]
@@ -262,6 +274,9 @@ public sealed partial class MqttConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} could not connect to {Broker}: {Reason}; retrying in {Delay}")]
     private static partial void LogConnectFailed(ILogger logger, string clientId, string broker, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} rejected a message on {Topic}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string clientId, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{ClientId} failed to handle a message on {Topic}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string clientId, string topic);

@@ -10,17 +10,15 @@ namespace Movement.Dashboard.Live;
 /// The dashboard's broker connection: feeds <see cref="LiveGroupState"/> with events, sensor status and the
 /// session roster, and publishes the retained <see cref="SessionState"/> when a supervisor starts or ends a session.
 /// </summary>
-public sealed partial class LiveFeedService : BackgroundService
+public sealed class LiveFeedService : BackgroundService
 {
     private readonly LiveGroupState _state;
-    private readonly ILogger<LiveFeedService> _logger;
     private readonly MqttConnection _connection;
     private readonly string _site;
 
-    public LiveFeedService(IServiceProvider services, LiveGroupState state, IOptions<DashboardOptions> options, ILogger<LiveFeedService> logger)
+    public LiveFeedService(IServiceProvider services, LiveGroupState state, IOptions<DashboardOptions> options)
     {
         _state = state;
-        _logger = logger;
         _site = options.Value.Site;
         _connection = services.CreateMqttConnection(MovementSystemExtensions.MqttOptionsName, new MqttConnectionSetup
         {
@@ -51,7 +49,7 @@ public sealed partial class LiveFeedService : BackgroundService
     {
         if (!Topics.TryParse(topic, out var address, out var error))
         {
-            LogRejected(_logger, topic, error!);
+            _connection.RejectMessage(topic, error!);
             return ValueTask.CompletedTask;
         }
 
@@ -68,7 +66,7 @@ public sealed partial class LiveFeedService : BackgroundService
                 _state.Apply(movementEvent!);
                 break;
             default:
-                LogRejected(_logger, topic, error ?? "unexpected topic");
+                _connection.RejectMessage(topic, error ?? "unexpected topic");
                 break;
         }
 
@@ -80,7 +78,4 @@ public sealed partial class LiveFeedService : BackgroundService
         _connection.Dispose();
         base.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string topic, string reason);
 }
