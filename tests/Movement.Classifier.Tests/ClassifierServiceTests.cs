@@ -42,11 +42,10 @@ public sealed class ClassifierServiceTests
             Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
         };
         await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
-        await Task.Delay(300); // let the retained session reach the classifier before the samples (ordering across clients)
 
         var samples = TestSignals.Reps(3, 60, 50);
         var expected = RecordingReplayIds(samples);
-        uint sequence = 0;
+        var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, samples[0]);
         foreach (var chunk in samples.Chunk(25))
         {
             var batch = new SampleBatch(sequence++, 50, true, chunk);
@@ -89,6 +88,36 @@ public sealed class ClassifierServiceTests
         Assert.All(flags, f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of a 90° target
         Assert.Equal(expected.Select(id => $"{id}-{FormFlagIds.PartialRange}"), flags.Select(f => f.Id));
         await host.StopAsync();
+    }
+
+    /// <summary>
+    /// The signal that the classifier is subscribed and knows the session (messages from different clients are not
+    /// ordered, and the host starts before its connection is up): one resting sample at a time, well before the test
+    /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
+    /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
+    /// </summary>
+    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first)
+    {
+        for (uint probe = 0; probe < 40; probe++)
+        {
+            var still = new ImuSample(first.TimestampUs - 60_000_000 + (probe * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-1"), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
+            try
+            {
+                var (topic, payload) = await events.NextAsync(TimeSpan.FromSeconds(0.5));
+                Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+                var change = Assert.IsType<ExerciseChangeEvent>(decoded);
+                Assert.EndsWith("/participants/p-1/events/exercise_change", topic);
+                Assert.Equal(ExerciseIds.KneeExtension, change.To);
+                return probe + 1;
+            }
+            catch (OperationCanceledException)
+            {
+                // No answer yet: the classifier had not subscribed, or the probe arrived before the session.
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("the classifier never acknowledged the session's station plan");
     }
 
     private static List<string> RecordingReplayIds(List<ImuSample> samples)

@@ -83,7 +83,8 @@ internal struct OrientationFilter
         var alpha = dtS / (AccelOnlyTimeConstantS + dtS);
         var filtered = previous + (((accelNorm > 0 ? accel * (1 / accelNorm) : previous) - previous) * alpha);
         Gravity = filtered.Normalized();
-        // Only the rotation perpendicular to gravity is observable without a gyroscope.
-        AngularVelocity = dtS > 0 ? previous.Cross(Gravity) * (1 / dtS) : Vec3.Zero;
+        // Only the rotation perpendicular to gravity is observable without a gyroscope. Gravity turns as
+        // dg/dt = g x w, so g_new x g_old = w_perp dt: the same sign convention as a gyroscope's.
+        AngularVelocity = dtS > 0 ? Gravity.Cross(previous) * (1 / dtS) : Vec3.Zero;
     }
 }

@@ -21,9 +21,6 @@ public sealed class SensorPipeline
     private double _angleDeg;
     private Vec3 _reference;
     private bool _hasReference;
-    private bool _hasGravityAngle;
-    private double _previousRawDeg;
-    private double _signEvidence;
     private const double DriftCorrectionTimeConstantS = 3;
 
     public SensorPipeline(Placement placement = Placement.Other, Side? side = null)
@@ -59,7 +56,7 @@ public sealed class SensorPipeline
     /// Pulls the integrated angle towards the angle of gravity about the axis, which does not drift. Weighted by how
     /// observable that angle is: not at all when the axis is vertical (rotation about gravity is invisible to it).
     /// </summary>
-    private void CorrectDriftFromGravity(Vec3 axis, double gyroStepDeg, double dtS)
+    private void CorrectDriftFromGravity(Vec3 axis, double dtS)
     {
         var gravity = _orientation.Gravity;
         if (!_hasReference)
@@ -72,7 +69,6 @@ public sealed class SensorPipeline
         if (e1.Length < 0.3)
         {
             _reference = gravity; // the reference drifted close to the axis: restart it (the integrated angle carries on)
-            _hasGravityAngle = false;
             return;
         }
 
@@ -81,21 +77,10 @@ public sealed class SensorPipeline
         var inPlane = gravity - (axis * gravity.Dot(axis));
         var observability = inPlane.Dot(inPlane);
         var rawDeg = Math.Atan2(gravity.Dot(e2), gravity.Dot(e1)) * RadToDeg;
-        if (_hasGravityAngle)
-        {
-            // Which way gravity's angle turns when the gyro turns positive depends on the axes' conventions:
-            // learn it from the data (the correlation of the two increments) rather than assume it.
-            _signEvidence += Math.IEEERemainder(rawDeg - _previousRawDeg, 360) * gyroStepDeg;
-        }
-
-        _previousRawDeg = rawDeg;
-        _hasGravityAngle = true;
-        if (_signEvidence == 0)
-        {
-            return;
-        }
-
-        var gravityAngleDeg = _signEvidence > 0 ? rawDeg : -rawDeg;
+        // Seen from the sensor, gravity turns the opposite way to the sensor (dg/dt = g x w): a turn of +x about the
+        // axis moves gravity's angle in the (e1, axis x e1) plane by -x. The sign follows from the geometry; it is
+        // not learned, so the first reps cannot teach it backwards.
+        var gravityAngleDeg = -rawDeg;
         var differenceDeg = Math.IEEERemainder(gravityAngleDeg - _angleDeg, 360);
         _angleDeg += differenceDeg * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
     }
@@ -147,7 +132,7 @@ public sealed class SensorPipeline
         var axis = _axis.Axis;
         var axisSpeedDps = omega.Dot(axis) * RadToDeg;
         _angleDeg += axisSpeedDps * dtS;
-        CorrectDriftFromGravity(axis, axisSpeedDps * dtS, dtS);
+        CorrectDriftFromGravity(axis, dtS);
         var outOfPlaneDeg = Math.Asin(Math.Clamp(_orientation.Gravity.Dot(axis), -1, 1)) * RadToDeg;
         return _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, axisSpeedDps, outOfPlaneDeg, out rep);
     }

@@ -13,62 +13,6 @@ public sealed class DatasetFormatException(string path, int line, string reason)
 }
 
 /// <summary>
-/// Reads the UCI Physical Therapy Exercises dataset's files (Yurtman &amp; Barshan 2014, CC BY 4.0):
-/// <c>index;acc_x;acc_y;acc_z;gyr_x;gyr_y;gyr_z;mag_x;mag_y;mag_z</c>, 25 Hz, m/s² and rad/s.
-/// </summary>
-public static class UciRecording
-{
-    public const double SampleRateHz = 25;
-
-    public static ImuSample[] Read(string path)
-    {
-        var samples = new List<ImuSample>(8192);
-        var lineNumber = 0;
-        Span<double> values = stackalloc double[10];
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (lineNumber == 1 && line.StartsWith("time", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var span = line.AsSpan();
-            var column = 0;
-            foreach (var range in span.Split(';'))
-            {
-                if (column >= values.Length)
-                {
-                    throw new DatasetFormatException(path, lineNumber, "more than 10 ';'-separated columns");
-                }
-
-                if (!double.TryParse(span[range], NumberStyles.Float, CultureInfo.InvariantCulture, out values[column]))
-                {
-                    throw new DatasetFormatException(path, lineNumber, $"column {column + 1} is not a number: '{span[range]}'");
-                }
-
-                column++;
-            }
-
-            if (column < 7)
-            {
-                throw new DatasetFormatException(path, lineNumber, $"expected index, 3 accelerometer and 3 gyroscope columns, found {column} columns");
-            }
-
-            var timeUs = (long)Math.Round((values[0] - 1) * 1e6 / SampleRateHz);
-            samples.Add(new ImuSample(timeUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6]));
-        }
-
-        return [.. samples];
-    }
-}
-
-/// <summary>
 /// Reads the Oxford Step Counter DataSet's files (University of Oxford, CC BY 4.0): <c>accelerometer.csv</c>
 /// (<c>t_ns,accuracy,x,y,z</c>, m/s², irregular rate) and <c>stepcounter.csv</c> (<c>t_ns,foot1,foot2</c>).
 /// </summary>

@@ -113,18 +113,24 @@ public readonly record struct FlagScore(int TruePositives, int FalsePositives, i
     public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
 }
 
-/// <summary>One UCI test session scored against its protocol: 10 correct, 10 fast, 10 low-amplitude reps.</summary>
-public sealed record UciSessionResult(string Exercise, string Unit, int Reps, FlagScore TooFast, FlagScore PartialRange)
+/// <summary>
+/// One UCI session scored against its protocol: three blocks in order, correct, fast and low-amplitude reps
+/// (10 each in a <c>test.txt</c> session, 3 each in a <c>template_session.txt</c>).
+/// </summary>
+public sealed record UciSessionResult(string Exercise, string Unit, int Reps, int TrueReps, FlagScore TooFast, FlagScore PartialRange)
 {
-    public const int TrueReps = 30;
+    public const int TestSessionRepsPerBlock = 10;
+
+    public const int TemplateSessionRepsPerBlock = 3;
 
     /// <summary>
-    /// Replays a session and scores it. Detected reps are assigned to the three blocks by the two longest pauses
-    /// between reps (the participant rests between blocks), so a missed rep in one block does not shift the rest.
+    /// Replays a session (samples as read by the motion model's <c>UciPhysicalTherapyFile</c>) and scores it.
+    /// Detected reps are assigned to the three blocks by the two longest pauses between reps (the participant rests
+    /// between blocks), so a missed rep in one block does not shift the rest.
     /// </summary>
-    public static UciSessionResult Evaluate(string testFile, string exercise, string unit)
+    public static UciSessionResult Evaluate(IEnumerable<ImuSample> samples, string exercise, string unit, int repsPerBlock = TestSessionRepsPerBlock)
     {
-        var summary = RecordingReplay.Run(UciRecording.Read(testFile), unit, Placement.Other, null, exercise, null, null);
+        var summary = RecordingReplay.Run(samples, unit, Placement.Other, null, exercise, null, null);
         var reps = summary.Reps;
         var block = new int[reps.Count];
         if (reps.Count >= 3)
@@ -138,7 +144,7 @@ public sealed record UciSessionResult(string Exercise, string Unit, int Reps, Fl
             }
         }
 
-        return new UciSessionResult(exercise, unit, reps.Count, Score(FormFlagIds.TooFast, 1), Score(FormFlagIds.PartialRange, 2));
+        return new UciSessionResult(exercise, unit, reps.Count, 3 * repsPerBlock, Score(FormFlagIds.TooFast, 1), Score(FormFlagIds.PartialRange, 2));
 
         FlagScore Score(string flag, int trueBlock)
         {
@@ -158,7 +164,9 @@ public sealed record UciSessionResult(string Exercise, string Unit, int Reps, Fl
                 }
             }
 
-            return new FlagScore(tp, fp, 10 - tp);
+            // More flagged reps in the block than it holds (extra reps detected) count as false positives.
+            var excess = Math.Max(0, tp - repsPerBlock);
+            return new FlagScore(tp - excess, fp + excess, repsPerBlock - (tp - excess));
         }
     }
 }
