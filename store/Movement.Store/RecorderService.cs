@@ -26,6 +26,7 @@ public sealed partial class RecorderService : BackgroundService
     private readonly ILogger<RecorderService> _logger;
     private readonly TimeProvider _time;
     private readonly MqttConnection _connection;
+    private readonly bool _recordRawSamples;
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _queued;
     private readonly ConcurrentDictionary<(string Site, string Sensor), (string Participant, string Leg)> _legs = new();
@@ -48,21 +49,33 @@ public sealed partial class RecorderService : BackgroundService
         var meter = meters.Create("Movement.Store");
         _invalid = meter.CreateCounter<long>("movement.store.invalid_payloads", "{message}", "Messages rejected as malformed");
         _queued = meter.CreateCounter<long>("movement.store.records_queued", "{record}", "Records appended to the outbox");
+        _recordRawSamples = options.Value.RecordRawSamples;
+        List<(string, MqttQualityOfServiceLevel)> subscriptions =
+        [
+            (Topics.AllEvents(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+            (Topics.AllSteps(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+            (Topics.AllSessions(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+        ];
+        if (_recordRawSamples)
+        {
+            // Raw batches for re-training (with consent): only when configured; QoS 1 where the gateway publishes so.
+            subscriptions.Add((Topics.AllSamples(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        Subscriptions = subscriptions.Select(s => s.Item1).ToArray();
         _connection = services.CreateMqttConnection(StoreServiceCollectionExtensions.MqttOptionsName, new MqttConnectionSetup
         {
             ClientName = "recorder",
             PersistentSession = true,
-            Subscriptions =
-            [
-                (Topics.AllEvents(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
-                (Topics.AllSteps(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
-                (Topics.AllSessions(options.Value.Site), MqttQualityOfServiceLevel.AtLeastOnce),
-            ],
+            Subscriptions = subscriptions,
             OnMessageDeferredAck = HandleAsync,
         });
     }
 
     public MqttConnection Connection => _connection;
+
+    /// <summary>The topic filters the recorder subscribes to.</summary>
+    public IReadOnlyList<string> Subscriptions { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -164,6 +177,12 @@ public sealed partial class RecorderService : BackgroundService
             case TopicKind.Session when ProtocolJson.TryDecodeSessionState(bytes, out var state, out error):
                 records = FromSession(address.Site, state!);
                 break;
+            case TopicKind.SensorSamples when _recordRawSamples && RawSampleBatchRecord.TryCreate(address.Site, address.EntityId, bytes, out var raw, out error):
+                records = [raw!];
+                break;
+            case TopicKind.SensorSamples when error is not null:
+                Reject(topic, $"sample batch: {error}");
+                return null;
             default:
                 Reject(topic, error ?? "unexpected topic");
                 return null;

@@ -13,11 +13,13 @@ public sealed class RecorderServiceTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("movement-recorder-").FullName;
     private EmbeddedBrokerServer _broker = null!;
-    private IHost _host = null!;
+    private IHost? _host;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _broker = await EmbeddedBrokerServer.StartAsync();
+
+    /// <summary>Starts <c>AddStore()</c> in a host and waits until the recorder is connected and subscribed.</summary>
+    private async Task<RecorderService> StartRecorderAsync(bool recordRawSamples = false)
     {
-        _broker = await EmbeddedBrokerServer.StartAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -30,16 +32,25 @@ public sealed class RecorderServiceTests : IAsyncLifetime
             ["Movement:Store:OutboxPath"] = Path.Combine(_directory, "outbox.db"),
             ["Movement:Store:Mqtt:Username"] = MosquittoServer.ServiceUser,
             ["Movement:Store:Mqtt:Password"] = MosquittoServer.Password,
+            ["Movement:Store:RecordRawSamples"] = recordRawSamples ? "true" : "false",
         });
         builder.Services.AddStore();
         _host = builder.Build();
         await _host.StartAsync();
+        var recorder = _host.Services.GetServices<IHostedService>().OfType<RecorderService>().Single();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await recorder.Connection.WaitConnectedAsync(timeout.Token);
+        return recorder;
     }
 
     public async Task DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
         await _broker.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
@@ -50,12 +61,7 @@ public sealed class RecorderServiceTests : IAsyncLifetime
     {
         var site = "site-1";
         var t = Utc("2026-05-12T09:30:00Z");
-        var recorder = _host.Services.GetServices<IHostedService>().OfType<RecorderService>().Single();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
-        {
-            await recorder.Connection.WaitConnectedAsync(timeout.Token);
-        }
-
+        await StartRecorderAsync();
         await using var publisher = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "publisher");
         var session = new SessionState
         {
@@ -76,7 +82,7 @@ public sealed class RecorderServiceTests : IAsyncLifetime
             await publisher.Connection.PublishAsync(Topics.SensorSteps(site, "sensor-a"), ProtocolJson.Encode(reading), false, CancellationToken.None);
         }
 
-        var store = _host.Services.GetRequiredService<IActivityStore>();
+        var store = _host!.Services.GetRequiredService<IActivityStore>();
         var outbox = _host.Services.GetRequiredService<ActivityOutbox>();
         await Wait.UntilAsync(async () =>
             (await store.GetDailyStepsAsync(site, "p1", Day("2026-05-12"), Day("2026-05-12"), CancellationToken.None))[0].Total == 300
@@ -90,5 +96,80 @@ public sealed class RecorderServiceTests : IAsyncLifetime
         Assert.Empty(await store.GetRepsAsync(site, "p2", t.AddHours(-1), t.AddHours(1), CancellationToken.None));
         var attendance = Assert.Single(await store.GetAttendanceAsync(site, Day("2026-05-12"), Day("2026-05-12"), CancellationToken.None));
         Assert.Equal(("session-7", "p1", true), (attendance.Session, attendance.Participant, attendance.Attended));
+    }
+
+    [Fact]
+    public async Task Recorder_RawSamplesOff_NotSubscribedNorStored()
+    {
+        var site = "site-1";
+        var t = Utc("2026-05-12T09:30:00Z");
+        var recorder = await StartRecorderAsync();
+        await using var publisher = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "publisher");
+
+        await publisher.Connection.PublishAsync(Topics.SensorSamples(site, "sensor-a"), Samples(1, Micros(t)), false, CancellationToken.None);
+        var reading = new StepReading { Sensor = "sensor-a", Time = t, StepsTotal = 10 };
+        await publisher.Connection.PublishAsync(Topics.SensorSteps(site, "sensor-a"), ProtocolJson.Encode(reading), false, CancellationToken.None);
+
+        var store = _host!.Services.GetRequiredService<IActivityStore>();
+        var outbox = _host.Services.GetRequiredService<ActivityOutbox>();
+        // The reading published after the batch is stored, so the batch had its chance to arrive.
+        await Wait.UntilAsync(async () => await outbox.CountAsync(CancellationToken.None) == 0 && StoredReadings(site) == 1, "the step reading is stored");
+        Assert.DoesNotContain(recorder.Subscriptions, s => s.EndsWith("/samples", StringComparison.Ordinal));
+        Assert.Empty(await store.GetRawSamplesAsync(site, "sensor-a", t.AddHours(-1), t.AddHours(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Recorder_RawSamplesOn_BatchesStoredMalformedRejectedAndCounted()
+    {
+        var site = "site-1";
+        var t = Utc("2026-05-12T09:30:00Z");
+        var recorder = await StartRecorderAsync(recordRawSamples: true);
+        var meters = _host!.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var rejected = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "movement.store.invalid_payloads" && instrument.Meter.Scope == meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref rejected, value));
+        listener.Start();
+        await using var publisher = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "publisher");
+
+        var first = Samples(1, Micros(t));
+        var truncated = Samples(2, Micros(t) + 100_000)[..^3];
+        var second = Samples(3, Micros(t) + 200_000, gyro: false);
+        foreach (var payload in new[] { first, truncated, second, first })
+        {
+            await publisher.Connection.PublishAsync(Topics.SensorSamples(site, "sensor-a"), payload, false, CancellationToken.None);
+        }
+
+        var store = _host!.Services.GetRequiredService<IActivityStore>();
+        await Wait.UntilAsync(async () =>
+            (await store.GetRawSamplesAsync(site, "sensor-a", t.AddHours(-1), t.AddHours(1), CancellationToken.None)).Count == 10
+            && Interlocked.Read(ref rejected) == 1,
+            "both valid batches are stored and the truncated one is counted");
+
+        Assert.Contains(recorder.Subscriptions, s => s.EndsWith("/samples", StringComparison.Ordinal));
+        var samples = await store.GetRawSamplesAsync(site, "sensor-a", t.AddHours(-1), t.AddHours(1), CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => Micros(t) + (i * 20_000)).Concat(Enumerable.Range(0, 5).Select(i => Micros(t) + 200_000 + (i * 20_000))),
+            samples.Select(s => s.TimestampUs));
+        Assert.True(samples[0].HasGyro);
+        Assert.False(samples[^1].HasGyro);
+    }
+
+    private long StoredReadings(string site)
+    {
+        var path = _host!.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.SqlitePath;
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM step_readings WHERE site = $site";
+        command.Parameters.AddWithValue("$site", site);
+        return (long)command.ExecuteScalar()!;
     }
 }
