@@ -79,22 +79,21 @@ public sealed partial class RecorderService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var acknowledger = AcknowledgeInOrderAsync(stoppingToken);
+        // The connection and the acknowledger live and die together: if either ends (shutdown, or an unexpected
+        // failure, which then surfaces here), the other is stopped. Unacknowledged messages are re-delivered on the
+        // next start (persistent session).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var acknowledger = AcknowledgeInOrderAsync(stop.Token);
+        var connection = _connection.RunAsync(stop.Token);
+        await Task.WhenAny(acknowledger, connection).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        _pendingAcks.Writer.TryComplete();
         try
         {
-            await _connection.RunAsync(stoppingToken).ConfigureAwait(false);
+            await Task.WhenAll(acknowledger, connection).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            _pendingAcks.Writer.TryComplete();
-            try
-            {
-                await acknowledger.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Unacknowledged messages are re-delivered on the next start (persistent session).
-            }
         }
     }
 
@@ -133,7 +132,8 @@ public sealed partial class RecorderService : BackgroundService
         }
     }
 
-    private static bool IsOutboxFailure(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException;
+    /// <summary>Any failure of the append except shutdown: never acknowledge a message the outbox may not have.</summary>
+    private static bool IsOutboxFailure(Exception ex) => ex is not OperationCanceledException;
 
     private sealed record PendingAck(List<ActivityRecord>? Records, Task Committed, MqttDeferredAck Ack);
 

@@ -107,13 +107,16 @@ public sealed class RecorderServiceTests : IAsyncLifetime
         await using var publisher = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "publisher");
 
         await publisher.Connection.PublishAsync(Topics.SensorSamples(site, "sensor-a"), Samples(1, Micros(t)), false, CancellationToken.None);
-        var reading = new StepReading { Sensor = "sensor-a", Time = t, StepsTotal = 10 };
-        await publisher.Connection.PublishAsync(Topics.SensorSteps(site, "sensor-a"), ProtocolJson.Encode(reading), false, CancellationToken.None);
+        var rep = (RepEvent)Rep(site, "p1", "rep-1", t).Event;
+        await publisher.Connection.PublishAsync(Topics.ParticipantEvent(site, "p1", "rep"), ProtocolJson.Encode(rep), false, CancellationToken.None);
 
         var store = _host!.Services.GetRequiredService<IActivityStore>();
         var outbox = _host.Services.GetRequiredService<ActivityOutbox>();
-        // The reading published after the batch is stored, so the batch had its chance to arrive.
-        await Wait.UntilAsync(async () => await outbox.CountAsync(CancellationToken.None) == 0 && StoredReadings(site) == 1, "the step reading is stored");
+        // The rep published after the batch is stored, so the batch had its chance to arrive.
+        await Wait.UntilAsync(async () =>
+            await outbox.CountAsync(CancellationToken.None) == 0
+            && (await store.GetRepsAsync(site, "p1", t.AddHours(-1), t.AddHours(1), CancellationToken.None)).Count == 1,
+            "the rep is stored");
         Assert.DoesNotContain(recorder.Subscriptions, s => s.EndsWith("/samples", StringComparison.Ordinal));
         Assert.Empty(await store.GetRawSamplesAsync(site, "sensor-a", t.AddHours(-1), t.AddHours(1), CancellationToken.None));
     }
@@ -160,16 +163,5 @@ public sealed class RecorderServiceTests : IAsyncLifetime
             samples.Select(s => s.TimestampUs));
         Assert.True(samples[0].HasGyro);
         Assert.False(samples[^1].HasGyro);
-    }
-
-    private long StoredReadings(string site)
-    {
-        var path = _host!.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.SqlitePath;
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM step_readings WHERE site = $site";
-        command.Parameters.AddWithValue("$site", site);
-        return (long)command.ExecuteScalar()!;
     }
 }

@@ -89,16 +89,18 @@ public sealed class ActivityOutboxTests : IDisposable
 
         // Another writer holds the file's write lock, so the first commit waits (busy timeout) while 19 more arrive.
         Task[] appends;
-        await using (var blocker = new SqliteConnection($"Data Source={OutboxPath}"))
+        await using (var blocker = new SqliteConnection($"Data Source={OutboxPath};Pooling=False"))
         {
             await blocker.OpenAsync();
-            await using var begin = blocker.CreateCommand();
-            begin.CommandText = "BEGIN IMMEDIATE";
-            await begin.ExecuteNonQueryAsync();
+            await using var command = blocker.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE";
+            await command.ExecuteNonQueryAsync();
             appends = Enumerable.Range(0, 20)
                 .Select(i => outbox.EnqueueAsync([Reading(site, "sensor-a", $"2026-05-10T08:{i:00}:00Z", i)], CancellationToken.None))
                 .ToArray();
             Assert.DoesNotContain(appends, a => a.IsCompleted);
+            command.CommandText = "COMMIT";
+            await command.ExecuteNonQueryAsync();
         }
 
         await Task.WhenAll(appends);
