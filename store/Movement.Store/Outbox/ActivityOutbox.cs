@@ -254,7 +254,10 @@ public sealed class ActivityOutbox : IDisposable
         }
     }
 
-    /// <summary>Waits for a running commit to finish, so its appends are on disk (or failed) before the file is released.</summary>
+    /// <summary>
+    /// Waits for a running commit to finish, so its appends are on disk (or failed) before the file is released; at
+    /// most Microsoft.Data.Sqlite's 30 s command timeout when another process holds the file's lock.
+    /// </summary>
     public void Dispose()
     {
         Task? committer;
