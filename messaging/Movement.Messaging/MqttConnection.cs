@@ -28,6 +28,53 @@ public sealed class MqttConnectionSetup
     /// that stores durably before returning loses nothing. Exceptions are logged and counted, never rethrown.
     /// </summary>
     public Func<string, ReadOnlySequence<byte>, CancellationToken, ValueTask>? OnMessage { get; init; }
+
+    /// <summary>
+    /// Alternative to <see cref="OnMessage"/> for handlers that acknowledge later (e.g. after a group commit): the next
+    /// message is delivered as soon as this returns, and the QoS 1 acknowledgement goes only when the handler calls
+    /// <see cref="MqttDeferredAck.AcknowledgeAsync"/>, which it must do in message order (MQTT wants PUBACKs in order).
+    /// The payload is valid only during the call. If the handler throws, the message is logged, counted and
+    /// acknowledged, as with <see cref="OnMessage"/>. Set one of the two handlers, not both.
+    /// </summary>
+    public Func<string, ReadOnlySequence<byte>, MqttDeferredAck, CancellationToken, ValueTask>? OnMessageDeferredAck { get; init; }
+}
+
+/// <summary>The pending acknowledgement of one message received by an <see cref="MqttConnectionSetup.OnMessageDeferredAck"/> handler.</summary>
+public sealed class MqttDeferredAck
+{
+    private readonly MqttApplicationMessageReceivedEventArgs _message;
+    private readonly MqttConnection _connection;
+    private readonly long _connectionNumber;
+
+    internal MqttDeferredAck(MqttApplicationMessageReceivedEventArgs message, MqttConnection connection, long connectionNumber)
+    {
+        _message = message;
+        _connection = connection;
+        _connectionNumber = connectionNumber;
+    }
+
+    /// <summary>
+    /// Sends the acknowledgement. Returns false, sending nothing, when the connection the message came on has gone:
+    /// the broker then re-delivers the message on the next connection (persistent session), and an acknowledgement
+    /// on the new connection could match a different packet with the same id.
+    /// </summary>
+    public async Task<bool> AcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        if (!_connection.IsSameConnection(_connectionNumber))
+        {
+            return false;
+        }
+
+        try
+        {
+            await _message.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or IOException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>
@@ -49,9 +96,15 @@ public sealed partial class MqttConnection : IDisposable
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _runToken;
+    private long _connectionNumber;
 
     public MqttConnection(MqttConnectionOptions options, MqttConnectionSetup setup, ILogger logger, TimeProvider time, IMeterFactory? meters = null)
     {
+        if (setup.OnMessage is not null && setup.OnMessageDeferredAck is not null)
+        {
+            throw new ArgumentException("Set OnMessage or OnMessageDeferredAck, not both.", nameof(setup));
+        }
+
         _options = options;
         _setup = setup;
         _logger = logger;
@@ -60,6 +113,7 @@ public sealed partial class MqttConnection : IDisposable
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
         {
+            Interlocked.Increment(ref _connectionNumber);
             if (_connected.Task.IsCompleted)
             {
                 _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -230,9 +284,17 @@ public sealed partial class MqttConnection : IDisposable
     /// <summary>Waits until the connection is up, subscribed and its OnConnected step has run.</summary>
     public Task WaitConnectedAsync(CancellationToken cancellationToken) => _connected.Task.WaitAsync(cancellationToken);
 
+    internal bool IsSameConnection(long connectionNumber) => Interlocked.Read(ref _connectionNumber) == connectionNumber && _client.IsConnected;
+
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         _received.Add(1);
+        if (_setup.OnMessageDeferredAck is { } deferred)
+        {
+            await OnMessageDeferredAckAsync(e, deferred).ConfigureAwait(false);
+            return;
+        }
+
         if (_setup.OnMessage is not { } handler)
         {
             return;
@@ -251,6 +313,26 @@ public sealed partial class MqttConnection : IDisposable
         {
             _handlerFailures.Add(1);
             LogHandlerFailed(_logger, ex, ClientId, e.ApplicationMessage.Topic);
+        }
+    }
+
+    private async Task OnMessageDeferredAckAsync(MqttApplicationMessageReceivedEventArgs e, Func<string, ReadOnlySequence<byte>, MqttDeferredAck, CancellationToken, ValueTask> handler)
+    {
+        e.AutoAcknowledge = false;
+        var ack = new MqttDeferredAck(e, this, Interlocked.Read(ref _connectionNumber));
+        try
+        {
+            await handler(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ack, _runToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_runToken.IsCancellationRequested)
+        {
+            // Shutting down: leave the message unacknowledged so the broker redelivers it.
+        }
+        catch (Exception ex)
+        {
+            _handlerFailures.Add(1);
+            LogHandlerFailed(_logger, ex, ClientId, e.ApplicationMessage.Topic);
+            await ack.AcknowledgeAsync(_runToken).ConfigureAwait(false);
         }
     }
 

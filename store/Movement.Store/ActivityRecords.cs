@@ -14,6 +14,7 @@ namespace Movement.Store;
 [JsonDerivedType(typeof(DeviceAssignmentRecord), "device_assignment")]
 [JsonDerivedType(typeof(AttendanceRecord), "attendance")]
 [JsonDerivedType(typeof(OutcomeRecord), "outcome")]
+[JsonDerivedType(typeof(RawSampleBatchRecord), "raw_sample_batch")]
 public abstract record ActivityRecord(string Site);
 
 /// <summary>A classifier event; <paramref name="Leg"/> ("left"/"right") comes from the session roster when known. Identity: the event id.</summary>
@@ -43,6 +44,33 @@ public sealed record AttendanceRecord(string Site, string Session, string Partic
 /// Identity: site, participant, measure, timepoint (the latest write wins).
 /// </summary>
 public sealed record OutcomeRecord(string Site, string Participant, string Measure, string Timepoint, double Value, DateTimeOffset Time, string? Unit = null) : ActivityRecord(Site);
+
+/// <summary>
+/// A raw IMU sample batch exactly as the gateway published it (<see cref="SampleBatchCodec"/> bytes), recorded only
+/// when <see cref="StoreOptions.RecordRawSamples"/> is on (re-training, with the participants' consent).
+/// Identity: site, sensor, batch sequence and first sample time. Create it with <see cref="TryCreate"/>, which
+/// validates the payload.
+/// </summary>
+public sealed record RawSampleBatchRecord(string Site, string Sensor, byte[] Payload) : ActivityRecord(Site)
+{
+    /// <summary>A record of a payload that decodes; otherwise false with the reason.</summary>
+    public static bool TryCreate(string site, string sensor, ReadOnlySpan<byte> payload, out RawSampleBatchRecord? record, out string? error)
+    {
+        record = null;
+        if (!SampleBatchCodec.TryDecode(payload, out _, out error))
+        {
+            return false;
+        }
+
+        record = new RawSampleBatchRecord(site, sensor, payload.ToArray());
+        return true;
+    }
+
+    /// <summary>The decoded batch; a payload that no longer decodes (e.g. a damaged outbox entry) is refused.</summary>
+    public SampleBatch Decode() => SampleBatchCodec.TryDecode(Payload, out var batch, out var error)
+        ? batch!
+        : throw new StoreRejectedException($"raw sample batch of sensor '{Sensor}' does not decode: {error}");
+}
 
 /// <summary>Steps of one local day: from device counters, from a manual entry, and the total that counts.</summary>
 public sealed record DailySteps(DateOnly Date, long DeviceSteps, long? ManualSteps)

@@ -1,3 +1,5 @@
+using Movement.Protocol;
+
 namespace Movement.Store;
 
 /// <summary>
@@ -28,6 +30,9 @@ public interface IActivityStore
 
     /// <summary>Outcome scores of one participant (the latest value per measure and timepoint).</summary>
     Task<IReadOnlyList<OutcomeRecord>> GetOutcomesAsync(string site, string participant, CancellationToken cancellationToken);
+
+    /// <summary>Recorded raw IMU samples of one sensor with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/>, oldest first (each time once).</summary>
+    Task<IReadOnlyList<ImuSample>> GetRawSamplesAsync(string site, string sensor, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
 /// <summary>The database could not be reached or timed out; retrying later may succeed.</summary>

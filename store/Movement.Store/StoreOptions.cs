@@ -31,6 +31,12 @@ public sealed class StoreOptions : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "Europe/London";
 
+    /// <summary>
+    /// Also record the raw IMU sample batches (off by default). For re-training the classifier, and only with the
+    /// participants' consent: raw movement data is far more revealing and far larger than the events.
+    /// </summary>
+    public bool RecordRawSamples { get; set; }
+
     public InfluxDbOptions InfluxDb { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();

@@ -311,4 +311,42 @@ public abstract class ActivityStoreContractTests
         // The 15th (today, 100 so far) does not break the run of the 12th to the 14th.
         Assert.Equal(new StepStreak(5000, 3, 3, Day("2026-05-14")), streak);
     }
+
+    [Fact]
+    public async Task GetRawSamplesAsync_BatchesWrittenTwice_EverySampleOnceExactly()
+    {
+        var store = Store();
+        var site = NewSite();
+        var t = Micros(Utc("2026-05-10T09:00:00.123456Z"));
+        var withGyro = Samples(7, t);
+        var accelOnly = Samples(8, t + 100_000, gyro: false);
+        var otherSensor = Samples(7, t);
+
+        List<ActivityRecord> records = [RawBatch(site, "sensor-a", withGyro), RawBatch(site, "sensor-a", accelOnly), RawBatch(site, "sensor-b", otherSensor)];
+        await store.WriteAsync(records, Ct);
+        await store.WriteAsync(records[..1], Ct); // re-delivery
+
+        var read = await store.GetRawSamplesAsync(site, "sensor-a", Utc("2026-05-10T08:00:00Z"), Utc("2026-05-10T10:00:00Z"), Ct);
+
+        SampleBatchCodec.TryDecode(withGyro, out var first, out _);
+        SampleBatchCodec.TryDecode(accelOnly, out var second, out _);
+        Assert.Equal(first!.Samples.Concat(second!.Samples), read);
+        Assert.Equal(10, read.Count);
+    }
+
+    [Fact]
+    public async Task GetRawSamplesAsync_Window_OnlySamplesInsideIt()
+    {
+        var store = Store();
+        var site = NewSite();
+        var t = Micros(Utc("2026-05-10T09:00:00Z"));
+        await store.WriteAsync([RawBatch(site, "sensor-a", Samples(1, t, count: 10))], Ct);
+
+        // Samples are 20 ms apart: [t+40 ms, t+100 ms) holds the 3rd to 5th.
+        var from = DateTimeOffset.UnixEpoch.AddTicks((t + 40_000) * 10);
+        var read = await store.GetRawSamplesAsync(site, "sensor-a", from, from.AddMilliseconds(60), Ct);
+
+        Assert.Equal([t + 40_000, t + 60_000, t + 80_000], read.Select(s => s.TimestampUs));
+        Assert.Empty(await store.GetRawSamplesAsync(site, "sensor-b", from, from.AddMinutes(1), Ct));
+    }
 }

@@ -34,4 +34,17 @@ internal static class TestData
         new(site, sensor, participant, Utc(isoUtc));
 
     public static DateOnly Day(string iso) => DateOnly.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>An encoded sample batch: <paramref name="count"/> samples every 20 ms (50 Hz) from <paramref name="firstUs"/>, values varying per sample.</summary>
+    public static byte[] Samples(uint sequence, long firstUs, int count = 5, bool gyro = true) =>
+        SampleBatchCodec.Encode(new SampleBatch(sequence, 50, gyro, Enumerable.Range(0, count)
+            .Select(i => gyro
+                ? new ImuSample(firstUs + (i * 20_000), 0.1f * i, -9.81f + (0.01f * i), 0.25f, 1.5f - (0.1f * i), 0.003f * i, -0.75f)
+                : new ImuSample(firstUs + (i * 20_000), 0.1f * i, -9.81f + (0.01f * i), 0.25f))
+            .ToArray()));
+
+    public static RawSampleBatchRecord RawBatch(string site, string sensor, byte[] payload) =>
+        RawSampleBatchRecord.TryCreate(site, sensor, payload, out var record, out var error) ? record! : throw new ArgumentException(error, nameof(payload));
+
+    public static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 }

@@ -99,7 +99,7 @@ public class SqliteStoreWriteBenchmarks : StoreWriteBenchmarks
     [Benchmark(OperationsPerInvoke = Points)]
     public Task Batch500() => WriteInBatchesAsync(500);
 
-    /// <summary>The recorder's side: one durable outbox append per MQTT message (what bounds acknowledged messages/s).</summary>
+    /// <summary>One durable outbox append per message, each awaited before the next (the recorder before group commit).</summary>
     [Benchmark(OperationsPerInvoke = Points)]
     public async Task OutboxAppendOnePerMessage()
     {
@@ -108,6 +108,19 @@ public class SqliteStoreWriteBenchmarks : StoreWriteBenchmarks
             await _outbox.EnqueueAsync([record], CancellationToken.None);
         }
 
+        await EmptyOutboxAsync();
+    }
+
+    /// <summary>One append per message, all outstanding at once (the recorder with deferred acks): group commit shares the fsyncs.</summary>
+    [Benchmark(OperationsPerInvoke = Points)]
+    public async Task OutboxAppendGroupCommit()
+    {
+        await Task.WhenAll(NextPoints().Select(record => _outbox.EnqueueAsync([record], CancellationToken.None)));
+        await EmptyOutboxAsync();
+    }
+
+    private async Task EmptyOutboxAsync()
+    {
         var drained = await _outbox.PeekAsync(int.MaxValue, CancellationToken.None);
         await _outbox.DeleteThroughAsync(drained[^1].Sequence, CancellationToken.None);
     }

@@ -176,6 +176,24 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
                     .Field("unit", o.Unit ?? "")
                     .Timestamp(o.Time, WritePrecision.Ns);
                 break;
+            case RawSampleBatchRecord raw:
+                var batch = raw.Decode();
+                foreach (var sample in batch.Samples)
+                {
+                    var samplePoint = PointData.Measurement(Measurements.ImuSample)
+                        .Tag("site", raw.Site).Tag("sensor", raw.Sensor)
+                        .Field("ax", sample.AccelX).Field("ay", sample.AccelY).Field("az", sample.AccelZ)
+                        .Field("batch", (long)batch.Sequence)
+                        .Timestamp(sample.TimestampUs * 1000, WritePrecision.Ns);
+                    if (batch.HasGyro)
+                    {
+                        samplePoint = samplePoint.Field("gx", sample.GyroX).Field("gy", sample.GyroY).Field("gz", sample.GyroZ);
+                    }
+
+                    yield return samplePoint;
+                }
+
+                break;
             default:
                 throw new StoreRejectedException($"unknown record type {record.GetType().Name}");
         }
@@ -374,6 +392,19 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
             .ToList();
     }
 
+    public async Task<IReadOnlyList<ImuSample>> GetRawSamplesAsync(string site, string sensor, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var results = await _query.QueryAsync(
+            $"SELECT \"ax\", \"ay\", \"az\", \"gx\", \"gy\", \"gz\" FROM \"{Measurements.ImuSample}\" WHERE {Where(("site", site), ("sensor", sensor))} " +
+            $"AND time >= {InfluxQlClient.Nanos(from)} AND time < {InfluxQlClient.Nanos(to)}", cancellationToken).ConfigureAwait(false);
+        return InfluxRow.Of(results[0])
+            .Select(r => new ImuSample(
+                r.Int64Nanos() / 1000, (float)r.Double("ax"), (float)r.Double("ay"), (float)r.Double("az"),
+                r.Has("gx") ? (float)r.Double("gx") : float.NaN, r.Has("gy") ? (float)r.Double("gy") : float.NaN, r.Has("gz") ? (float)r.Double("gz") : float.NaN))
+            .OrderBy(sample => sample.TimestampUs)
+            .ToList();
+    }
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public void Dispose()
@@ -402,4 +433,5 @@ public static class Measurements
     public const string DeviceAssignment = "device_assignment";
     public const string Attendance = "attendance";
     public const string Outcome = "outcome";
+    public const string ImuSample = "imu_sample";
 }

@@ -163,6 +163,9 @@ public readonly struct InfluxRow(InfluxSeries series, JsonElement[] values)
 
     public DateTimeOffset Time => InfluxQlClient.FromNanos(this["time"].GetInt64());
 
+    /// <summary>The row's time in nanoseconds since the Unix epoch (exact; <see cref="Time"/> keeps only 100 ns ticks).</summary>
+    public long Int64Nanos() => this["time"].GetInt64();
+
     public string? String(string column) => this[column] is { ValueKind: JsonValueKind.String } v ? v.GetString() : series.Tags.GetValueOrDefault(column);
 
     public long Int64(string column) => this[column] is { ValueKind: JsonValueKind.Number } v ? (v.TryGetInt64(out var l) ? l : (long)v.GetDouble()) : 0;

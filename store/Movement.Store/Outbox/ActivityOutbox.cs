@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
@@ -15,7 +16,7 @@ public sealed record OutboxEntry(long Sequence, ActivityRecord? Record, string? 
 
 /// <summary>
 /// The durable queue between the recorder and the store: a SQLite file (WAL, synchronous=FULL), so a record the
-/// recorder has enqueued survives a crash and the broker may be acknowledged. Entries leave in order, and only
+/// recorder has enqueued survives a crash and the broker may be acknowledged. Appends are group-committed. Entries leave in order, and only
 /// after the store has them; entries the store refuses move to a dead-letter table, kept for inspection.
 /// </summary>
 public sealed class ActivityOutbox : IDisposable
@@ -23,15 +24,20 @@ public sealed class ActivityOutbox : IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly List<PendingAppend> _pending = [];
+    private readonly Histogram<int> _groupSize;
+    private Task? _committer;
     private bool _initialised;
 
-    public ActivityOutbox(IOptions<StoreOptions> options)
-        : this(options.Value.OutboxPath)
+    public ActivityOutbox(IOptions<StoreOptions> options, IMeterFactory? meters = null)
+        : this(options.Value.OutboxPath, meters)
     {
     }
 
-    public ActivityOutbox(string path)
+    public ActivityOutbox(string path, IMeterFactory? meters = null)
     {
+        var meter = meters?.Create("Movement.Store") ?? new Meter("Movement.Store");
+        _groupSize = meter.CreateHistogram<int>("movement.store.outbox_group_size", "{append}", "Appends committed together in one outbox transaction");
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Pooling = true }.ToString();
@@ -54,37 +60,104 @@ public sealed class ActivityOutbox : IDisposable
         return connection;
     }
 
-    /// <summary>Appends records durably (one transaction); when this returns they survive a crash.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<ActivityRecord> records, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends records durably; when the returned task completes they survive a crash. Appends that arrive while a
+    /// commit is in progress are grouped: the committer takes everything pending, writes it in one transaction (one
+    /// fsync), then completes all of their tasks, so concurrent or back-to-back callers share the disk's flush.
+    /// A failed commit fails every append of its group (each caller retries).
+    /// </summary>
+    public Task EnqueueAsync(IReadOnlyList<ActivityRecord> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var append = new PendingAppend(records);
+        lock (_pending)
+        {
+            _pending.Add(append);
+            if (_committer is null || _committer.IsCompleted)
+            {
+                // Run on the pool: Microsoft.Data.Sqlite's async calls complete synchronously, and the caller (the
+                // recorder's message handler) must be free to hand over the next message while this group commits.
+                _committer = Task.Run(CommitPendingAsync, CancellationToken.None);
+            }
+        }
+
+        return append.Committed.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Commits groups until nothing is pending, then ends (the next append starts a new committer).</summary>
+    private async Task CommitPendingAsync()
+    {
+        while (true)
+        {
+            List<PendingAppend> group;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _committer = null;
+                    return;
+                }
+
+                group = [.. _pending];
+                _pending.Clear();
+            }
+
+            try
+            {
+                await CommitAsync(group).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                foreach (var append in group)
+                {
+                    append.Committed.TrySetException(ex);
+                }
+
+                continue;
+            }
+
+            _groupSize.Record(group.Count);
+            foreach (var append in group)
+            {
+                append.Committed.TrySetResult();
+            }
+
+            Signal();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> group)
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "INSERT INTO outbox (json) VALUES ($json)";
             var json = command.Parameters.Add("$json", SqliteType.Text);
-            foreach (var record in records)
+            foreach (var record in group.SelectMany(append => append.Records))
             {
                 json.Value = JsonSerializer.Serialize(record, OutboxJsonContext.Default.ActivityRecord);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
         }
         finally
         {
             _lock.Release();
         }
+    }
 
-        Signal();
+    private sealed record PendingAppend(IReadOnlyList<ActivityRecord> Records)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The oldest entries, in order (at most <paramref name="max"/>). An entry that no longer parses carries an error.</summary>
@@ -181,8 +254,19 @@ public sealed class ActivityOutbox : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for a running commit to finish, so its appends are on disk (or failed) before the file is released; at
+    /// most Microsoft.Data.Sqlite's 30 s command timeout when another process holds the file's lock.
+    /// </summary>
     public void Dispose()
     {
+        Task? committer;
+        lock (_pending)
+        {
+            committer = _committer;
+        }
+
+        committer?.GetAwaiter().GetResult();
         _signal.Dispose();
         _lock.Dispose();
     }

@@ -34,6 +34,11 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         CREATE TABLE IF NOT EXISTS outcomes (
             site TEXT NOT NULL, participant TEXT NOT NULL, measure TEXT NOT NULL, timepoint TEXT NOT NULL, value REAL NOT NULL,
             unit TEXT, time_us INTEGER NOT NULL, PRIMARY KEY (site, participant, measure, timepoint)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS raw_sample_batches (
+            site TEXT NOT NULL, sensor TEXT NOT NULL, sequence INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,
+            sample_rate_hz REAL NOT NULL, has_gyro INTEGER NOT NULL, count INTEGER NOT NULL, payload BLOB NOT NULL,
+            PRIMARY KEY (site, sensor, sequence, first_us));
+        CREATE INDEX IF NOT EXISTS raw_sample_batches_time ON raw_sample_batches (site, sensor, first_us);
         """;
 
     private readonly string _connectionString;
@@ -213,6 +218,21 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
                 p.AddWithValue("$value", o.Value);
                 p.AddWithValue("$unit", (object?)o.Unit ?? DBNull.Value);
                 p.AddWithValue("$time", ToMicros(o.Time));
+                break;
+            case RawSampleBatchRecord raw:
+                var batch = raw.Decode();
+                command.CommandText = """
+                    INSERT OR IGNORE INTO raw_sample_batches (site, sensor, sequence, first_us, last_us, sample_rate_hz, has_gyro, count, payload)
+                    VALUES ($site, $sensor, $sequence, $first, $last, $rate, $gyro, $count, $payload)
+                    """;
+                p.AddWithValue("$sensor", raw.Sensor);
+                p.AddWithValue("$sequence", (long)batch.Sequence);
+                p.AddWithValue("$first", batch.FirstTimestampUs);
+                p.AddWithValue("$last", batch.Samples[^1].TimestampUs);
+                p.AddWithValue("$rate", batch.SampleRateHz);
+                p.AddWithValue("$gyro", batch.HasGyro ? 1 : 0);
+                p.AddWithValue("$count", batch.Samples.Length);
+                p.AddWithValue("$payload", raw.Payload);
                 break;
             default:
                 throw new StoreRejectedException($"unknown record type {record.GetType().Name}");
@@ -411,6 +431,38 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         }
 
         return list;
+    }
+
+    public async Task<IReadOnlyList<ImuSample>> GetRawSamplesAsync(string site, string sensor, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var start = ToMicros(from);
+        var end = ToMicros(to);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT payload FROM raw_sample_batches
+            WHERE site = $site AND sensor = $sensor AND first_us < $end AND last_us >= $start ORDER BY first_us, sequence
+            """;
+        command.Parameters.AddWithValue("$site", site);
+        command.Parameters.AddWithValue("$sensor", sensor);
+        command.Parameters.AddWithValue("$start", start);
+        command.Parameters.AddWithValue("$end", end);
+        // Keyed by time: overlapping batches (e.g. a gateway restart re-sending with a new sequence) count each sample once.
+        var samples = new SortedDictionary<long, ImuSample>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var batch = new RawSampleBatchRecord(site, sensor, (byte[])reader.GetValue(0)).Decode();
+            foreach (var sample in batch.Samples)
+            {
+                if (sample.TimestampUs >= start && sample.TimestampUs < end)
+                {
+                    samples.TryAdd(sample.TimestampUs, sample);
+                }
+            }
+        }
+
+        return [.. samples.Values];
     }
 
     public void Dispose() => _writeLock.Dispose();

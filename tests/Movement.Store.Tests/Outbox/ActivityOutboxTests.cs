@@ -60,6 +60,62 @@ public sealed class ActivityOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task EnqueueAsync_AppendsWhileACommitWaits_CommittedTogether()
+    {
+        var site = NewSite();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var groups = new List<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "movement.store.outbox_group_size" && instrument.Meter.Scope == meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        {
+            lock (groups)
+            {
+                groups.Add(value);
+            }
+        });
+        listener.Start();
+        using var outbox = new ActivityOutbox(OutboxPath, meters);
+        await outbox.EnqueueAsync([Reading(site, "sensor-a", "2026-05-10T07:59:00Z", 1)], CancellationToken.None);
+
+        // Another writer holds the file's write lock, so the first commit waits (busy timeout) while 19 more arrive.
+        Task[] appends;
+        await using (var blocker = new SqliteConnection($"Data Source={OutboxPath};Pooling=False"))
+        {
+            await blocker.OpenAsync();
+            await using var command = blocker.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE";
+            await command.ExecuteNonQueryAsync();
+            appends = Enumerable.Range(0, 20)
+                .Select(i => outbox.EnqueueAsync([Reading(site, "sensor-a", $"2026-05-10T08:{i:00}:00Z", i)], CancellationToken.None))
+                .ToArray();
+            Assert.DoesNotContain(appends, a => a.IsCompleted);
+            command.CommandText = "COMMIT";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await Task.WhenAll(appends);
+
+        var entries = await outbox.PeekAsync(100, CancellationToken.None);
+        Assert.Equal(21, entries.Count);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), entries.Skip(1).Select(e => ((StepReadingRecord)e.Record!).Reading.StepsTotal).Order());
+        lock (groups)
+        {
+            Assert.Equal(21, groups.Sum());
+            Assert.InRange(groups.Count, 2, 3);
+        }
+    }
+
+    [Fact]
     public async Task DrainAsync_CorruptEntry_DeadLetteredAndTheRestStored()
     {
         var site = NewSite();
