@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
 using Movement.Messaging;
 using Movement.Protocol;
 
@@ -27,12 +29,14 @@ public sealed partial class ClassifierService : BackgroundService
     private readonly Counter<long> _reps;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
+    private readonly ExerciseRecognition _recognition;
 
     public ClassifierService(IServiceProvider services, IOptions<ClassifierOptions> options, ILogger<ClassifierService> logger, TimeProvider time, IMeterFactory meters)
     {
         _options = options.Value;
         _logger = logger;
         _time = time;
+        _recognition = services.GetRequiredService<ExerciseRecognition>();
         var meter = meters.Create("Movement.Classifier");
         _invalid = meter.CreateCounter<long>("movement.classifier.invalid_payloads", "{message}");
         _reps = meter.CreateCounter<long>("movement.classifier.reps", "{rep}");
@@ -87,7 +91,7 @@ public sealed partial class ClassifierService : BackgroundService
 
         var session = _sessions.GetValueOrDefault(address.Site);
         var entry = session?.Roster.FirstOrDefault(r => r.Sensor == address.EntityId);
-        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side)));
+        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side), _recognition.CreateRecognizer(entry?.Placement ?? Placement.Other)));
         if (stream.LastSequence is { } last && batch!.Sequence <= last && last - batch.Sequence < 1_000_000)
         {
             return; // a redelivered batch: already counted
@@ -95,7 +99,8 @@ public sealed partial class ClassifierService : BackgroundService
 
         stream.LastSequence = batch!.Sequence;
         var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry);
-        var exercise = station?.Exercise ?? ExerciseIds.Unknown;
+        // Recognition (Recognition/): the station plan is a strong prior; the model may override it when confident and stable.
+        var exercise = stream.Recognizer.Update(station?.Exercise, batch.Samples);
         if (exercise != stream.Classifier.Exercise && batch.Samples.Length > 0)
         {
             await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
@@ -114,7 +119,7 @@ public sealed partial class ClassifierService : BackgroundService
                     Time = DateTimeOffset.FromUnixTimeMilliseconds(timeUs / 1000),
                     From = from,
                     To = exercise,
-                    Confidence = 1, // from the supervisor's station plan
+                    Confidence = stream.Recognizer.Confidence, // 1 when it came from the station plan
                 }, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -232,9 +237,10 @@ public sealed partial class ClassifierService : BackgroundService
         base.Dispose();
     }
 
-    private sealed class SensorStream(StreamClassifier classifier)
+    private sealed class SensorStream(StreamClassifier classifier, ExerciseRecognizer recognizer)
     {
         public StreamClassifier Classifier { get; } = classifier;
+        public ExerciseRecognizer Recognizer { get; } = recognizer;
         public uint? LastSequence { get; set; }
         public int SetNumber { get; set; } = 1;
         public List<ClassifiedRep> SetReps { get; } = [];
