@@ -28,10 +28,11 @@ internal static class TrainingData
         var recordings = new List<SimulatedRecording>();
         for (var p = 0; p < Placements.Length; p++)
         {
-            var random = new Random(HashCode.Combine(seed, p));
+            // Not HashCode.Combine: it is randomised per process, and the data must be reproducible from the seed.
+            var random = new Random((seed * 31) + p);
             double[] rates = [25, 50, 52];
             var spec = SensorSpec.Random(random, Placements[p], rates[random.Next(rates.Length)]);
-            recordings.Add(session.Record(spec, startUnixUs: 0, noiseSeed: HashCode.Combine(seed, p, 7)));
+            recordings.Add(session.Record(spec, startUnixUs: 0, noiseSeed: (seed * 31) + p + 7));
         }
 
         return new SubjectRecordings(seed, recordings);
