@@ -108,11 +108,24 @@ if (uciRoot is not null)
                 }
             }
 
+            // Live decision with the station plan saying the right exercise: does the model override it?
+            using var recognizer = new ExerciseRecognizer(model, placement, new RecognitionOptions());
+            var changes = -1;
+            var current = "";
+            foreach (var batch in UciRecording.Read(file).Chunk(25))
+            {
+                if (recognizer.Update(label, batch) != current)
+                {
+                    changes++;
+                    current = recognizer.Exercise;
+                }
+            }
+
             var active = votes.Where(v => v.Key != ExerciseIds.Rest).Sum(v => v.Value);
             var top = votes.Where(v => v.Key != ExerciseIds.Rest).OrderByDescending(v => v.Value).FirstOrDefault();
             uci.Add(new UciResult($"s1/{exercise}/{unit}", label, windows, votes.GetValueOrDefault(label),
                 active == 0 ? 0 : Math.Round((double)votes.GetValueOrDefault(label) / active, 3), top.Key ?? ExerciseIds.Rest,
-                votes.OrderByDescending(v => v.Value).ToDictionary(v => v.Key, v => v.Value)));
+                votes.OrderByDescending(v => v.Value).ToDictionary(v => v.Key, v => v.Value), recognizer.Exercise, changes));
         }
     }
 }
@@ -222,11 +235,11 @@ string Markdown(EvaluationReport r)
         sb.AppendLine();
         sb.AppendLine("Real recordings (UCI subject 1, test sessions; every 4 s window, 50 % overlap):");
         sb.AppendLine();
-        sb.AppendLine("| session | expected | windows | expected share of non-rest windows | top non-rest class | votes |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| session | expected | windows | expected share of non-rest windows | top non-rest class | votes | live, plan = expected: final exercise (changes) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var u in r.Uci)
         {
-            sb.AppendLine(inv, $"| {u.Session} | {u.Expected} | {u.Windows} | {u.ExpectedShare:P0} | {u.TopClass} | {string.Join(", ", u.Votes.Select(v => $"{v.Key} {v.Value}"))} |");
+            sb.AppendLine(inv, $"| {u.Session} | {u.Expected} | {u.Windows} | {u.ExpectedShare:P0} | {u.TopClass} | {string.Join(", ", u.Votes.Select(v => $"{v.Key} {v.Value}"))} | {u.LiveExercise} ({u.LiveChanges}) |");
         }
     }
 

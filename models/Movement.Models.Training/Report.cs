@@ -61,7 +61,7 @@ internal sealed record ClassScore(string Exercise, int Support, double Precision
 
 internal sealed record RepCountError(string Exercise, string Placement, int Sets, double MeanAbsError, int WithinOne, int MinError, int MaxError);
 
-internal sealed record UciResult(string Session, string Expected, int Windows, int ExpectedWindows, double ExpectedShare, string TopClass, Dictionary<string, int> Votes);
+internal sealed record UciResult(string Session, string Expected, int Windows, int ExpectedWindows, double ExpectedShare, string TopClass, Dictionary<string, int> Votes, string LiveExercise, int LiveChanges);
 
 internal sealed record EvaluationReport(
     int Seed, int Subjects, int Holdout, int FirstTrainingSeed, int FirstHoldoutSeed, int TrainingWindows, int HoldoutWindows,
