@@ -23,11 +23,11 @@ public sealed class RecognitionOptions : IValidatableObject
 
     /// <summary>Posterior a different exercise needs, window after window, to take over.</summary>
     [Range(0.5, 0.999)]
-    public double MinConfidence { get; set; } = 0.8;
+    public double MinConfidence { get; set; } = 0.9;
 
     /// <summary>Consecutive confident windows (2 s apart) before an exercise change is published.</summary>
     [Range(1, 30)]
-    public int StableWindows { get; set; } = 3;
+    public int StableWindows { get; set; } = 4;
 
     public string ResolvedModelPath => Path.IsPathRooted(ModelPath) ? ModelPath : Path.Combine(AppContext.BaseDirectory, ModelPath);
 
