@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
 using Movement.Messaging;
 using Movement.Protocol;
 
@@ -26,11 +28,13 @@ public sealed class ClassifierService : BackgroundService
     private readonly Counter<long> _reps;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
+    private readonly ExerciseRecognition _recognition;
 
     public ClassifierService(IServiceProvider services, IOptions<ClassifierOptions> options, ILogger<ClassifierService> logger, TimeProvider time, IMeterFactory meters)
     {
         _options = options.Value;
         _time = time;
+        _recognition = services.GetRequiredService<ExerciseRecognition>();
         var meter = meters.Create("Movement.Classifier");
         _reps = meter.CreateCounter<long>("movement.classifier.reps", "{rep}");
         _latency = meter.CreateHistogram<double>("movement.classifier.rep_latency", "ms", "Last sample of a rep to its event being queued for publishing");
@@ -88,7 +92,7 @@ public sealed class ClassifierService : BackgroundService
 
         var session = _sessions.GetValueOrDefault(address.Site);
         var entry = session?.Roster.FirstOrDefault(r => r.Sensor == address.EntityId);
-        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side)));
+        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side), _recognition.CreateRecognizer(entry?.Placement ?? Placement.Other)));
         if (stream.LastSequence is { } last && batch!.Sequence <= last && last - batch.Sequence < 1_000_000)
         {
             return; // a redelivered batch: already counted
@@ -96,7 +100,8 @@ public sealed class ClassifierService : BackgroundService
 
         stream.LastSequence = batch!.Sequence;
         var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry);
-        var exercise = station?.Exercise ?? ExerciseIds.Unknown;
+        // Recognition (Recognition/): the station plan is a strong prior; the model may override it when confident and stable.
+        var exercise = stream.Recognizer.Update(station?.Exercise, batch.Samples);
         if (exercise != stream.Classifier.Exercise && batch.Samples.Length > 0)
         {
             await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
@@ -115,7 +120,7 @@ public sealed class ClassifierService : BackgroundService
                     Time = DateTimeOffset.FromUnixTimeMilliseconds(timeUs / 1000),
                     From = from,
                     To = exercise,
-                    Confidence = 1, // from the supervisor's station plan
+                    Confidence = stream.Recognizer.Confidence, // 1 when it came from the station plan
                 }, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -229,9 +234,10 @@ public sealed class ClassifierService : BackgroundService
         base.Dispose();
     }
 
-    private sealed class SensorStream(StreamClassifier classifier)
+    private sealed class SensorStream(StreamClassifier classifier, ExerciseRecognizer recognizer)
     {
         public StreamClassifier Classifier { get; } = classifier;
+        public ExerciseRecognizer Recognizer { get; } = recognizer;
         public uint? LastSequence { get; set; }
         public int SetNumber { get; set; } = 1;
         public List<ClassifiedRep> SetReps { get; } = [];

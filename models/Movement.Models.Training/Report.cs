@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Movement.Protocol;
+
+namespace Movement.Models.Training;
+
+internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, string Out, string? Uci)
+{
+    public static TrainingOptions? Parse(string[] args, out string? error)
+    {
+        int seed = 1, subjects = 40, holdout = 10;
+        string output = "models/trained";
+        string? uci = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            if (value is null)
+            {
+                error = $"option {args[i]} needs a value";
+                return null;
+            }
+
+            switch (args[i])
+            {
+                case "--seed" when int.TryParse(value, CultureInfo.InvariantCulture, out seed) && seed is >= 0 and < 20_000:
+                case "--subjects" when int.TryParse(value, CultureInfo.InvariantCulture, out subjects) && subjects is >= 2 and <= 1000:
+                case "--holdout" when int.TryParse(value, CultureInfo.InvariantCulture, out holdout) && holdout is >= 1 and <= 1000:
+                    break;
+                case "--out":
+                    output = value;
+                    break;
+                case "--uci":
+                    uci = value;
+                    break;
+                default:
+                    error = $"unknown option or invalid value: {args[i]} {value} (seed 0–19999, subjects 2–1000, holdout 1–1000)";
+                    return null;
+            }
+
+            i++;
+        }
+
+        error = null;
+        return new TrainingOptions(seed, subjects, holdout, output, uci);
+    }
+}
+
+/// <summary>UCI exercises of the leg and the closest id in our catalogue.</summary>
+internal static class UciLabels
+{
+    public static readonly (string Folder, string Exercise)[] Map =
+    [
+        ("e1", ExerciseIds.KneeExtension),      // seated knee extension
+        ("e3", ExerciseIds.HeelSlide),          // supine heel slide (hip and knee flexion)
+        ("e4", ExerciseIds.StraightLegRaise),   // supine straight-leg raise
+        ("e5", ExerciseIds.StraightLegRaise),   // lying leg raise: no own id; the closest is a straight-leg raise
+    ];
+}
+
+internal sealed record ClassScore(string Exercise, int Support, double Precision, double Recall);
+
+internal sealed record RepCountError(string Exercise, string Placement, int Sets, double MeanAbsError, int WithinOne, int MinError, int MaxError);
+
+internal sealed record UciResult(string Session, string Expected, int Windows, int ExpectedWindows, double ExpectedShare, string TopClass, Dictionary<string, int> Votes, string LiveExercise, int LiveChanges);
+
+internal sealed record EvaluationReport(
+    int Seed, int Subjects, int Holdout, int FirstTrainingSeed, int FirstHoldoutSeed, int TrainingWindows, int HoldoutWindows,
+    double Accuracy, IReadOnlyList<string> Classes, int[][] Confusion, IReadOnlyList<ClassScore> PerClass,
+    IReadOnlyList<RepCountError> RepCounts, IReadOnlyList<UciResult> Uci, double ElapsedS);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(EvaluationReport))]
+internal sealed partial class ReportJson : JsonSerializerContext;

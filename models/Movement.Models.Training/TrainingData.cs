@@ -1,0 +1,112 @@
+using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
+using Movement.Motion.Recordings;
+using Movement.Motion.Sensors;
+using Movement.Motion.Sessions;
+using Movement.Protocol;
+
+namespace Movement.Models.Training;
+
+/// <summary>One simulated participant's circuit, recorded from a shank and a thigh sensor.</summary>
+internal sealed record SubjectRecordings(int Seed, IReadOnlyList<SimulatedRecording> Recordings);
+
+internal static class TrainingData
+{
+    /// <summary>A window is labelled only when this share of it lies inside one activity segment.</summary>
+    public const double MinCoverage = 0.75;
+
+    public static readonly Placement[] Placements = [Placement.Shank, Placement.Thigh];
+
+    /// <summary>
+    /// Simulates one participant (the seed fixes the person, the plan and the motion). Sensor rates are drawn
+    /// from 25/50/52 Hz (the recogniser resamples to 25 Hz anyway; higher rates only cost generation time).
+    /// </summary>
+    public static SubjectRecordings Simulate(int seed)
+    {
+        var person = ParticipantProfile.Random(seed);
+        var session = SimulatedSession.Create(SessionPlan.Circuit(seed), person, seed);
+        var recordings = new List<SimulatedRecording>();
+        for (var p = 0; p < Placements.Length; p++)
+        {
+            // Not HashCode.Combine: it is randomised per process, and the data must be reproducible from the seed.
+            var random = new Random((seed * 31) + p);
+            double[] rates = [25, 50, 52];
+            var spec = SensorSpec.Random(random, Placements[p], rates[random.Next(rates.Length)]);
+            recordings.Add(session.Record(spec, startUnixUs: 0, noiseSeed: (seed * 31) + p + 7));
+        }
+
+        return new SubjectRecordings(seed, recordings);
+    }
+
+    /// <summary>Labelled windows of one recording: features computed exactly as the live recogniser does.</summary>
+    public static IEnumerable<ExerciseWindow> Windows(SimulatedRecording recording)
+    {
+        var features = new WindowFeatures(recording.Sensor.Placement);
+        var windowS = WindowFeatures.WindowSamples / WindowFeatures.RateHz;
+        foreach (var sample in recording.Samples)
+        {
+            if (!features.Add(sample))
+            {
+                continue;
+            }
+
+            var endS = (features.WindowEndUs - recording.StartUnixUs) / 1e6;
+            if (LabelOf(recording.Truth, endS - windowS, endS) is { } label)
+            {
+                yield return new ExerciseWindow { Features = features.Values.ToArray(), Label = label };
+            }
+        }
+    }
+
+    public static string? LabelOf(RecordingTruth truth, double startS, double endS)
+    {
+        foreach (var segment in truth.Segments)
+        {
+            var overlap = Math.Min(endS, segment.EndS) - Math.Max(startS, segment.StartS);
+            if (overlap >= MinCoverage * (endS - startS))
+            {
+                return segment.Exercise;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the live <see cref="StreamClassifier"/> over a whole recording (the exercise set from the plan at each
+    /// set's start, as the station plan would) and returns (exercise, true reps, counted reps) per set.
+    /// </summary>
+    public static IEnumerable<(string Exercise, int TrueReps, int CountedReps)> RepCounts(SimulatedRecording recording)
+    {
+        var sets = recording.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Walking or ExerciseIds.Unknown)).ToList();
+        var counted = new int[sets.Count];
+        var classifier = new StreamClassifier("sim", recording.Sensor.Placement, recording.Truth.Side);
+        var next = 0;
+        foreach (var sample in recording.Samples)
+        {
+            var t = (sample.TimestampUs - recording.StartUnixUs) / 1e6;
+            if (next < sets.Count && t >= sets[next].StartS - 1)
+            {
+                classifier.SetExercise(sets[next].Exercise);
+                next++;
+            }
+
+            if (classifier.Add(sample) is { } rep)
+            {
+                var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
+                var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);
+                if (set >= 0)
+                {
+                    counted[set]++;
+                }
+            }
+        }
+
+        for (var i = 0; i < sets.Count; i++)
+        {
+            var set = sets[i];
+            var trueReps = recording.Truth.Reps.Count(r => r.StartS >= set.StartS - 0.01 && r.EndS <= set.EndS + 0.01);
+            yield return (set.Exercise, trueReps, counted[i]);
+        }
+    }
+}
