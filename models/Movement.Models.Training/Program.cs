@@ -98,7 +98,7 @@ if (uciRoot is not null)
             var features = new WindowFeatures(placement);
             var votes = new Dictionary<string, int>(StringComparer.Ordinal);
             var windows = 0;
-            foreach (var sample in UciRecording.Read(file))
+            foreach (var sample in Movement.Motion.Recordings.UciPhysicalTherapyFile.Read(file).EnsureValid().Samples)
             {
                 if (features.Add(sample))
                 {
@@ -112,7 +112,7 @@ if (uciRoot is not null)
             using var recognizer = new ExerciseRecognizer(model, placement, new RecognitionOptions());
             var changes = -1;
             var current = "";
-            foreach (var batch in UciRecording.Read(file).Chunk(25))
+            foreach (var batch in Movement.Motion.Recordings.UciPhysicalTherapyFile.Read(file).EnsureValid().Samples.Chunk(25))
             {
                 if (recognizer.Update(label, batch) != current)
                 {
