@@ -125,9 +125,12 @@ public sealed class ClassifierService : BackgroundService
             }
         }
 
+        // The station's targets belong to its exercise: a participant recognised doing something else (walking to
+        // the next station, say) is not measured against them.
+        var plan = station is not null && station.Exercise == exercise ? station : null;
         foreach (var sample in batch.Samples)
         {
-            if (stream.Classifier.Add(sample, station?.TargetRomDeg) is { } rep)
+            if (stream.Classifier.Add(sample, plan?.TargetRomDeg) is { } rep)
             {
                 if (entry is null || session is not { Active: true })
                 {
@@ -139,7 +142,7 @@ public sealed class ClassifierService : BackgroundService
                     await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
                 }
 
-                await PublishRepAsync(address.Site, session, entry, station, stream, rep, cancellationToken).ConfigureAwait(false);
+                await PublishRepAsync(address.Site, session, entry, plan, stream, rep, cancellationToken).ConfigureAwait(false);
             }
         }
     }
