@@ -55,11 +55,26 @@ public sealed class SingleBoxTests : IAsyncLifetime
         Assert.Contains(rep.Exercise, ExerciseIds.All);
         Assert.InRange(rep.RomDeg, 5, 180);
 
+        // The dashboard's live feed is another subscriber: wait for its state's change signal, not for a clock.
         var state = _factory!.Services.GetRequiredService<LiveGroupState>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!state.Tiles.Any(t => t.RepsInSet > 0) && DateTime.UtcNow < deadline)
+        var participantHasReps = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
         {
-            await Task.Delay(100);
+            if (state.Tiles.Any(t => t.Participant == rep.Participant && t.RepsInSet > 0))
+            {
+                participantHasReps.TrySetResult();
+            }
+        }
+
+        state.Changed += Check;
+        try
+        {
+            Check();
+            await participantHasReps.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        finally
+        {
+            state.Changed -= Check;
         }
 
         Assert.Contains(state.Tiles, t => t.Participant == rep.Participant && t.RepsInSet > 0);
