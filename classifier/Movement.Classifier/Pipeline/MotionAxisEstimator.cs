@@ -18,11 +18,23 @@ internal struct MotionAxisEstimator
 
     public bool HasAxis { get; private set; }
 
+    /// <summary>Seconds of movement the axis has been estimated from.</summary>
+    public double MovingS { get; private set; }
+
+    /// <summary>
+    /// True once the axis has seen enough movement to be trusted: the first samples of a movement often turn about
+    /// another axis (the limb sets off), and an angle measured about that first guess can change sign mid-rep.
+    /// </summary>
+    public readonly bool IsSettled => MovingS >= SettleAfterMovingS;
+
+    private const double SettleAfterMovingS = 0.5;
+
     public void Update(Vec3 angularVelocity, double dtS)
     {
         var w = angularVelocity;
         if (w.Length >= MovingThresholdRadS)
         {
+            MovingS += dtS;
             var k = Math.Min(1, dtS / MemoryTimeConstantS);
             _xx += k * ((w.X * w.X) - _xx);
             _xy += k * ((w.X * w.Y) - _xy);

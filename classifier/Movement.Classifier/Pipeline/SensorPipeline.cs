@@ -21,7 +21,10 @@ public sealed class SensorPipeline
     private double _angleDeg;
     private Vec3 _reference;
     private bool _hasReference;
-    private const double DriftCorrectionTimeConstantS = 3;
+    private bool _angleStarted;
+    // The gyroscope carries the angle only through fast movement; within half a second gravity takes over. A slower
+    // correction (3 s) let a gyro offset of ~1°/s build up over a 5-s hold: leg raises measured 14° instead of 19°.
+    private const double DriftCorrectionTimeConstantS = 0.5;
 
     public SensorPipeline(Placement placement = Placement.Other, Side? side = null)
     {
@@ -53,37 +56,48 @@ public sealed class SensorPipeline
     public int DirectionFlips => _segmenter.DirectionFlips;
 
     /// <summary>
+    /// Gravity's angle about the axis, measured from the starting rest (null when the reference lies too close to the
+    /// axis to measure from). Seen from the sensor, gravity turns the opposite way to the sensor (dg/dt = g x w), so
+    /// a turn of +x about the axis moves gravity's angle by -x: the sign follows from geometry, not from the first reps.
+    /// </summary>
+    private double? GravityAngleDeg(Vec3 axis)
+    {
+        var e1 = _reference - (axis * _reference.Dot(axis));
+        if (e1.Length < 0.3)
+        {
+            return null;
+        }
+
+        e1 = e1.Normalized();
+        var e2 = axis.Cross(e1);
+        var gravity = _orientation.Gravity;
+        return -Math.Atan2(gravity.Dot(e2), gravity.Dot(e1)) * RadToDeg;
+    }
+
+    /// <summary>
     /// Pulls the integrated angle towards the angle of gravity about the axis, which does not drift. Weighted by how
     /// observable that angle is: not at all when the axis is vertical (rotation about gravity is invisible to it).
     /// </summary>
     private void CorrectDriftFromGravity(Vec3 axis, double dtS)
     {
-        var gravity = _orientation.Gravity;
-        if (!_hasReference)
+        if (GravityAngleDeg(axis) is not { } gravityAngleDeg)
         {
-            _reference = gravity;
-            _hasReference = true;
-        }
-
-        var e1 = _reference - (axis * _reference.Dot(axis));
-        if (e1.Length < 0.3)
-        {
-            _reference = gravity; // the reference drifted close to the axis: restart it (the integrated angle carries on)
+            _reference = _orientation.Gravity; // the reference drifted close to the axis: restart it (the integrated angle carries on)
             return;
         }
 
-        e1 = e1.Normalized();
-        var e2 = axis.Cross(e1);
+        var gravity = _orientation.Gravity;
         var inPlane = gravity - (axis * gravity.Dot(axis));
         var observability = inPlane.Dot(inPlane);
-        var rawDeg = Math.Atan2(gravity.Dot(e2), gravity.Dot(e1)) * RadToDeg;
-        // Seen from the sensor, gravity turns the opposite way to the sensor (dg/dt = g x w): a turn of +x about the
-        // axis moves gravity's angle in the (e1, axis x e1) plane by -x. The sign follows from the geometry; it is
-        // not learned, so the first reps cannot teach it backwards.
-        var gravityAngleDeg = -rawDeg;
         var differenceDeg = Math.IEEERemainder(gravityAngleDeg - _angleDeg, 360);
         _angleDeg += differenceDeg * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
     }
+
+    /// <summary>
+    /// Forgets the segmenter's outward direction and range (a new exercise may move the other way, and over a
+    /// fraction of the last one's range: a mini squat after a knee extension); the axis and orientation carry on.
+    /// </summary>
+    public void StartNewExercise() => _segmenter = default;
 
     /// <summary>Feeds one sample; returns true when this sample completes a repetition.</summary>
     public bool Add(in ImuSample sample, out RepMeasurement rep)
@@ -123,14 +137,33 @@ public sealed class SensorPipeline
 
         var omega = _orientation.AngularVelocity;
         _axis.Update(omega, dtS);
-        if (!_axis.HasAxis)
+        if (!_hasReference)
         {
-            _segmenter.Add(sample.TimestampUs, dtS, _angleDeg, 0, 0, out _);
+            _reference = _orientation.Gravity; // where the limb rests when the stream starts: angle 0
+            _hasReference = true;
+        }
+
+        if (!_axis.IsSettled)
+        {
+            // No trusted axis yet, so no angle. The segmenter sees rest while the limb is still, so a first rep that
+            // starts now is timed from its real start; it is measured once the axis has settled.
+            if (!_axis.HasAxis)
+            {
+                _segmenter.Add(sample.TimestampUs, dtS, 0, 0, 0, out _);
+            }
+
             return false;
         }
 
         var axis = _axis.Axis;
         var axisSpeedDps = omega.Dot(axis) * RadToDeg;
+        if (!_angleStarted)
+        {
+            // The axis has just settled: start from gravity's angle about it, measured from the starting rest.
+            _angleStarted = true;
+            _angleDeg = GravityAngleDeg(axis) ?? 0;
+        }
+
         _angleDeg += axisSpeedDps * dtS;
         CorrectDriftFromGravity(axis, dtS);
         var outOfPlaneDeg = Math.Asin(Math.Clamp(_orientation.Gravity.Dot(axis), -1, 1)) * RadToDeg;

@@ -37,6 +37,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
 
         _exercise = exercise;
         _form.Reset();
+        Pipeline.StartNewExercise();
         Reps = 0;
     }
 

@@ -30,6 +30,26 @@ public sealed class StreamClassifierTests
     }
 
     [Fact]
+    public void SetExercise_SmallerRangeExerciseAfterALargeOne_CountsItsReps()
+    {
+        // A knee extension (70°) then a mini squat (12° at this sensor): the extension's range must not set the
+        // squat's start threshold (20 % of 70° is more than the whole squat).
+        var first = TestSignals.Reps(5, 70, 50);
+        var offsetUs = first[^1].TimestampUs + 20_000 - TestSignals.Reps(1, 12, 50)[0].TimestampUs;
+        var second = TestSignals.Reps(6, 12, 50).Select(s => s with { TimestampUs = s.TimestampUs + offsetUs }).ToList();
+        var classifier = new StreamClassifier("s", Placement.Shank, Side.Right);
+        classifier.SetExercise(ExerciseIds.KneeExtension);
+        var extensions = first.Count(s => classifier.Add(s) is not null);
+        classifier.SetExercise(ExerciseIds.MiniSquat);
+        var squats = second.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+
+        Assert.Equal(5, extensions);
+        Assert.Equal(6, squats.Count);
+        Assert.All(squats, r => Assert.Equal(ExerciseIds.MiniSquat, r.Exercise));
+        Assert.All(squats, r => Assert.InRange(r.Measurement.RomDeg, 9, 15));
+    }
+
+    [Fact]
     public void RepLine_Rep_HasTheDocumentedFields()
     {
         var summary = RecordingReplay.Run(TestSignals.Reps(1, 60, 50), "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, 90, null);
