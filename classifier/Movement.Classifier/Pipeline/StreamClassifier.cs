@@ -13,8 +13,13 @@ public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, Re
 /// </summary>
 public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null)
 {
+    /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
+    public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
+
     private readonly FormAssessor _form = new();
     private string _exercise = ExerciseIds.Unknown;
+    private int _movementsPerRep = 1;
+    private RepMeasurement? _firstMovement;
 
     public string SensorId { get; } = sensorId;
 
@@ -38,6 +43,8 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         _exercise = exercise;
         _form.Reset();
         Pipeline.StartNewExercise();
+        _movementsPerRep = MovementsPerRep(exercise, Pipeline.Placement);
+        _firstMovement = null;
         Reps = 0;
     }
 
@@ -56,9 +63,42 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
             return null;
         }
 
+        if (_movementsPerRep == 2)
+        {
+            if (_firstMovement is not { } first || rep.StartUs - first.EndUs > (long)(MaxWaitForSecondMovement.TotalMilliseconds * 1000))
+            {
+                _firstMovement = rep;
+                return null;
+            }
+
+            _firstMovement = null;
+            rep = Combine(first, rep);
+        }
+
         Reps++;
         var flags = _form.Assess(rep, targetRomDeg);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
+    }
+
+    /// <summary>
+    /// How many out-and-back movements the segment makes in one rep of the exercise. Rising from a chair tips the
+    /// shank forward and back, and sitting down does it again; a step-up turns both segments once going up and once
+    /// coming down. Everything else is one movement per rep.
+    /// </summary>
+    public static int MovementsPerRep(string exercise, Placement placement) => (exercise, placement) switch
+    {
+        (ExerciseIds.SitToStand, Placement.Shank) => 2,
+        (ExerciseIds.StepUp, Placement.Shank or Placement.Thigh) => 2,
+        _ => 1,
+    };
+
+    /// <summary>One rep from its two movements: start of the first to end of the second, measured at the larger.</summary>
+    private static RepMeasurement Combine(in RepMeasurement first, in RepMeasurement second)
+    {
+        var larger = second.RomDeg > first.RomDeg ? second : first;
+        return new RepMeasurement(first.StartUs, second.EndUs, larger.PeakUs, larger.RomDeg,
+            Math.Max(first.PeakAngularVelocityDps, second.PeakAngularVelocityDps), (first.Smoothness + second.Smoothness) / 2,
+            Math.Max(first.SwayDeg, second.SwayDeg));
     }
 
     public static string RepId(string sensorId, in RepMeasurement rep) => $"{sensorId}-{rep.StartUs}-{rep.EndUs}";

@@ -49,6 +49,42 @@ public sealed class StreamClassifierTests
         Assert.All(squats, r => Assert.InRange(r.Measurement.RomDeg, 9, 15));
     }
 
+    [Theory]
+    [InlineData(ExerciseIds.SitToStand, Placement.Shank, 4)]
+    [InlineData(ExerciseIds.StepUp, Placement.Thigh, 4)]
+    [InlineData(ExerciseIds.SitToStand, Placement.Thigh, 8)]
+    [InlineData(ExerciseIds.KneeExtension, Placement.Shank, 8)]
+    public void Add_TwoMovementExercise_CountsOneRepPerPairOfMovements(string exercise, Placement placement, int expectedReps)
+    {
+        var samples = TestSignals.Reps(8, 15, 50, repS: 1.2, restS: 1);
+        var classifier = new StreamClassifier("s", placement, Side.Right);
+        classifier.SetExercise(exercise);
+        var reps = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+
+        Assert.Equal(expectedReps, reps.Count);
+        if (expectedReps == 4)
+        {
+            // Each rep spans both of its movements: two 1.2 s movements and the 1 s pause between them.
+            Assert.All(reps, r => Assert.InRange(r.Measurement.DurationS, 3.0, 3.8));
+        }
+    }
+
+    [Fact]
+    public void Add_FirstMovementLeftWaiting_IsNotPairedWithTheNextSet()
+    {
+        // One movement, a long pause (the set ended), then two: one rep, from the last two movements.
+        var first = TestSignals.Reps(1, 15, 50, repS: 1.2, restS: 1);
+        var later = TestSignals.Reps(2, 15, 50, repS: 1.2, restS: 1);
+        var offsetUs = first[^1].TimestampUs - later[0].TimestampUs + (long)((StreamClassifier.MaxWaitForSecondMovement.TotalSeconds + 2) * 1e6);
+        var samples = first.Concat(later.Select(s => s with { TimestampUs = s.TimestampUs + offsetUs })).ToList();
+        var classifier = new StreamClassifier("s", Placement.Shank, Side.Right);
+        classifier.SetExercise(ExerciseIds.SitToStand);
+        var reps = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+
+        var rep = Assert.Single(reps);
+        Assert.True(rep.Measurement.StartUs > first[^1].TimestampUs);
+    }
+
     [Fact]
     public void RepLine_Rep_HasTheDocumentedFields()
     {
