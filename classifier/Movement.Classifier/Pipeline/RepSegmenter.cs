@@ -19,6 +19,7 @@ internal struct RepSegmenter
     private bool _inRep;
     private bool _returning;
     private int _direction; // +1 or -1: which way along the axis is "outward"; learned from the first rep
+    private bool _directionKnown; // given by the caller (a rise is up): never learned, never flipped
     private double _restDeg;
     private long _quietUs; // last time the angle was at rest: a rep started no earlier than this
     private double _startDeg;
@@ -44,14 +45,19 @@ internal struct RepSegmenter
 
     public readonly bool InRep => _inRep;
 
+    /// <summary>Starts afresh with a known outward direction (+1 or -1), which the first reps then cannot change.</summary>
+    public static RepSegmenter WithOutwardDirection(int direction) => new() { _direction = Math.Sign(direction), _directionKnown = true };
+
     public void Reset()
     {
         var direction = _direction;
         var baseline = _baselineRomDeg;
         var count = _baselineCount;
         var flips = DirectionFlips;
+        var known = _directionKnown;
         this = default;
         DirectionFlips = flips;
+        _directionKnown = known;
         _direction = direction; // posture and rhythm survive a gap; the half-seen rep does not
         _baselineRomDeg = baseline;
         _baselineCount = count;
@@ -89,7 +95,7 @@ internal struct RepSegmenter
                 return false;
             }
 
-            if (_direction != 0 && _baselineCount < 3)
+            if (_direction != 0 && _baselineCount < 3 && !_directionKnown)
             {
                 // Until the baseline is set the direction is provisional: a twitch may have set it. A movement the
                 // other way, well beyond the reps seen so far, is the real exercise (a slow raise that rests were

@@ -22,6 +22,8 @@ public sealed class SensorPipeline
     private Vec3 _reference;
     private bool _hasReference;
     private bool _angleStarted;
+    private bool _measureRise;
+    private RiseEstimator _rise;
     // The gyroscope carries the angle only through fast movement; within half a second gravity takes over. A slower
     // correction (3 s) let a gyro offset of ~1°/s build up over a 5-s hold: leg raises measured 14° instead of 19°.
     private const double DriftCorrectionTimeConstantS = 0.5;
@@ -42,8 +44,11 @@ public sealed class SensorPipeline
     /// <summary>Gaps longer than <see cref="MaxGap"/> seen so far.</summary>
     public long Gaps { get; private set; }
 
-    /// <summary>Rotation about the movement axis, degrees, relative to where the stream started.</summary>
-    public double AngleDeg => _angleDeg;
+    /// <summary>
+    /// The angle being segmented, degrees: rotation about the movement axis relative to where the stream started, or
+    /// (while <see cref="MeasuresRise"/>) the ankle angle of the leg's rise.
+    /// </summary>
+    public double AngleDeg => _measureRise ? _rise.AnkleAngleDeg : _angleDeg;
 
     /// <summary>Unit gravity direction in the sensor frame (for pairing thigh and shank into a knee angle).</summary>
     internal Vec3 Gravity => _orientation.Gravity;
@@ -97,7 +102,15 @@ public sealed class SensorPipeline
     /// Forgets the segmenter's outward direction and range (a new exercise may move the other way, and over a
     /// fraction of the last one's range: a mini squat after a knee extension); the axis and orientation carry on.
     /// </summary>
-    public void StartNewExercise() => _segmenter = default;
+    /// <param name="measureRise">Segment the sensor's rise (<see cref="RiseEstimator"/>) instead of its rotation: for a heel raise.</param>
+    public void StartNewExercise(bool measureRise = false)
+    {
+        _segmenter = measureRise ? RepSegmenter.WithOutwardDirection(+1) : default; // a heel raise goes up first
+        _measureRise = measureRise; // the rise estimate runs all along, so it is settled when a heel raise starts
+    }
+
+    /// <summary>True while the pipeline segments the sensor's rise instead of its rotation.</summary>
+    public bool MeasuresRise => _measureRise;
 
     /// <summary>Feeds one sample; returns true when this sample completes a repetition.</summary>
     public bool Add(in ImuSample sample, out RepMeasurement rep)
@@ -137,6 +150,14 @@ public sealed class SensorPipeline
 
         var omega = _orientation.AngularVelocity;
         _axis.Update(omega, dtS);
+        _rise.Update(accel, _orientation.Gravity, dtS);
+        if (_measureRise)
+        {
+            // Only the upward swing is the rep: the band-pass also swings below zero as the leg is lowered, and a
+            // rest level that followed it down would make the recovery look like the next rise.
+            return _segmenter.Add(sample.TimestampUs, dtS, Math.Max(0, _rise.AnkleAngleDeg), _rise.AnkleSpeedDps, 0, out rep);
+        }
+
         if (!_hasReference)
         {
             _reference = _orientation.Gravity; // where the limb rests when the stream starts: angle 0

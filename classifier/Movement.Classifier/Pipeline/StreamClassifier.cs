@@ -42,7 +42,8 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
 
         _exercise = exercise;
         _form.Reset();
-        Pipeline.StartNewExercise();
+        // A heel raise turns the ankle, which no knee sensor is on: what the sensor feels is the leg rising.
+        Pipeline.StartNewExercise(measureRise: exercise == ExerciseIds.HeelRaise);
         _movementsPerRep = MovementsPerRep(exercise, Pipeline.Placement);
         _firstMovement = null;
         Reps = 0;

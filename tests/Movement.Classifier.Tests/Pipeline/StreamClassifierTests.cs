@@ -85,6 +85,46 @@ public sealed class StreamClassifierTests
         Assert.True(rep.Measurement.StartUs > first[^1].TimestampUs);
     }
 
+    [Theory]
+    [InlineData(25)]
+    [InlineData(100)]
+    public void Add_HeelRaisesWithoutRotation_CountsEachRise(double rateHz)
+    {
+        var samples = TestSignals.HeelRaises(8, 0.07, rateHz);
+        var classifier = new StreamClassifier("s", Placement.Shank, Side.Right);
+        classifier.SetExercise(ExerciseIds.HeelRaise);
+        var reps = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+
+        Assert.Equal(8, reps.Count);
+        Assert.True(classifier.Pipeline.MeasuresRise);
+    }
+
+    [Fact]
+    public void Add_HeelRaisesUnderAnotherExercise_CountsNothing()
+    {
+        // Without rotation there is nothing for the rotation path to count: only a heel raise measures the rise.
+        var samples = TestSignals.HeelRaises(8, 0.07, 50);
+        var classifier = new StreamClassifier("s", Placement.Shank, Side.Right);
+        classifier.SetExercise(ExerciseIds.KneeExtension);
+
+        Assert.Empty(samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>());
+    }
+
+    [Fact]
+    public void Add_LowerHeelRaisesAfterBaseline_FlagsThemPartial()
+    {
+        var full = TestSignals.HeelRaises(6, 0.07, 50);
+        var low = TestSignals.HeelRaises(4, 0.03, 50, noiseSeed: 2);
+        var offsetUs = full[^1].TimestampUs + 20_000 - low[0].TimestampUs;
+        var samples = full.Concat(low.Select(s => s with { TimestampUs = s.TimestampUs + offsetUs })).ToList();
+        var classifier = new StreamClassifier("s", Placement.Thigh, Side.Right);
+        classifier.SetExercise(ExerciseIds.HeelRaise);
+        var reps = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+
+        Assert.Equal(10, reps.Count);
+        Assert.Equal([6, 7, 8, 9], reps.Select((r, i) => (r, i)).Where(x => x.r.Flags.Any(f => f.Flag == FormFlagIds.PartialRange)).Select(x => x.i));
+    }
+
     [Fact]
     public void RepLine_Rep_HasTheDocumentedFields()
     {

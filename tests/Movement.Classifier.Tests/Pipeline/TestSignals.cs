@@ -60,4 +60,52 @@ internal static class TestSignals
 
         return samples;
     }
+
+    /// <summary>
+    /// Heel raises seen from a knee sensor: no rotation at all, only the leg going up by <paramref name="riseM"/>
+    /// (smooth rise, hold, smooth lowering, rest), so the accelerometer reads gravity plus the vertical acceleration.
+    /// </summary>
+    public static List<ImuSample> HeelRaises(int count, double riseM, double sampleRateHz, double moveS = 1.0, double holdS = 1.0, double restS = 1.5, int noiseSeed = 1)
+    {
+        var samples = new List<ImuSample>();
+        var random = new Random(noiseSeed);
+        var dt = 1 / sampleRateHz;
+        var t = 0.0;
+        void Emit(double verticalAccel)
+        {
+            var noise = 0.03 * ((random.NextDouble() * 2) - 1);
+            var us = 1_700_000_000_000_000L + (long)Math.Round(t * 1e6);
+            samples.Add(new ImuSample(us, 0, 0, (float)(Gravity + verticalAccel + noise), 0, 0, 0));
+            t += dt;
+        }
+
+        void Still(double seconds)
+        {
+            for (var end = t + seconds; t < end;)
+            {
+                Emit(0);
+            }
+        }
+
+        void Move(double distanceM)
+        {
+            // h(s) = d (1 - cos(pi s / T)) / 2, so h'' = d (pi / T)^2 cos(pi s / T) / 2.
+            for (var start = t; t < start + moveS;)
+            {
+                var phase = (t - start) / moveS * Math.PI;
+                Emit(distanceM * Math.Pow(Math.PI / moveS, 2) * Math.Cos(phase) / 2);
+            }
+        }
+
+        Still(restS + 2);
+        for (var rep = 0; rep < count; rep++)
+        {
+            Move(riseM);
+            Still(holdS);
+            Move(-riseM);
+            Still(restS);
+        }
+
+        return samples;
+    }
 }
