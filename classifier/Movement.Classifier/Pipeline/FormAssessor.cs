@@ -18,12 +18,12 @@ public sealed class FormAssessor
     public const double TooFastFraction = 0.6;
 
     /// <summary>Sway above this multiple of the baseline (and above <see cref="MinUnstableSwayDeg"/>) is unstable.</summary>
-    public const double UnstableSwayFactor = 2.5;
+    public const double UnstableSwayFactor = 2;
 
-    public const double MinUnstableSwayDeg = 10;
+    public const double MinUnstableSwayDeg = 5;
 
     /// <summary>Outward/return time ratio this many times away from the baseline's is an uneven tempo.</summary>
-    public const double UnevenTempoFactor = 4;
+    public const double UnevenTempoFactor = 2.5;
 
     private readonly double[] _rom = new double[BaselineReps];
     private readonly double[] _duration = new double[BaselineReps];
@@ -40,7 +40,11 @@ public sealed class FormAssessor
     /// <summary>Forgets the baseline (a new exercise or set owner).</summary>
     public void Reset() => _count = 0;
 
-    public IReadOnlyList<FormFlag> Assess(in RepMeasurement rep, double? targetRomDeg)
+    /// <param name="judgeTempo">
+    /// False where the out-and-back timing does not describe the rep: a rep made of two movements (sit-to-stand on
+    /// the shank, step-ups), or a heel raise measured from the leg's band-passed rise.
+    /// </param>
+    public IReadOnlyList<FormFlag> Assess(in RepMeasurement rep, double? targetRomDeg, bool judgeTempo = true)
     {
         List<FormFlag>? flags = null;
         if (targetRomDeg is { } target && rep.RomDeg < PartialRangeFraction * target)
@@ -80,7 +84,7 @@ public sealed class FormAssessor
 
         var baselineTempo = Median(_tempo);
         var tempoRatio = baselineTempo > 0 ? tempo / baselineTempo : 1;
-        if (tempoRatio > UnevenTempoFactor || tempoRatio < 1 / UnevenTempoFactor)
+        if (judgeTempo && (tempoRatio > UnevenTempoFactor || tempoRatio < 1 / UnevenTempoFactor))
         {
             Add(ref flags, new FormFlag(FormFlagIds.UnevenTempo, Math.Round(tempo, 2), Math.Round(baselineTempo, 2), "ratio", $"uneven tempo: out {rep.OutwardS:F1} s, back {rep.ReturnS:F1} s"));
         }

@@ -36,6 +36,13 @@ internal struct RepSegmenter
     private bool _initialized;
     private double _anchorDeg; // where the limb rested when the last rep ended (or the stream began)
     private long _anchorUs;
+    private long _nearPeakToUs;
+    private double[]? _trace; // the excursion every _traceIntervalUs since the start, halved in resolution when full
+    private int _traceCount;
+    private long _traceIntervalUs;
+    private long _nextTraceUs;
+    private const int TraceLength = 48;
+    private const long InitialTraceIntervalUs = 50_000;
 
     /// <summary>How often the outward direction was found to be the other way round (see <see cref="Add"/>).</summary>
     public int DirectionFlips { get; private set; }
@@ -55,9 +62,11 @@ internal struct RepSegmenter
         var count = _baselineCount;
         var flips = DirectionFlips;
         var known = _directionKnown;
+        var trace = _trace;
         this = default;
         DirectionFlips = flips;
         _directionKnown = known;
+        _trace = trace;
         _direction = direction; // posture and rhythm survive a gap; the half-seen rep does not
         _baselineRomDeg = baseline;
         _baselineCount = count;
@@ -139,6 +148,13 @@ internal struct RepSegmenter
             _returning = false;
         }
 
+        if (excursion >= NearPeakFraction * _peakExcursionDeg)
+        {
+            _nearPeakToUs = timeUs;
+        }
+
+        Trace(timeUs, excursion);
+
         var elapsedS = (timeUs - _startUs) / 1e6;
         if (elapsedS > MaxRepDurationS)
         {
@@ -183,7 +199,8 @@ internal struct RepSegmenter
         }
 
         var smoothness = _peakSpeedDps > 0 ? _speedSumDps / _samples / _peakSpeedDps : 1;
-        rep = new RepMeasurement(_startUs, timeUs, _peakUs, _peakExcursionDeg, _peakSpeedDps, smoothness, _swayMaxDeg - _swayMinDeg);
+        rep = new RepMeasurement(_startUs, timeUs, _peakUs, _peakExcursionDeg, _peakSpeedDps, smoothness, _swayMaxDeg - _swayMinDeg,
+            NearPeakFromUs(), _nearPeakToUs);
         if (_baselineCount < 3)
         {
             // The first reps define the participant's range on this stream (mean of the first three).
@@ -195,8 +212,52 @@ internal struct RepSegmenter
         return true;
     }
 
+    private const double NearPeakFraction = 0.9;
+
+    /// <summary>Keeps the excursion at a coarse, fixed number of points: enough to find when the peak was first approached.</summary>
+    private void Trace(long timeUs, double excursion)
+    {
+        // Every slot up to now gets a value, so slot i is the excursion at start + i intervals (the first slots,
+        // before the rep was recognised as one, get the small excursion it had then).
+        while (timeUs >= _nextTraceUs)
+        {
+            if (_traceCount == TraceLength)
+            {
+                // Full: keep every other point and sample half as often from now on (allocation-free for any length).
+                for (var i = 0; i < TraceLength / 2; i++)
+                {
+                    _trace![i] = _trace[2 * i];
+                }
+
+                _traceCount = TraceLength / 2;
+                _traceIntervalUs *= 2;
+            }
+
+            _trace![_traceCount++] = excursion;
+            _nextTraceUs = _startUs + (_traceCount * _traceIntervalUs);
+        }
+    }
+
+    private readonly long NearPeakFromUs()
+    {
+        for (var i = 0; i < _traceCount; i++)
+        {
+            if (_trace![i] >= NearPeakFraction * _peakExcursionDeg)
+            {
+                return Math.Min(_startUs + (i * _traceIntervalUs), _peakUs);
+            }
+        }
+
+        return _peakUs;
+    }
+
     private void BeginRep(long now)
     {
+        _trace ??= new double[TraceLength];
+        _traceCount = 0;
+        _traceIntervalUs = InitialTraceIntervalUs;
+        _nextTraceUs = _quietUs; // the rep's start (set just below)
+        _nearPeakToUs = 0;
         _inRep = true;
         _returning = false;
         _startDeg = _restDeg;

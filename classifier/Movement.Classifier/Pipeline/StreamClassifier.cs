@@ -77,7 +77,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         }
 
         Reps++;
-        var flags = _form.Assess(rep, targetRomDeg);
+        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: _movementsPerRep == 1 && !Pipeline.MeasuresRise);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
     }
 

@@ -50,4 +50,32 @@ public sealed class FormAssessorTests
 
         Assert.Contains(form.Assess(lopsided, null), f => f.Flag == FormFlagIds.UnevenTempo);
     }
+
+    [Fact]
+    public void Assess_PeakLateInAHold_IsNotUnevenTempo()
+    {
+        // 1 s up, 4 s hold, 1 s down. Where in the hold the limb peaks (a degree of drift) says nothing about tempo.
+        static RepMeasurement HeldRep(long peakUs) => new(0, 6_000_000, peakUs, 20, 30, 0.3, 2, NearPeakFromUs: 1_000_000, NearPeakToUs: 5_000_000);
+        var form = new FormAssessor();
+        for (var i = 0; i < FormAssessor.BaselineReps; i++)
+        {
+            form.Assess(HeldRep(1_200_000), null);
+        }
+
+        Assert.DoesNotContain(form.Assess(HeldRep(4_900_000), null), f => f.Flag == FormFlagIds.UnevenTempo);
+    }
+
+    [Fact]
+    public void Assess_TempoNotJudged_NoUnevenTempoFlag()
+    {
+        var form = new FormAssessor();
+        for (var i = 0; i < FormAssessor.BaselineReps; i++)
+        {
+            form.Assess(Rep(70), null);
+        }
+
+        var lopsided = new RepMeasurement(0, 4_000_000, 3_600_000, 70, 60, 0.5, 2);
+
+        Assert.DoesNotContain(form.Assess(lopsided, null, judgeTempo: false), f => f.Flag == FormFlagIds.UnevenTempo);
+    }
 }
