@@ -17,27 +17,25 @@ public readonly record struct ReceivedRep(string Id, int SensorIndex, long Start
 /// </summary>
 public sealed class EventProbe : IAsyncDisposable
 {
-    private readonly MqttConnection _connection;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly MqttConnectionRunner _runner;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ReceivedRep> _reps = new(StringComparer.Ordinal);
     private long _measureFromUs = long.MaxValue;
-    private Task? _run;
     private long _duplicates;
     private long _invalid;
     private long _lastArrivalUs;
 
     public EventProbe(BrokerUnderTest broker)
     {
-        _connection = new MqttConnection(broker.ConnectionOptions(MosquittoServer.ServiceUser), new MqttConnectionSetup
+        _runner = new MqttConnectionRunner(new MqttConnection(broker.ConnectionOptions(MosquittoServer.ServiceUser), new MqttConnectionSetup
         {
             ClientName = "event-probe",
             Subscriptions = [(Topics.AllEvents(BrokerUnderTest.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
             OnMessage = Handle,
-        }, NullLogger.Instance, Clock.Time);
+        }, NullLogger.Instance, Clock.Time));
     }
 
-    public MqttConnection Connection => _connection;
+    public MqttConnection Connection => _runner.Connection;
 
     /// <summary>Reps ending before this time (warm-up) are counted but left out of the latency figures.</summary>
     public long MeasureFromUs
@@ -77,13 +75,7 @@ public sealed class EventProbe : IAsyncDisposable
         }
     }
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        _run = _connection.RunAsync(_stop.Token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await _connection.WaitConnectedAsync(timeout.Token);
-    }
+    public Task ConnectAsync(CancellationToken cancellationToken) => _runner.StartAsync(cancellationToken);
 
     private ValueTask Handle(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
@@ -128,21 +120,5 @@ public sealed class EventProbe : IAsyncDisposable
 
     private static long ToUs(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_run is not null)
-        {
-            try
-            {
-                await _run;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        _connection.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _runner.DisposeAsync();
 }

@@ -82,6 +82,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             var originUs = Clock.NowUs();
             var window = new Window(originUs, options);
             probe.MeasureFromUs = window.FromUs;
+            meters.MeasureRepLatencyFrom(window.FromUs);
             var offered = new Tally(() => fleet.PublishedSamples);
             var batchesClassified = new Tally(() => meters.Received(ClassifierClient));
             var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
@@ -108,7 +109,9 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
                 accounting, probe.Duplicates, probe.Invalid, notStored, meters.BrokerDropped - droppedBefore, processCores, childCores,
                 memoryAfter.HeapBytes - memoryBefore.HeapBytes, memoryAfter.RssBytes - memoryBefore.RssBytes);
             progress.WriteLine($"   pipeline done: {accounting.Expected} reps expected, {accounting.Matched} received, {accounting.Unexpected} unexpected, " +
-                $"{probe.Duplicates} duplicated, {notStored} not stored, {result.BrokerDropped} dropped by the broker, p99 {result.EventP99Ms:0.0} ms (max {result.EventMaxMs:0.0} ms)");
+                $"{probe.Duplicates} duplicated, {notStored} not stored, {result.BrokerDropped} dropped by the broker, p99 {result.EventP99Ms:0.0} ms (max {result.EventMaxMs:0.0} ms); " +
+                $"of which the classifier (last sample to event queued) p50 {Ms(meters.ClassifierRepLatency.Percentile(50))} / p95 {Ms(meters.ClassifierRepLatency.Percentile(95))} / " +
+                $"p99 {Ms(meters.ClassifierRepLatency.Percentile(99))} (max {Ms(meters.ClassifierRepLatency.MaxMs)})");
             return result;
         }
         finally

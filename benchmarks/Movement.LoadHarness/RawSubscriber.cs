@@ -14,12 +14,10 @@ namespace Movement.LoadHarness;
 /// </summary>
 public sealed class RawSubscriber : IAsyncDisposable
 {
-    private readonly MqttConnection _connection;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly MqttConnectionRunner _runner;
     private readonly ImuSample[] _buffer = new ImuSample[SampleBatchCodec.MaxSamples];
     private readonly SequenceSet[] _sequences;
     private readonly long _measureFromUs;
-    private Task? _run;
     private long _batches;
     private long _samples;
     private long _duplicates;
@@ -35,13 +33,13 @@ public sealed class RawSubscriber : IAsyncDisposable
         var options = broker.ConnectionOptions(MosquittoServer.ServiceUser);
         options.SessionExpiry = TimeSpan.FromSeconds(1);
         var persistent = broker.Kind == BrokerKind.Mosquitto;
-        _connection = new MqttConnection(options, new MqttConnectionSetup
+        _runner = new MqttConnectionRunner(new MqttConnection(options, new MqttConnectionSetup
         {
             ClientName = "raw-subscriber",
             PersistentSession = persistent,
             Subscriptions = [(Topics.AllSamples(BrokerUnderTest.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
             OnMessage = Handle,
-        }, NullLogger.Instance, Clock.Time);
+        }, NullLogger.Instance, Clock.Time));
     }
 
     public LatencyHistogram Latency { get; } = new();
@@ -58,13 +56,7 @@ public sealed class RawSubscriber : IAsyncDisposable
     public long Missing(IReadOnlyList<SimulatedSensor> sensors) =>
         sensors.Sum(s => s.NextSequence - (long)_sequences[s.Index].Count);
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        _run = _connection.RunAsync(_stop.Token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await _connection.WaitConnectedAsync(timeout.Token);
-    }
+    public Task ConnectAsync(CancellationToken cancellationToken) => _runner.StartAsync(cancellationToken);
 
     private ValueTask Handle(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
@@ -100,23 +92,7 @@ public sealed class RawSubscriber : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_run is not null)
-        {
-            try
-            {
-                await _run;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        _connection.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _runner.DisposeAsync();
 
     /// <summary>Which sequence numbers of one sensor arrived: a growable bit set.</summary>
     private sealed class SequenceSet

@@ -73,10 +73,8 @@ public sealed class SimulatedSensor(int index)
 public sealed class SensorFleet : IAsyncDisposable
 {
     public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
-    private readonly MqttConnection[] _gateways;
+    private readonly MqttConnectionRunner[] _gateways;
     private readonly SimulatedSensor[][] _sensorsByGateway;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _connections = [];
     private long _publishedBatches;
     private long _publishedSamples;
     private long _publishFailures;
@@ -85,10 +83,10 @@ public sealed class SensorFleet : IAsyncDisposable
     {
         Sensors = [.. Enumerable.Range(0, sensors).Select(i => new SimulatedSensor(i))];
         _sensorsByGateway = [.. Sensors.Chunk(sensorsPerGateway)];
-        _gateways = [.. _sensorsByGateway.Select((_, g) => new MqttConnection(
+        _gateways = [.. _sensorsByGateway.Select((_, g) => new MqttConnectionRunner(new MqttConnection(
             broker.ConnectionOptions(MosquittoServer.GatewayUser),
             new MqttConnectionSetup { ClientName = $"gw-{g + 1:D3}" },
-            NullLogger.Instance, Clock.Time))];
+            NullLogger.Instance, Clock.Time)))];
     }
 
     public IReadOnlyList<SimulatedSensor> Sensors { get; }
@@ -100,20 +98,7 @@ public sealed class SensorFleet : IAsyncDisposable
     /// <summary>Publishes that failed (not connected or refused): each is a batch the broker never took.</summary>
     public long PublishFailures => Interlocked.Read(ref _publishFailures);
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        foreach (var gateway in _gateways)
-        {
-            _connections.Add(gateway.RunAsync(_stop.Token));
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        foreach (var gateway in _gateways)
-        {
-            await gateway.WaitConnectedAsync(timeout.Token);
-        }
-    }
+    public Task ConnectAsync(CancellationToken cancellationToken) => Task.WhenAll(_gateways.Select(g => g.StartAsync(cancellationToken)));
 
     /// <summary>Streams start at <paramref name="originUs"/>; publishes until every sensor has sent its samples up to <paramref name="stopUs"/>.</summary>
     public Task RunAsync(long originUs, long stopUs, CancellationToken cancellationToken)
@@ -123,7 +108,7 @@ public sealed class SensorFleet : IAsyncDisposable
             sensor.Start(originUs);
         }
 
-        return Task.WhenAll(_gateways.Select((gateway, g) => RunGatewayAsync(gateway, _sensorsByGateway[g], g, stopUs, cancellationToken)));
+        return Task.WhenAll(_gateways.Select((gateway, g) => RunGatewayAsync(gateway.Connection, _sensorsByGateway[g], g, stopUs, cancellationToken)));
     }
 
     private async Task RunGatewayAsync(MqttConnection gateway, SimulatedSensor[] sensors, int index, long stopUs, CancellationToken cancellationToken)
@@ -164,25 +149,5 @@ public sealed class SensorFleet : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        foreach (var connection in _connections)
-        {
-            try
-            {
-                await connection;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        foreach (var gateway in _gateways)
-        {
-            gateway.Dispose();
-        }
-
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await Task.WhenAll(_gateways.Select(g => g.DisposeAsync().AsTask()));
 }

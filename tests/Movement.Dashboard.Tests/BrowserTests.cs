@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Movement.Dashboard.Data;
 using Movement.Dashboard.Live;
+using Movement.Dashboard.Programme;
 using Movement.Protocol;
 using Movement.TestSupport;
 using static Microsoft.Playwright.Assertions;
@@ -14,12 +17,16 @@ public sealed partial class BrowserTests(SystemFixture system)
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 90_000 };
 
+    /// <summary>A knee-extension target beyond anyone: simulated people reach 60–85°, flagged below 80 % of it (120°).</summary>
+    private const double UnreachableRomDeg = 150;
+
     [Fact]
     public async Task Supervisor_StartsSession_SeesRepCountRiseAndFormFlag()
     {
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await Expect(page).ToHaveURLAsync(LiveUrl());
         await EnsureNoSessionRunningAsync(page);
+        await SetKneeExtensionTargetAsync(UnreachableRomDeg);
 
         await page.ClickAsync("[data-testid=start-session]");
         await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
@@ -35,8 +42,8 @@ public sealed partial class BrowserTests(SystemFixture system)
             "([p, n]) => +document.querySelector(`section.tile[data-participant='${p}'] [data-testid=reps]`).textContent > n",
             new object[] { participant!, first }, new() { Timeout = 60_000 });
 
-        // A flag with the measured value, e.g. "partial range: 61° of 90°".
-        var flag = page.Locator("[data-flag=partial_range]").First;
+        // A flag against the station's target with the measured value, e.g. "partial range: 61° of 150°".
+        var flag = page.Locator("[data-flag=partial_range]", new() { HasTextRegex = PartialRangeMessage() }).First;
         await Expect(flag).ToBeVisibleAsync(Slow);
         await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
 
@@ -65,6 +72,23 @@ public sealed partial class BrowserTests(SystemFixture system)
         Assert.True(layout[1] <= 0, $"page is {layout[1]} px wider than a tablet");
         await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-tablet.png") });
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Sets every knee-extension station's target range, as a supervisor would on the programme page. The flag step
+    /// needs a target no one reaches (the demo plan's is realistic, and most simulated reps meet it): then every knee
+    /// extension measured against the station is flagged, and the flag shows within a rep or two.
+    /// </summary>
+    private async Task SetKneeExtensionTargetAsync(double romDeg)
+    {
+        await using var scope = system.Server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
+        foreach (var cohort in await db.Stations.AsNoTracking().Where(s => s.Exercise == ExerciseIds.KneeExtension).GroupBy(s => s.CohortId).ToListAsync())
+        {
+            var stations = cohort.ToList();
+            stations.ForEach(s => s.TargetRomDeg = romDeg);
+            await scope.ServiceProvider.GetRequiredService<ProgrammeEditor>().SaveStationsAsync(cohort.Key, stations, CancellationToken.None);
+        }
     }
 
     private static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
@@ -152,6 +176,6 @@ public sealed partial class BrowserTests(SystemFixture system)
     [GeneratedRegex("^[1-9][0-9]*$")]
     private static partial Regex PositiveNumber();
 
-    [GeneratedRegex(@"^partial range: \d+° of 90°$")]
+    [GeneratedRegex(@"^partial range: \d+° of 150°$")]
     private static partial Regex PartialRangeMessage();
 }

@@ -10,12 +10,11 @@ namespace Movement.TestSupport;
 public sealed class MqttProbe : IAsyncDisposable
 {
     private readonly Channel<(string Topic, byte[] Payload)> _received = Channel.CreateUnbounded<(string, byte[])>();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _run;
+    private readonly MqttConnectionRunner _runner;
 
     private MqttProbe(MqttConnectionOptions options, string name, IReadOnlyList<string> subscriptions, bool persistent)
     {
-        Connection = new MqttConnection(options, new MqttConnectionSetup
+        _runner = new MqttConnectionRunner(new MqttConnection(options, new MqttConnectionSetup
         {
             ClientName = name,
             PersistentSession = persistent,
@@ -25,17 +24,15 @@ public sealed class MqttProbe : IAsyncDisposable
                 _received.Writer.TryWrite((topic, payload.ToArray()));
                 return ValueTask.CompletedTask;
             },
-        }, NullLogger.Instance, TimeProvider.System);
-        _run = Connection.RunAsync(_stop.Token);
+        }, NullLogger.Instance, TimeProvider.System));
     }
 
-    public MqttConnection Connection { get; }
+    public MqttConnection Connection => _runner.Connection;
 
     public static async Task<MqttProbe> ConnectAsync(MqttConnectionOptions options, string name, IReadOnlyList<string>? subscriptions = null, bool persistent = false)
     {
         var probe = new MqttProbe(options, name, subscriptions ?? [], persistent);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await probe.Connection.WaitConnectedAsync(timeout.Token);
+        await probe._runner.StartAsync();
         return probe;
     }
 
@@ -58,18 +55,5 @@ public sealed class MqttProbe : IAsyncDisposable
         return list;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await _run;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        Connection.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _runner.DisposeAsync();
 }

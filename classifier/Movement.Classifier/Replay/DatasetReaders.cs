@@ -21,72 +21,55 @@ public static class OxfordRecording
     public static ImuSample[] ReadAccelerometer(string path)
     {
         var samples = new List<ImuSample>(65536);
-        Span<double> values = stackalloc double[5];
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (!TryParseRow(line, values, out var columns, out var reason))
-            {
-                throw new DatasetFormatException(path, lineNumber, reason!);
-            }
-
-            if (columns == 0)
-            {
-                continue;
-            }
-
-            if (columns < 5)
-            {
-                throw new DatasetFormatException(path, lineNumber, $"expected t_ns,accuracy,x,y,z, found {columns} columns");
-            }
-
-            samples.Add(new ImuSample((long)(values[0] / 1000), (float)values[2], (float)values[3], (float)values[4]));
-        }
-
+        ReadRows(path, "t_ns,accuracy,x,y,z", row => samples.Add(new ImuSample((long)(row[0] / 1000), (float)row[2], (float)row[3], (float)row[4])));
         return [.. samples];
     }
 
     /// <summary>Ground truth: the number of 0→1 transitions in either foot column.</summary>
     public static int ReadTrueSteps(string path)
     {
-        Span<double> values = stackalloc double[3];
-        var lineNumber = 0;
         var steps = 0;
         double? foot1 = null, foot2 = null;
+        ReadRows(path, "t_ns,foot1,foot2", row =>
+        {
+            steps += (foot1 == 0 && row[1] == 1 ? 1 : 0) + (foot2 == 0 && row[2] == 1 ? 1 : 0);
+            (foot1, foot2) = (row[1], row[2]);
+        });
+        return steps;
+    }
+
+    private delegate void RowHandler(ReadOnlySpan<double> row);
+
+    /// <summary>
+    /// Hands each data row of <paramref name="path"/> to <paramref name="onRow"/> as numbers, one per column of
+    /// <paramref name="columns"/> (comma-separated names; extra columns are ignored). Blank lines and the header
+    /// are skipped; a short row or a column that is not a number throws with its line.
+    /// </summary>
+    private static void ReadRows(string path, string columns, RowHandler onRow)
+    {
+        var expected = columns.Count(c => c == ',') + 1;
+        Span<double> values = stackalloc double[expected];
+        var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
-            if (!TryParseRow(line, values, out var columns, out var reason))
+            if (!TryParseRow(line, values, out var found, out var reason))
             {
                 throw new DatasetFormatException(path, lineNumber, reason!);
             }
 
-            if (columns == 0)
+            if (found == 0)
             {
                 continue;
             }
 
-            if (columns < 3)
+            if (found < expected)
             {
-                throw new DatasetFormatException(path, lineNumber, $"expected t_ns,foot1,foot2, found {columns} columns");
+                throw new DatasetFormatException(path, lineNumber, $"expected {columns}, found {found} columns");
             }
 
-            if (foot1 == 0 && values[1] == 1)
-            {
-                steps++;
-            }
-
-            if (foot2 == 0 && values[2] == 1)
-            {
-                steps++;
-            }
-
-            foot1 = values[1];
-            foot2 = values[2];
+            onRow(values);
         }
-
-        return steps;
     }
 
     private static bool TryParseRow(string line, Span<double> values, out int columns, out string? reason)

@@ -8,7 +8,8 @@ namespace Movement.Gateway.Publishing;
 /// <c>[u32 length][u32 crc32][payload]</c>, and a 16-byte <c>head</c> file (segment number, offset) that
 /// moves forward as the broker acknowledges. On open, segments are scanned; a torn record at the tail (crash
 /// mid-write) is cut off. Delivery is at-least-once: a crash between the broker's acknowledgement and the head
-/// update repeats that one message, which receivers drop by batch sequence.
+/// update repeats that one message, which receivers drop by batch sequence. Counts are kept per topic as well
+/// (one queue serves every sensor; each sensor's status reports its own).
 /// </summary>
 public sealed class DiskQueue : IDisposable
 {
@@ -18,6 +19,8 @@ public sealed class DiskQueue : IDisposable
     private readonly OutgoingQueueOptions _options;
     private readonly string _directory;
     private readonly List<Segment> _segments = [];
+    private readonly Dictionary<string, long> _countByTopic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _droppedByTopic = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _available = new(0);
     private readonly FileStream _headFile;
     private FileStream? _writer;
@@ -37,7 +40,7 @@ public sealed class DiskQueue : IDisposable
     /// <summary>Messages waiting for the broker.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Messages dropped by the full-policy since this process opened the queue.</summary>
+    /// <summary>Messages dropped (full-policy, failed write, corrupt on disk) since this process opened the queue.</summary>
     public long Dropped { get; private set; }
 
     /// <summary>Bytes of the segment files on disk.</summary>
@@ -51,6 +54,24 @@ public sealed class DiskQueue : IDisposable
 
     public event Action<long>? RecordsDropped;
 
+    /// <summary>Messages on <paramref name="topic"/> waiting for the broker.</summary>
+    public long CountOf(string topic)
+    {
+        lock (_lock)
+        {
+            return _countByTopic.GetValueOrDefault(topic);
+        }
+    }
+
+    /// <summary>Messages on <paramref name="topic"/> dropped since this process opened the queue.</summary>
+    public long DroppedOf(string topic)
+    {
+        lock (_lock)
+        {
+            return _droppedByTopic.GetValueOrDefault(topic);
+        }
+    }
+
     public static DiskQueue Open(OutgoingQueueOptions options)
     {
         var queue = new DiskQueue(options);
@@ -58,7 +79,10 @@ public sealed class DiskQueue : IDisposable
         return queue;
     }
 
-    /// <summary>Appends a message. Returns false when it was refused (full with DropNewest, or larger than a segment).</summary>
+    /// <summary>
+    /// Appends a message. Returns false when it was refused (full with DropNewest, or larger than a segment); a
+    /// failed write (disk full or gone) is counted as dropped and rethrown.
+    /// </summary>
     public bool TryEnqueue(string topic, ReadOnlySpan<byte> payload, bool retain, long enqueuedUnixMs)
     {
         var topicLength = Encoding.UTF8.GetByteCount(topic);
@@ -76,6 +100,7 @@ public sealed class DiskQueue : IDisposable
 
         bool accepted;
         long dropped = 0;
+        IOException? failure = null;
         lock (_lock)
         {
             accepted = recordLength <= _options.SegmentBytes && recordLength <= _options.MaxBytes && topicLength <= ushort.MaxValue;
@@ -92,18 +117,33 @@ public sealed class DiskQueue : IDisposable
 
             if (accepted)
             {
-                Append(record);
+                try
+                {
+                    Append(topic, record);
+                }
+                catch (IOException ex)
+                {
+                    failure = ex;
+                    accepted = false;
+                }
             }
-            else
+
+            if (!accepted)
             {
                 Dropped++;
                 dropped++;
+                AddTo(_droppedByTopic, topic, 1);
             }
         }
 
         if (dropped > 0)
         {
             RecordsDropped?.Invoke(dropped);
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
         if (accepted)
@@ -158,10 +198,7 @@ public sealed class DiskQueue : IDisposable
                 {
                     // A record that fails its CRC in the middle of the queue: the rest of its segment is unframed.
                     Corrupt++;
-                    var lost = head.Records;
-                    Dropped += lost;
-                    Count -= lost;
-                    RemoveHeadSegment();
+                    DropHeadSegment();
                     continue;
                 }
 
@@ -187,7 +224,8 @@ public sealed class DiskQueue : IDisposable
 
             _peeked = null;
             _headOffset += peeked.Length;
-            _segments[0].Records--;
+            _segments[0].Remove(peeked.Message.Topic);
+            AddTo(_countByTopic, peeked.Message.Topic, -1);
             Count--;
             if (_headOffset >= _segments[0].Length && _segments.Count > 1)
             {
@@ -264,9 +302,8 @@ public sealed class DiskQueue : IDisposable
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             {
                 var start = number == headSegment ? Math.Min(headOffset, stream.Length) : 0;
-                var good = ScanRecords(stream, start, out var records);
-                segment.Records = records;
-                segment.Length = good;
+                segment.Length = ScanRecords(stream, start, segment);
+                var good = segment.Length;
                 if (good < stream.Length)
                 {
                     stream.Dispose();
@@ -278,6 +315,10 @@ public sealed class DiskQueue : IDisposable
             _segments.Add(segment);
             Count += segment.Records;
             Bytes += segment.Length;
+            foreach (var (topic, records) in segment.RecordsByTopic)
+            {
+                AddTo(_countByTopic, topic, records);
+            }
         }
 
         if (_segments.Count == 0 || headSegment != _segments[0].Number)
@@ -305,15 +346,15 @@ public sealed class DiskQueue : IDisposable
         }
     }
 
-    private static long ScanRecords(FileStream stream, long start, out int records)
+    /// <summary>Adds the whole records from <paramref name="start"/> to <paramref name="segment"/>; returns where they end.</summary>
+    private static long ScanRecords(FileStream stream, long start, Segment segment)
     {
-        records = 0;
         stream.Position = start;
         var good = start;
-        while (TryReadRecord(stream, stream.Length, out _, out var length))
+        while (TryReadRecord(stream, stream.Length, out var body, out var length) && TryParseBody(body, out var message))
         {
             good += length;
-            records++;
+            segment.Add(message.Topic);
         }
 
         return good;
@@ -367,7 +408,7 @@ public sealed class DiskQueue : IDisposable
         return true;
     }
 
-    private void Append(ReadOnlySpan<byte> record)
+    private void Append(string topic, ReadOnlySpan<byte> record)
     {
         var last = _segments[^1];
         if (last.Length > 0 && last.Length + record.Length > _options.SegmentBytes)
@@ -381,7 +422,8 @@ public sealed class DiskQueue : IDisposable
         _writer!.Write(record);
         _writer.Flush(); // to the OS now: a process crash loses nothing
         last.Length += record.Length;
-        last.Records++;
+        last.Add(topic);
+        AddTo(_countByTopic, topic, 1);
         Bytes += record.Length;
         Count++;
         if (_options.FsyncInterval == TimeSpan.Zero)
@@ -397,14 +439,34 @@ public sealed class DiskQueue : IDisposable
         _segments.Add(new Segment(number, path));
     }
 
-    /// <summary>DropOldest: discards the head segment's undelivered records. Returns how many.</summary>
+    /// <summary>Discards the head segment's undelivered records (DropOldest, or a corrupt record). Returns how many.</summary>
     private long DropHeadSegment()
     {
-        var lost = _segments[0].Records;
+        var head = _segments[0];
+        foreach (var (topic, records) in head.RecordsByTopic)
+        {
+            AddTo(_countByTopic, topic, -records);
+            AddTo(_droppedByTopic, topic, records);
+        }
+
+        var lost = head.Records;
         RemoveHeadSegment();
         Count -= lost;
         Dropped += lost;
         return lost;
+    }
+
+    private static void AddTo(Dictionary<string, long> counts, string topic, long delta)
+    {
+        var count = counts.GetValueOrDefault(topic) + delta;
+        if (count == 0)
+        {
+            counts.Remove(topic);
+        }
+        else
+        {
+            counts[topic] = count;
+        }
     }
 
     /// <summary>Deletes the head segment; if it is also the one being written, appends continue in a fresh segment.</summary>
@@ -443,7 +505,33 @@ public sealed class DiskQueue : IDisposable
 
         public long Length { get; set; }
 
-        public int Records { get; set; }
+        /// <summary>Undelivered records in this segment, by topic.</summary>
+        public Dictionary<string, int> RecordsByTopic { get; } = new(StringComparer.Ordinal);
+
+        public int Records { get; private set; }
+
+        public void Add(string topic)
+        {
+            RecordsByTopic[topic] = RecordsByTopic.GetValueOrDefault(topic) + 1;
+            Records++;
+        }
+
+        public void Remove(string topic)
+        {
+            if (RecordsByTopic.TryGetValue(topic, out var records))
+            {
+                if (records == 1)
+                {
+                    RecordsByTopic.Remove(topic);
+                }
+                else
+                {
+                    RecordsByTopic[topic] = records - 1;
+                }
+            }
+
+            Records--;
+        }
     }
 
     private readonly record struct PeekedRecord(QueuedMessage Message, int Length);

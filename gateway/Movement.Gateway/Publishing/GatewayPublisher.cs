@@ -73,11 +73,17 @@ public sealed partial class GatewayPublisher : BackgroundService
 
     public bool IsConnected => _connection.IsConnected;
 
-    /// <summary>Messages waiting in the durable queue.</summary>
+    /// <summary>Messages of every sensor waiting in the durable queue.</summary>
     public long BatchesQueued => _queue.Count;
 
-    /// <summary>Messages dropped by the queue's full-policy since start.</summary>
+    /// <summary>Messages of every sensor dropped by the queue since start.</summary>
     public long BatchesDropped => _queue.Dropped;
+
+    /// <summary>Sample batches of <paramref name="sensorId"/> waiting in the durable queue.</summary>
+    public long BatchesQueuedOf(string sensorId) => _queue.CountOf(Topics.SensorSamples(_options.Site, sensorId));
+
+    /// <summary>Sample batches of <paramref name="sensorId"/> dropped by the queue since start.</summary>
+    public long BatchesDroppedOf(string sensorId) => _queue.DroppedOf(Topics.SensorSamples(_options.Site, sensorId));
 
     /// <summary>
     /// Queues a message. Retained messages replace any unsent predecessor on their topic; the others are appended
@@ -126,8 +132,7 @@ public sealed partial class GatewayPublisher : BackgroundService
         }
         catch (IOException ex)
         {
-            // Disk full or gone: count it like a full queue rather than crash a sensor's path.
-            _metrics.BatchesDropped.Add(1);
+            // Disk full or gone: the queue counted it as dropped; a sensor's path must not crash.
             LogQueueWriteFailed(_logger, topic, ex.Message);
             return false;
         }

@@ -135,7 +135,7 @@ public sealed partial class SensorChannel
         PublishStatus();
     }
 
-    /// <summary>Retained status with the gateway's queue figures.</summary>
+    /// <summary>Retained status with this sensor's queue figures.</summary>
     public void PublishStatus() => _publisher.Enqueue(new OutgoingMessage(
         Topics.SensorStatus(_site, SensorId),
         ProtocolJson.Encode(new SensorStatus
@@ -149,8 +149,8 @@ public sealed partial class SensorChannel
             Side = Registration.Side,
             BatteryPct = BatteryPct,
             RssiDbm = RssiDbm,
-            BatchesQueued = _publisher.BatchesQueued,
-            BatchesDropped = _publisher.BatchesDropped,
+            BatchesQueued = _publisher.BatchesQueuedOf(SensorId),
+            BatchesDropped = _publisher.BatchesDroppedOf(SensorId),
         }),
         Retain: true));
 

@@ -164,5 +164,51 @@ public sealed class DiskQueueTests : IDisposable
         Assert.Equal("message-00999", delivered[^1]);
     }
 
+    [Fact]
+    public void CountOfDroppedOf_TwoTopicsShareSegmentsThatDropOldestDiscards_EachTopicAccountedAndKeptAcrossReopen()
+    {
+        string[] topics = ["s/a", "s/b"];
+        var enqueued = new Dictionary<string, long> { ["s/a"] = 0, ["s/b"] = 0 };
+        var acked = new Dictionary<string, long> { ["s/a"] = 0, ["s/b"] = 0 };
+        var waiting = new Dictionary<string, long>();
+        using (var queue = DiskQueue.Open(Options(maxBytes: 64 * 1024, segmentBytes: 4096)))
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                var topic = topics[i % 3 == 0 ? 1 : 0]; // a:b = 2:1, mixed in every segment
+                Assert.True(queue.TryEnqueue(topic, Payload(i), false, i));
+                enqueued[topic]++;
+                if (i % 10 == 0 && queue.TryPeek(out var head))
+                {
+                    queue.Ack();
+                    acked[head.Topic]++;
+                }
+            }
+
+            foreach (var topic in topics)
+            {
+                Assert.True(queue.DroppedOf(topic) > 0, $"{topic}: nothing dropped");
+                Assert.Equal(enqueued[topic], acked[topic] + queue.CountOf(topic) + queue.DroppedOf(topic));
+                waiting[topic] = queue.CountOf(topic);
+            }
+
+            Assert.Equal(queue.Dropped, topics.Sum(queue.DroppedOf));
+            Assert.Equal(queue.Count, topics.Sum(queue.CountOf));
+        }
+
+        using var reopened = DiskQueue.Open(Options(maxBytes: 64 * 1024, segmentBytes: 4096));
+        Assert.Equal(waiting, topics.ToDictionary(t => t, reopened.CountOf));
+        var delivered = new Dictionary<string, long> { ["s/a"] = 0, ["s/b"] = 0 };
+        while (reopened.TryPeek(out var message))
+        {
+            delivered[message.Topic]++;
+            reopened.Ack();
+        }
+
+        Assert.Equal(waiting, delivered);
+        Assert.All(topics, t => Assert.Equal(0, reopened.CountOf(t)));
+        Assert.All(topics, t => Assert.Equal(0, reopened.DroppedOf(t))); // drops count from this process's open
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Movement.Gateway.Decoders;
 using Movement.Gateway.Publishing;
 using Movement.Gateway.Sensors;
@@ -60,6 +62,43 @@ public sealed class SensorChannelTests : IDisposable
         channel.Flush();
 
         Assert.Equal(2, publisher.BatchesQueued);
+    }
+
+    [Fact]
+    public async Task PublishStatus_TwoSensorsShareTheQueue_EachReportsItsOwnBatches()
+    {
+        // The queue refuses what does not fit (DropNewest) while the gateway is not yet connected: thingy-1 fills it,
+        // thingy-2 has one batch waiting. Time stands still, so the only statuses are the two published here.
+        await using var broker = await EmbeddedBrokerServer.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "status", [Topics.AllSensorStatus("site-1")]);
+        var settings = GatewayHost.Settings(broker.Port, _queueDirectory);
+        settings["Movement:Gateway:Queue:MaxBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Movement:Gateway:Queue:FullPolicy"] = nameof(QueueFullPolicy.DropNewest);
+        using var host = GatewayHost.Build(settings, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56))));
+        var hub = host.Services.GetRequiredService<SensorHub>();
+        var publisher = host.Services.GetRequiredService<GatewayPublisher>();
+        var first = hub.GetOrAdd(new SensorRegistration { Address = "C0:FF:EE:00:00:01", SensorId = "thingy-1" }, "thingy52");
+        var second = hub.GetOrAdd(new SensorRegistration { Address = "C0:FF:EE:00:00:02", SensorId = "thingy-2" }, "thingy52");
+        var samples = Enumerable.Range(0, 100).Select(i => new ImuSample(i * 10_000L, 0, 0, 9.8f, 0, 0, 0)).ToArray();
+        Assert.True(publisher.EnqueueBatch("thingy-2", new SampleBatch(0, 100, true, samples)));
+        var accepted = Enumerable.Range(0, 100).Count(i => publisher.EnqueueBatch("thingy-1", new SampleBatch((uint)i, 100, true, samples)));
+        Assert.InRange(accepted, 1, 99);
+
+        first.PublishStatus();
+        second.PublishStatus();
+        await host.StartAsync();
+        var statuses = new Dictionary<string, SensorStatus>();
+        while (statuses.Count < 2)
+        {
+            var (_, payload) = await probe.NextAsync(TimeSpan.FromSeconds(20));
+            Assert.True(ProtocolJson.TryDecodeSensorStatus(payload, out var status, out var error), error);
+            statuses.TryAdd(status!.Sensor, status);
+        }
+
+        await host.StopAsync();
+
+        Assert.Equal((accepted, 100L - accepted), (statuses["thingy-1"].BatchesQueued, statuses["thingy-1"].BatchesDropped));
+        Assert.Equal((1L, 0L), (statuses["thingy-2"].BatchesQueued, statuses["thingy-2"].BatchesDropped));
     }
 
     public void Dispose() => Directory.Delete(_queueDirectory, recursive: true);

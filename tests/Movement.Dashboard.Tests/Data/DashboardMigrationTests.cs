@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Movement.Dashboard.Data;
+using Movement.Protocol;
+
+namespace Movement.Dashboard.Tests.Data;
+
+/// <summary>The dashboard database's upgrade path (EF Core migrations) on real SQLite files.</summary>
+public sealed class DashboardMigrationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("movement-dashboard-db-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private DashboardDbContext Open(string name) =>
+        new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, name)}").Options);
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseMadeBeforeMigrations_UpgradesKeepingItsData()
+    {
+        // A database as the dashboard made it before migrations (EnsureCreated), with a supervisor's edits in it.
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "old.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Data", "dashboard-before-migrations.sql")) + """
+                INSERT INTO "Cohorts" ("Id", "Name", "StartDate", "SessionsPlanned", "SessionsPerWeek") VALUES (7, 'Tuesday group', '2026-03-03', 12, 2);
+                INSERT INTO "Stations" ("Id", "CohortId", "Station", "Order", "Exercise", "TargetReps", "TargetRomDeg", "RepsIncreasePerSession", "MaxReps")
+                    VALUES (1, 7, 'station-1', 1, 'knee_extension', 10, 68.5, 1, 15);
+                INSERT INTO "Participants" ("Id", "DisplayName", "CohortId", "DefaultSensor", "DefaultPlacement", "DefaultSide", "DailyStepGoal")
+                    VALUES ('p-k3x9', 'Participant A', 7, 'thingy-3', 'Thigh', 'Left', 5500);
+                INSERT INTO "AspNetUsers" ("Id", "ParticipantId", "UserName", "NormalizedUserName", "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+                    VALUES ('u-1', 'p-k3x9', 'participant01', 'PARTICIPANT01', 0, 0, 0, 1, 0);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var db = Open("old.db"))
+        {
+            await DashboardDatabaseInitialiser.MigrateAsync(db, NullLogger.Instance, CancellationToken.None);
+            await DashboardDatabaseInitialiser.MigrateAsync(db, NullLogger.Instance, CancellationToken.None); // a restart: nothing to do
+
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+            var cohort = await db.Cohorts.Include(c => c.Stations).Include(c => c.Participants).SingleAsync();
+            Assert.Equal(("Tuesday group", new DateOnly(2026, 3, 3)), (cohort.Name, cohort.StartDate));
+            Assert.Equal(68.5, Assert.Single(cohort.Stations).TargetRomDeg);
+            var participant = Assert.Single(cohort.Participants);
+            Assert.Equal(("Participant A", "thingy-3", Placement.Thigh, Side.Left, 5500), (participant.DisplayName, participant.DefaultSensor, participant.DefaultPlacement, participant.DefaultSide, participant.DailyStepGoal));
+            Assert.Equal("p-k3x9", (await db.Users.SingleAsync(u => u.NormalizedUserName == "PARTICIPANT01")).ParticipantId);
+
+            // Writable as before: the next cohort gets the next id.
+            db.Cohorts.Add(new Cohort { Name = "Thursday group", StartDate = new DateOnly(2026, 3, 5) });
+            await db.SaveChangesAsync();
+            Assert.Equal([7, 8], await db.Cohorts.OrderBy(c => c.Id).Select(c => c.Id).ToListAsync());
+        }
+
+        // And its tables are those of a database the migrations create from nothing.
+        await using var fresh = Open("new.db");
+        await DashboardDatabaseInitialiser.MigrateAsync(fresh, NullLogger.Instance, CancellationToken.None);
+        await using var upgraded = Open("old.db");
+        Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(upgraded));
+    }
+
+    /// <summary>Every column (table, name, type, not null, key) and index name, leaving out EF's and SQLite's own tables.</summary>
+    private static async Task<List<string>> SchemaAsync(DashboardDbContext db) =>
+        await db.Database.SqlQuery<string>($"""
+            SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p."notnull" || ' ' || p.pk AS "Value"
+            FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE '__EF%' AND m.name NOT LIKE 'sqlite_%'
+            UNION ALL
+            SELECT 'index ' || name FROM sqlite_master WHERE type = 'index' AND tbl_name NOT LIKE '__EF%' AND name NOT LIKE 'sqlite_%'
+            ORDER BY 1
+            """).ToListAsync();
+}
