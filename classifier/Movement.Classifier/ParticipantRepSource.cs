@@ -1,0 +1,34 @@
+using Movement.Protocol;
+
+namespace Movement.Classifier;
+
+/// <summary>Where a participant's reps come from when they wear a thigh and a shank sensor on the same leg.</summary>
+public enum RepSource
+{
+    /// <summary>The knee angle from the pair (<see cref="Pipeline.KneePairClassifier"/>).</summary>
+    KneePair,
+
+    Thigh,
+
+    Shank,
+}
+
+/// <summary>
+/// One source of reps per participant and exercise, so a two-sensor participant gets one rep per rep. The knee pair
+/// where the knee's bending is the movement; otherwise the single segment that turns most (measured on held-out
+/// simulated participants, docs/accuracy.md "Knee angle from a thigh + shank pair"). A single-sensor participant
+/// does not use this: their sensor is their source, as always.
+/// </summary>
+public static class ParticipantRepSource
+{
+    public static RepSource For(string exercise) => exercise switch
+    {
+        ExerciseIds.KneeExtension or ExerciseIds.MiniSquat or ExerciseIds.Squat or ExerciseIds.StepUp
+            or ExerciseIds.Lunge or ExerciseIds.HamstringCurl or ExerciseIds.HeelSlide => RepSource.KneePair,
+        // The hip's exercises (marching lifts the thigh ~65°; a straight-leg raise turns both alike) and sit-to-stand,
+        // where the thigh's 80° swing counted every held-out set within ±1 and the knee pair 9 of 10.
+        ExerciseIds.Marching or ExerciseIds.StraightLegRaise or ExerciseIds.SitToStand => RepSource.Thigh,
+        // Heel raises, walking, rest and unknown: the shank, the sensor a single-sensor participant usually wears.
+        _ => RepSource.Shank,
+    };
+}
