@@ -99,11 +99,12 @@ public sealed class KneeAngleEstimator
             var other = fromThigh ? _shankQueue : _thighQueue;
             if (other.Count == 0)
             {
-                var otherLatestUs = fromThigh ? _shankLatestUs : _thighLatestUs;
+                // Wait for the other segment's batch covering this time, unless this stream has already run MaxLag
+                // past it: then the other is silent (or has not started), and this sample is knee-less.
                 var candidateLatestUs = fromThigh ? _thighLatestUs : _shankLatestUs;
-                if (otherLatestUs != long.MinValue && candidateLatestUs - otherLatestUs <= _maxLagUs)
+                if (candidateLatestUs - candidate.TimeUs <= _maxLagUs)
                 {
-                    return false; // the other segment's batch covering this time has not arrived yet
+                    return false;
                 }
 
                 Consume(fromThigh, candidate, paired: false);
