@@ -114,6 +114,13 @@ public sealed class ClassifierService : BackgroundService
         // shank is silent), and only that sensor announces exercise changes.
         var owner = pair is null || pair.Value.ExerciseOwner(entry!, batch.Samples.Length > 0 ? batch.Samples[0].TimestampUs : stream.LastSampleUs);
         var exercise = owner ? recognised : pair!.Value.Shank!.Classifier.Exercise;
+        // The knee pair's set closes before the change is announced, as a sensor's does.
+        if (pair is { } p && owner && p.Knee.Classifier!.Exercise != exercise)
+        {
+            await FinishSetAsync(address.Site, session, p.ShankEntry, p.Knee, p.ThighEntry.Sensor, cancellationToken).ConfigureAwait(false);
+            p.Knee.Classifier.SetExercise(exercise);
+        }
+
         if (exercise != stream.Classifier.Exercise && batch.Samples.Length > 0)
         {
             await FinishSetAsync(address.Site, session, entry, stream.Set, null, cancellationToken).ConfigureAwait(false);
@@ -135,12 +142,6 @@ public sealed class ClassifierService : BackgroundService
                     Confidence = stream.Recognizer.Confidence, // 1 when it came from the station plan
                 }, cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        if (pair is { } p && owner && p.Knee.Classifier!.Exercise != exercise)
-        {
-            await FinishSetAsync(address.Site, session, p.ShankEntry, p.Knee, p.ThighEntry.Sensor, cancellationToken).ConfigureAwait(false);
-            p.Knee.Classifier.SetExercise(exercise);
         }
 
         // The station's targets belong to its exercise: a participant recognised doing something else (walking to

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Tests.Pipeline;
+using Movement.Motion.Sensors;
+using Movement.Motion.Sessions;
 using Movement.Protocol;
 using Movement.TestSupport;
 
@@ -17,17 +19,7 @@ public sealed class ClassifierServiceTests
     public async Task ExecuteAsync_SamplesOfAPlannedStation_PublishesRepsAndFlagsWithReplayStableIds()
     {
         await using var broker = await EmbeddedBrokerServer.StartAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Movement:Mqtt:Host"] = "127.0.0.1",
-            ["Movement:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Movement:Classifier:Site"] = Site,
-            ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
-            ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
-        });
-        builder.Services.AddClassifier();
-        using var host = builder.Build();
+        using var host = BuildHost(broker);
         await using var events = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
         await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
         await using var supervisor = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
@@ -90,25 +82,124 @@ public sealed class ClassifierServiceTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task ExecuteAsync_ParticipantWithThighAndShank_PublishesOneKneeRepPerTrueRep()
+    {
+        // A held-out simulated person (seed outside every tuned range, see KneeAngleEstimatorTests) squatting 6 times,
+        // thigh at 52 Hz and shank at 100 Hz, each sensor's samples in its own 0.2 s batches.
+        const int seed = 920_020;
+        var person = ParticipantProfile.Random(seed);
+        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
+        const long startUs = 1_700_000_000_000_000;
+        var thigh = simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, 52), startUs).Samples;
+        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 100), startUs).Samples;
+
+        await using var broker = await EmbeddedBrokerServer.StartAsync();
+        using var host = BuildHost(broker);
+        await using var events = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
+        await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
+        await using var supervisor = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
+        await host.StartAsync();
+        var session = new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, person.Side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, person.Side, "A")],
+            Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
+        };
+        await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+        var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, shank[0], "imu-s", ExerciseIds.Squat);
+
+        var batches = thigh.Chunk(10).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(20).Select(c => (Sensor: "imu-s", Samples: c)))
+            .OrderBy(b => b.Samples[0].TimestampUs);
+        foreach (var (sensor, samples) in batches)
+        {
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
+        }
+
+        // The end marker: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
+        // changes the exercise; the classifier publishes in order, so every rep is in before these.
+        await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }), retain: true, CancellationToken.None);
+        var reps = new List<RepEvent>();
+        var summaries = new List<SetSummaryEvent>();
+        var collecting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var (_, payload) = await events.NextAsync(TimeSpan.FromSeconds(30));
+                Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+                switch (decoded)
+                {
+                    case RepEvent rep:
+                        reps.Add(rep);
+                        break;
+                    case SetSummaryEvent summary:
+                        summaries.Add(summary);
+                        break;
+                    case ExerciseChangeEvent { To: ExerciseIds.KneeExtension }:
+                        return;
+                }
+            }
+        });
+        var endUs = shank[^1].TimestampUs + 10_000_000;
+        while (!collecting.IsCompleted)
+        {
+            var still = new ImuSample(endUs, shank[^1].AccelX, shank[^1].AccelY, shank[^1].AccelZ, 0, 0, 0);
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, [still])), retain: false, CancellationToken.None);
+            endUs += 20_000;
+            await Task.WhenAny(collecting, Task.Delay(TimeSpan.FromSeconds(0.5)));
+        }
+
+        await collecting;
+        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
+        Assert.All(reps, r => Assert.Equal(("imu-s", "imu-t"), (r.Sensor, r.PairedSensor)));
+        Assert.All(reps, r => Assert.StartsWith("imu-s-knee-", r.Id, StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
+        var set = Assert.Single(summaries);
+        Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
+        await host.StopAsync();
+    }
+
+    private static IHost BuildHost(EmbeddedBrokerServer broker)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Movement:Mqtt:Host"] = "127.0.0.1",
+            ["Movement:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Movement:Classifier:Site"] = Site,
+            ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
+            ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
+        });
+        builder.Services.AddClassifier();
+        return builder.Build();
+    }
+
     /// <summary>
     /// The signal that the classifier is subscribed and knows the session (messages from different clients are not
     /// ordered, and the host starts before its connection is up): one resting sample at a time, well before the test
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
     /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
     /// </summary>
-    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first)
+    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
     {
-        for (uint probe = 0; probe < 40; probe++)
+        for (var probe = firstSequence; probe < firstSequence + 40; probe++)
         {
-            var still = new ImuSample(first.TimestampUs - 60_000_000 + (probe * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
-            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-1"), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
+            var still = new ImuSample(first.TimestampUs + offsetUs + ((probe - firstSequence) * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
             try
             {
                 var (topic, payload) = await events.NextAsync(TimeSpan.FromSeconds(0.5));
                 Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
-                var change = Assert.IsType<ExerciseChangeEvent>(decoded);
+                if (decoded is not ExerciseChangeEvent change)
+                {
+                    continue; // a set summary closing the previous exercise comes first
+                }
+
                 Assert.EndsWith("/participants/p-1/events/exercise_change", topic);
-                Assert.Equal(ExerciseIds.KneeExtension, change.To);
+                Assert.Equal(sensor, change.Sensor);
+                Assert.Equal(exercise, change.To);
                 return probe + 1;
             }
             catch (OperationCanceledException)
