@@ -162,17 +162,9 @@ internal sealed record KneeSimResult(string Exercise, int TrueReps, int PairReps
         // The knee angle at every paired sample against the true one (tremor included: the sensors see it).
         var estimator = new KneeAngleEstimator(person.Side);
         var errors = new List<double>();
-        int i = 0, j = 0;
-        while (i < thigh.Count || j < shank.Count)
+        foreach (var (segment, sample) in KneePairReplay.InTimeOrder(thigh, shank))
         {
-            if (j >= shank.Count || (i < thigh.Count && thigh[i].TimestampUs <= shank[j].TimestampUs))
-            {
-                estimator.AddThigh(thigh[i++]);
-            }
-            else
-            {
-                estimator.AddShank(shank[j++]);
-            }
+            estimator.Add(segment, sample);
 
             while (estimator.TryRead(out var knee))
             {

@@ -164,17 +164,7 @@ public sealed class ClassifierService : BackgroundService
                 await PublishRepWithSetBreakAsync(address.Site, session, entry, plan, stream.Set, rep, null, cancellationToken).ConfigureAwait(false);
             }
 
-            if (pair is { } r)
-            {
-                if (entry!.Placement == Placement.Thigh)
-                {
-                    r.Knee.Classifier!.AddThigh(sample);
-                }
-                else
-                {
-                    r.Knee.Classifier!.AddShank(sample);
-                }
-            }
+            pair?.Knee.Classifier!.Add(entry!.Placement, sample);
         }
 
         if (pair is { } k)

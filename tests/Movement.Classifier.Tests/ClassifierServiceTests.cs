@@ -18,12 +18,8 @@ public sealed class ClassifierServiceTests
     [Fact]
     public async Task ExecuteAsync_SamplesOfAPlannedStation_PublishesRepsAndFlagsWithReplayStableIds()
     {
-        await using var broker = await EmbeddedBrokerServer.StartAsync();
-        using var host = BuildHost(broker);
-        await using var events = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
-        await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
-        await using var supervisor = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
-        await host.StartAsync();
+        await using var rig = await Rig.StartAsync();
+        var (events, gateway, supervisor) = (rig.Events, rig.Gateway, rig.Supervisor);
 
         var session = new SessionState
         {
@@ -79,7 +75,6 @@ public sealed class ClassifierServiceTests
         Assert.Equal([1, 2, 3], reps.Select(r => r.RepNumber));
         Assert.All(flags, f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of a 90° target
         Assert.Equal(expected.Select(id => $"{id}-{FormFlagIds.PartialRange}"), flags.Select(f => f.Id));
-        await host.StopAsync();
     }
 
     [Fact]
@@ -94,12 +89,8 @@ public sealed class ClassifierServiceTests
         var thigh = simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, 52), startUs).Samples;
         var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 100), startUs).Samples;
 
-        await using var broker = await EmbeddedBrokerServer.StartAsync();
-        using var host = BuildHost(broker);
-        await using var events = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
-        await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
-        await using var supervisor = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
-        await host.StartAsync();
+        await using var rig = await Rig.StartAsync();
+        var (events, gateway, supervisor) = (rig.Events, rig.Gateway, rig.Supervisor);
         var session = new SessionState
         {
             SessionId = "s-1",
@@ -158,22 +149,48 @@ public sealed class ClassifierServiceTests
         Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
         var set = Assert.Single(summaries);
         Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
-        await host.StopAsync();
     }
 
-    private static IHost BuildHost(EmbeddedBrokerServer broker)
+    /// <summary>A real broker, the classifier host on it, and three clients: the event listener, a gateway and a supervisor.</summary>
+    private sealed class Rig : IAsyncDisposable
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        private EmbeddedBrokerServer _broker = null!;
+
+        public IHost Host { get; private set; } = null!;
+        public MqttProbe Events { get; private set; } = null!;
+        public MqttProbe Gateway { get; private set; } = null!;
+        public MqttProbe Supervisor { get; private set; } = null!;
+
+        public static async Task<Rig> StartAsync()
         {
-            ["Movement:Mqtt:Host"] = "127.0.0.1",
-            ["Movement:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Movement:Classifier:Site"] = Site,
-            ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
-            ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
-        });
-        builder.Services.AddClassifier();
-        return builder.Build();
+            var rig = new Rig { _broker = await EmbeddedBrokerServer.StartAsync() };
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Movement:Mqtt:Host"] = "127.0.0.1",
+                ["Movement:Mqtt:Port"] = rig._broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Movement:Classifier:Site"] = Site,
+                ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
+                ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
+            });
+            builder.Services.AddClassifier();
+            rig.Host = builder.Build();
+            rig.Events = await MqttProbe.ConnectAsync(rig._broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]);
+            rig.Gateway = await MqttProbe.ConnectAsync(rig._broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway");
+            rig.Supervisor = await MqttProbe.ConnectAsync(rig._broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor");
+            await rig.Host.StartAsync();
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.StopAsync();
+            Host.Dispose();
+            await Supervisor.DisposeAsync();
+            await Gateway.DisposeAsync();
+            await Events.DisposeAsync();
+            await _broker.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -67,6 +67,22 @@ public sealed class KneeAngleEstimator
 
     public long OutOfOrderSamples => _thigh.OutOfOrderSamples + _shank.OutOfOrderSamples;
 
+    /// <summary>Adds a sample of the thigh's or the shank's sensor.</summary>
+    public void Add(Placement segment, in ImuSample sample)
+    {
+        switch (segment)
+        {
+            case Placement.Thigh:
+                AddThigh(sample);
+                break;
+            case Placement.Shank:
+                AddShank(sample);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(segment), segment, "a knee pair has a thigh and a shank");
+        }
+    }
+
     public void AddThigh(in ImuSample sample)
     {
         if (_thigh.Add(sample, _maxGapUs, out var point))

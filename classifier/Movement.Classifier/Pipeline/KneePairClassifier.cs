@@ -49,9 +49,7 @@ public sealed class KneePairClassifier
         Reps = 0;
     }
 
-    public void AddThigh(in ImuSample sample) => Estimator.AddThigh(sample);
-
-    public void AddShank(in ImuSample sample) => Estimator.AddShank(sample);
+    public void Add(Placement segment, in ImuSample sample) => Estimator.Add(segment, sample);
 
     /// <summary>
     /// Runs the knee samples that both streams now cover through segmentation; returns true with the first rep

@@ -16,17 +16,9 @@ public static class KneePairReplay
         var classifier = new KneePairClassifier(thighId, shankId, side);
         classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
         var reps = new List<ClassifiedRep>();
-        int i = 0, j = 0;
-        while (i < thigh.Count || j < shank.Count)
+        foreach (var (segment, sample) in InTimeOrder(thigh, shank))
         {
-            if (j >= shank.Count || (i < thigh.Count && thigh[i].TimestampUs <= shank[j].TimestampUs))
-            {
-                classifier.AddThigh(thigh[i++]);
-            }
-            else
-            {
-                classifier.AddShank(shank[j++]);
-            }
+            classifier.Add(segment, sample);
 
             while (classifier.TryNextRep(targetRomDeg, out var rep))
             {
@@ -40,5 +32,16 @@ public static class KneePairReplay
         var summary = new ReplaySummary(reps);
         output?.WriteLine(RecordingReplay.SummaryLine(summary, classifier.Exercise));
         return summary;
+    }
+
+    /// <summary>Both recordings' samples merged by timestamp (the thigh's first on a tie), tagged with their segment.</summary>
+    public static IEnumerable<(Placement Segment, ImuSample Sample)> InTimeOrder(IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank)
+    {
+        int i = 0, j = 0;
+        while (i < thigh.Count || j < shank.Count)
+        {
+            var takeThigh = j >= shank.Count || (i < thigh.Count && thigh[i].TimestampUs <= shank[j].TimestampUs);
+            yield return takeThigh ? (Placement.Thigh, thigh[i++]) : (Placement.Shank, shank[j++]);
+        }
     }
 }
