@@ -109,16 +109,60 @@ public sealed class ClassifierServiceTests
             await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
         }
 
-        // The end marker: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
-        // changes the exercise; the classifier publishes in order, so every rep is in before these.
-        await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }), retain: true, CancellationToken.None);
+        var (reps, summaries) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
+        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
+        Assert.All(reps, r => Assert.Equal(("imu-s", "imu-t"), (r.Sensor, r.PairedSensor)));
+        Assert.All(reps, r => Assert.StartsWith("imu-s-knee-", r.Id, StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
+        var set = Assert.Single(summaries);
+        Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PairWhoseThighIsSilent_PublishesTheShanksRepsAlone()
+    {
+        // The roster lists a thigh that never sends: the knee pair cannot work, and the shank must count alone.
+        const int seed = 920_021;
+        var person = ParticipantProfile.Random(seed);
+        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
+        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 50), 1_700_000_000_000_000).Samples;
+        await using var rig = await Rig.StartAsync();
+        var session = new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, person.Side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, person.Side, "A")],
+            Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
+        };
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
+        foreach (var chunk in shank.Chunk(10))
+        {
+            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, chunk)), retain: false, CancellationToken.None);
+        }
+
+        var (reps, _) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
+
+        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
+        Assert.All(reps, r => Assert.Equal(("imu-s", (string?)null), (r.Sensor, r.PairedSensor)));
+    }
+
+    /// <summary>
+    /// Ends a test's stream: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
+    /// changes the exercise; the classifier publishes in order, so every rep is in before that change. Returns the
+    /// reps and set summaries seen until then.
+    /// </summary>
+    private static async Task<(List<RepEvent> Reps, List<SetSummaryEvent> Summaries)> CollectUntilPlanChangeAsync(Rig rig, SessionState session, ImuSample last, uint sequence)
+    {
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }), retain: true, CancellationToken.None);
         var reps = new List<RepEvent>();
         var summaries = new List<SetSummaryEvent>();
         var collecting = Task.Run(async () =>
         {
             while (true)
             {
-                var (_, payload) = await events.NextAsync(TimeSpan.FromSeconds(30));
+                var (_, payload) = await rig.Events.NextAsync(TimeSpan.FromSeconds(30));
                 Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
                 switch (decoded)
                 {
@@ -133,22 +177,17 @@ public sealed class ClassifierServiceTests
                 }
             }
         });
-        var endUs = shank[^1].TimestampUs + 10_000_000;
+        var endUs = last.TimestampUs + 10_000_000;
         while (!collecting.IsCompleted)
         {
-            var still = new ImuSample(endUs, shank[^1].AccelX, shank[^1].AccelY, shank[^1].AccelZ, 0, 0, 0);
-            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, [still])), retain: false, CancellationToken.None);
+            var still = new ImuSample(endUs, last.AccelX, last.AccelY, last.AccelZ, 0, 0, 0);
+            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, [still])), retain: false, CancellationToken.None);
             endUs += 20_000;
             await Task.WhenAny(collecting, Task.Delay(TimeSpan.FromSeconds(0.5)));
         }
 
         await collecting;
-        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
-        Assert.All(reps, r => Assert.Equal(("imu-s", "imu-t"), (r.Sensor, r.PairedSensor)));
-        Assert.All(reps, r => Assert.StartsWith("imu-s-knee-", r.Id, StringComparison.Ordinal));
-        Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
-        var set = Assert.Single(summaries);
-        Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
+        return (reps, summaries);
     }
 
     /// <summary>A real broker, the classifier host on it, and three clients: the event listener, a gateway and a supervisor.</summary>

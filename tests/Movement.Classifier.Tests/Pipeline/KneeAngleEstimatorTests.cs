@@ -157,6 +157,41 @@ public sealed class KneeAngleEstimatorTests
         }
     }
 
+    [Fact]
+    public void TryRead_SteadyState_AllocatesNothingPerSample()
+    {
+        var set = KneeSet.Create(ExerciseIds.Squat, Seed + 10, thighRateHz: 100, shankRateHz: 104);
+        var merged = KneePairReplay.InTimeOrder(set.Thigh, set.Shank).ToArray();
+        for (var round = 0; round < 3; round++)
+        {
+            Run(new KneeAngleEstimator()); // every code path compiled (and re-compiled by tiering) before measuring
+        }
+
+        var estimator = new KneeAngleEstimator();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = Run(estimator);
+
+        Assert.True(read > merged.Length / 2, $"only {read} knee samples from {merged.Length}");
+        // The runtime may allocate a little while tiering up; an allocation per sample would be ≥ 24 bytes × every sample.
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < merged.Length, $"{allocated} bytes allocated over {merged.Length} samples");
+
+        int Run(KneeAngleEstimator e)
+        {
+            var n = 0;
+            foreach (var (segment, sample) in merged)
+            {
+                e.Add(segment, sample);
+                while (e.TryRead(out _))
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+    }
+
     private static void Drain(KneeAngleEstimator estimator, List<KneeAngleSample> into)
     {
         while (estimator.TryRead(out var k))
