@@ -91,14 +91,7 @@ public sealed class ClassifierServiceTests
 
         await using var rig = await Rig.StartAsync();
         var (events, gateway, supervisor) = (rig.Events, rig.Gateway, rig.Supervisor);
-        var session = new SessionState
-        {
-            SessionId = "s-1",
-            Active = true,
-            Time = DateTimeOffset.UnixEpoch,
-            Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, person.Side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, person.Side, "A")],
-            Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
-        };
+        var session = TwoSensorSquatSession(person.Side);
         await supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
         var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, shank[0], "imu-s", ExerciseIds.Squat);
 
@@ -127,14 +120,7 @@ public sealed class ClassifierServiceTests
         var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
         var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 50), 1_700_000_000_000_000).Samples;
         await using var rig = await Rig.StartAsync();
-        var session = new SessionState
-        {
-            SessionId = "s-1",
-            Active = true,
-            Time = DateTimeOffset.UnixEpoch,
-            Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, person.Side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, person.Side, "A")],
-            Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
-        };
+        var session = TwoSensorSquatSession(person.Side);
         await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
         foreach (var chunk in shank.Chunk(10))
@@ -147,6 +133,16 @@ public sealed class ClassifierServiceTests
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
         Assert.All(reps, r => Assert.Equal(("imu-s", (string?)null), (r.Sensor, r.PairedSensor)));
     }
+
+    /// <summary>Participant p-1 wears imu-t on the thigh and imu-s on the shank of one leg, at a squat station.</summary>
+    private static SessionState TwoSensorSquatSession(Side side) => new()
+    {
+        SessionId = "s-1",
+        Active = true,
+        Time = DateTimeOffset.UnixEpoch,
+        Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, side, "A")],
+        Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
+    };
 
     /// <summary>
     /// Ends a test's stream: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
