@@ -14,13 +14,14 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class PairCommands
 {
-    public static readonly string[] Names = ["replay-pair", "trace-pair", "knee-sim"];
+    public static readonly string[] Names = ["replay-pair", "trace-pair", "knee-sim", "knee-circuit"];
 
     public const string Usage = """
           replay-pair <thigh-file> <shank-file> [--format recording|uci] [--side left|right] [--units si|g-deg]
                         [--exercise <id>] [--target-rom-deg <deg>]
           trace-pair <thigh-file> <shank-file> [--format recording|uci] [--side left|right]
           knee-sim [--first-seed <n>] [--subjects <n>]   (knee angle vs the motion model's truth; prints tables)
+          knee-circuit [--first-seed <n>] [--subjects <n>]   (rep counts per set over whole simulated circuits)
         """;
 
     /// <summary>The exercises whose movement is the knee's (the pair measures them); knee-sim's list.</summary>
@@ -138,6 +139,98 @@ internal static class PairCommands
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Whole simulated circuits (every station, walking, posture changes; one continuous stream per sensor) with a
+    /// thigh and a shank: reps counted per set by the knee pair, each sensor alone, and the participant's source
+    /// (<see cref="ParticipantRepSource"/>). The exercise comes from the plan at each set's start, as a station plan would.
+    /// </summary>
+    public static int KneeCircuit(Dictionary<string, string> options, TextWriter output)
+    {
+        var firstSeed = int.Parse(options.GetValueOrDefault("first-seed", DefaultFirstSeed.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var subjects = int.Parse(options.GetValueOrDefault("subjects", "10"), CultureInfo.InvariantCulture);
+        var rows = new List<(string Exercise, int True, int Pair, int Thigh, int Shank)>();
+        for (var seed = firstSeed; seed < firstSeed + subjects; seed++)
+        {
+            var person = ParticipantProfile.Random(seed);
+            var session = SimulatedSession.Create(SessionPlan.Circuit(seed), person, seed);
+            var thigh = session.Record(SensorSpec.Random(new Random((seed * 31) + 1), Placement.Thigh)).Samples;
+            var shank = session.Record(SensorSpec.Random(new Random((seed * 31) + 2), Placement.Shank)).Samples;
+            var sets = session.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Walking)).ToList();
+
+            var pair = new KneePairClassifier("thigh", "shank", person.Side);
+            var pairCounts = CountPerSet(sets, KneePairReplay.InTimeOrder(thigh, shank), pair.SetExercise, (segment, sample) =>
+            {
+                pair.Add(segment, sample);
+                return pair.TryNextRep(null, out var rep) ? rep : null; // reps end well apart: one per sample at most
+            });
+            int[] Single(IReadOnlyList<ImuSample> samples, Placement placement)
+            {
+                var classifier = new StreamClassifier(placement.ToString(), placement, person.Side);
+                return CountPerSet(sets, samples.Select(x => (placement, x)), classifier.SetExercise, (_, sample) => classifier.Add(sample));
+            }
+
+            var thighCounts = Single(thigh, Placement.Thigh);
+            var shankCounts = Single(shank, Placement.Shank);
+            for (var i = 0; i < sets.Count; i++)
+            {
+                var set = sets[i];
+                var trueReps = session.Truth.Reps.Count(r => r.StartS >= set.StartS - 0.01 && r.EndS <= set.EndS + 0.01);
+                rows.Add((set.Exercise, trueReps, pairCounts[i], thighCounts[i], shankCounts[i]));
+                if (options.ContainsKey("verbose"))
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {set.Exercise} at {set.StartS:F0} s: true {trueReps}, pair {pairCounts[i]}, thigh {thighCounts[i]}, shank {shankCounts[i]}"));
+                }
+            }
+
+            output.WriteLine($"participant {seed}: {sets.Count} sets");
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulated circuits of participants {firstSeed}–{firstSeed + subjects - 1} (SessionPlan.Circuit), one continuous stream per sensor, sets within ±1 of the true count (mean |counted − true|):"));
+        output.WriteLine();
+        output.WriteLine("| exercise | sets | knee pair | thigh | shank | participant's source | participant |");
+        output.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var group in rows.GroupBy(r => r.Exercise))
+        {
+            var g = group.ToList();
+            var source = ParticipantRepSource.For(group.Key);
+            string Cell(Func<(string Exercise, int True, int Pair, int Thigh, int Shank), int> counted) => string.Create(CultureInfo.InvariantCulture,
+                $"{g.Count(r => Math.Abs(counted(r) - r.True) <= 1)} ({g.Average(r => Math.Abs(counted(r) - r.True)):F1})");
+            var participant = Cell(r => source switch { RepSource.KneePair => r.Pair, RepSource.Thigh => r.Thigh, _ => r.Shank });
+            output.WriteLine($"| {group.Key} | {g.Count} | {Cell(r => r.Pair)} | {Cell(r => r.Thigh)} | {Cell(r => r.Shank)} | {source} | {participant} |");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reps per set: the exercise set from the plan 1 s before each set, a rep counted in the set its end falls in (up to 1.5 s after).</summary>
+    private static int[] CountPerSet(List<SegmentTruth> sets, IEnumerable<(Placement Segment, ImuSample Sample)> samples, Action<string> setExercise, Func<Placement, ImuSample, ClassifiedRep?> add)
+    {
+        var counted = new int[sets.Count];
+        var next = 0;
+        foreach (var (segment, sample) in samples)
+        {
+            var t = sample.TimestampUs / 1e6;
+            if (next < sets.Count && t >= sets[next].StartS - 1)
+            {
+                setExercise(sets[next].Exercise);
+                next++;
+            }
+
+            if (add(segment, sample) is { } rep)
+            {
+                var endS = rep.Measurement.EndUs / 1e6;
+                var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);
+                if (set >= 0)
+                {
+                    counted[set]++;
+                }
+            }
+        }
+
+        return counted;
     }
 
     private static string SensorId(string path)

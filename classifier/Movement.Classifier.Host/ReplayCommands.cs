@@ -52,6 +52,7 @@ internal static class ReplayCommands
         "replay-pair" when args.Length >= 3 => PairCommands.ReplayPair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
         "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
         "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
+        "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
         _ => Fail(error, Usage),
     };
 

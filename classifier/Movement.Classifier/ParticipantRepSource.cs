@@ -23,11 +23,11 @@ public static class ParticipantRepSource
 {
     public static RepSource For(string exercise) => exercise switch
     {
-        ExerciseIds.KneeExtension or ExerciseIds.MiniSquat or ExerciseIds.Squat or ExerciseIds.StepUp
+        ExerciseIds.KneeExtension or ExerciseIds.SitToStand or ExerciseIds.MiniSquat or ExerciseIds.Squat or ExerciseIds.StepUp
             or ExerciseIds.Lunge or ExerciseIds.HamstringCurl or ExerciseIds.HeelSlide => RepSource.KneePair,
-        // The hip's exercises (marching lifts the thigh ~65°; a straight-leg raise turns both alike) and sit-to-stand,
-        // where the thigh's 80° swing counted every held-out set within ±1 and the knee pair 9 of 10.
-        ExerciseIds.Marching or ExerciseIds.StraightLegRaise or ExerciseIds.SitToStand => RepSource.Thigh,
+        // The hip's exercises: marching lifts the thigh ~65° (the shank barely turns); a straight-leg raise keeps the
+        // knee straight, so the knee angle does not move at all.
+        ExerciseIds.Marching or ExerciseIds.StraightLegRaise => RepSource.Thigh,
         // Heel raises, walking, rest and unknown: the shank, the sensor a single-sensor participant usually wears.
         _ => RepSource.Shank,
     };
