@@ -12,7 +12,7 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class ReplayCommands
 {
-    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace"];
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", .. PairCommands.Names];
 
     private const string Usage = """
         usage:
@@ -20,12 +20,17 @@ internal static class ReplayCommands
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
           steps <file> [--format recording|oxford]
           evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the accuracy table)
-        """;
+        """ + PairCommands.Usage;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         try
         {
+            if (PairCommands.Names.Contains(args[0]))
+            {
+                return RunPairCommand(args, output, error);
+            }
+
             var options = ParseOptions(args, 2);
             return args[0] switch
             {
@@ -41,6 +46,15 @@ internal static class ReplayCommands
             return Fail(error, e.Message);
         }
     }
+
+    private static int RunPairCommand(string[] args, TextWriter output, TextWriter error) => args[0] switch
+    {
+        "replay-pair" when args.Length >= 3 => PairCommands.ReplayPair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
+        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
+        "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
+        "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
+        _ => Fail(error, Usage),
+    };
 
     private static int Replay(string path, Dictionary<string, string> options, TextWriter output)
     {
@@ -112,6 +126,8 @@ internal static class ReplayCommands
                 }
             }
         }
+
+        PairCommands.EvaluateUci(dataDir, output);
 
         // The other leg (u1 left shank, u4 left thigh) does not exercise: it should count no reps.
         output.WriteLine();

@@ -16,7 +16,8 @@ namespace Movement.Classifier;
 /// <summary>
 /// Subscribes to every sample stream and the session roster, runs one <see cref="StreamClassifier"/> per sensor,
 /// and publishes rep, form flag, exercise change and set summary events (QoS 1, ids stable across replays)
-/// for the participant wearing the sensor.
+/// for the participant wearing the sensor. A participant wearing a thigh and a shank sensor on one leg also gets a
+/// <see cref="KneePairClassifier"/>, and their reps come from one source per exercise (<see cref="ParticipantRepSource"/>).
 /// </summary>
 public sealed class ClassifierService : BackgroundService
 {
@@ -25,6 +26,7 @@ public sealed class ClassifierService : BackgroundService
     private readonly MqttPublishQueue _outgoing;
     private readonly ConcurrentDictionary<(string Site, string Sensor), SensorStream> _streams = new();
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
+    private readonly ConcurrentDictionary<(string Site, string Thigh, string Shank), RepSet> _pairs = new();
     private readonly Counter<long> _reps;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
@@ -99,15 +101,32 @@ public sealed class ClassifierService : BackgroundService
         }
 
         stream.LastSequence = batch!.Sequence;
+        if (batch.Samples.Length > 0)
+        {
+            stream.LastSampleUs = batch.Samples[^1].TimestampUs;
+        }
+
+        var pair = entry is null || session is null ? null : PairOf(address.Site, session, entry);
         var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry);
         // Recognition (Recognition/): the station plan is a strong prior; the model may override it when confident and stable.
-        var exercise = stream.Recognizer.Update(station?.Exercise, batch.Samples);
+        var recognised = stream.Recognizer.Update(station?.Exercise, batch.Samples);
+        // A pair's participant does one exercise: the shank's recogniser decides it for both (the thigh's while the
+        // shank is silent), and only that sensor announces exercise changes.
+        var owner = pair is null || pair.Value.ExerciseOwner(entry!, batch.Samples.Length > 0 ? batch.Samples[0].TimestampUs : stream.LastSampleUs);
+        var exercise = owner ? recognised : pair!.Value.Shank!.Classifier.Exercise;
+        // The knee pair's set closes before the change is announced, as a sensor's does.
+        if (pair is { } p && owner && p.Knee.Classifier!.Exercise != exercise)
+        {
+            await FinishSetAsync(address.Site, session, p.ShankEntry, p.Knee, p.ThighEntry.Sensor, cancellationToken).ConfigureAwait(false);
+            p.Knee.Classifier.SetExercise(exercise);
+        }
+
         if (exercise != stream.Classifier.Exercise && batch.Samples.Length > 0)
         {
-            await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
+            await FinishSetAsync(address.Site, session, entry, stream.Set, null, cancellationToken).ConfigureAwait(false);
             var from = stream.Classifier.Exercise;
             stream.Classifier.SetExercise(exercise);
-            if (entry is not null && session is { Active: true })
+            if (entry is not null && session is { Active: true } && owner)
             {
                 var timeUs = batch.Samples[0].TimestampUs;
                 await PublishAsync(address.Site, entry.Participant, new ExerciseChangeEvent
@@ -137,22 +156,77 @@ public sealed class ClassifierService : BackgroundService
                     continue; // nobody wears this sensor in a running session: nothing to attribute
                 }
 
-                if (stream.SetReps.Count > 0 && rep.Measurement.StartUs - stream.SetReps[^1].Measurement.EndUs > (long)(_options.SetBreak.TotalMilliseconds * 1000))
+                if (pair is { } q && !q.PublishesSingle(entry, exercise, sample.TimestampUs))
                 {
-                    await FinishSetAsync(address.Site, session, entry, stream, cancellationToken).ConfigureAwait(false);
+                    continue; // another source counts this participant's reps of this exercise
                 }
 
-                await PublishRepAsync(address.Site, session, entry, plan, stream, rep, cancellationToken).ConfigureAwait(false);
+                await PublishRepWithSetBreakAsync(address.Site, session, entry, plan, stream.Set, rep, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            pair?.Knee.Classifier!.Add(entry!.Placement, sample);
+        }
+
+        if (pair is { } k)
+        {
+            var kneePlan = session is { Active: true } && StationFor(session, k.ShankEntry) is { } s && s.Exercise == k.Knee.Classifier!.Exercise ? s : null;
+            while (k.Knee.Classifier!.TryNextRep(kneePlan?.TargetRomDeg, out var kneeRep))
+            {
+                if (session is { Active: true } && ParticipantRepSource.For(kneeRep.Exercise) == RepSource.KneePair)
+                {
+                    await PublishRepWithSetBreakAsync(address.Site, session, k.ShankEntry, kneePlan, k.Knee, kneeRep, k.ThighEntry.Sensor, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
+    }
+
+    private async Task PublishRepWithSetBreakAsync(string site, SessionState session, RosterEntry entry, StationPlan? plan, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
+    {
+        if (set.Reps.Count > 0 && rep.Measurement.StartUs - set.Reps[^1].Measurement.EndUs > (long)(_options.SetBreak.TotalMilliseconds * 1000))
+        {
+            await FinishSetAsync(site, session, entry, set, pairedSensor, cancellationToken).ConfigureAwait(false);
+        }
+
+        await PublishRepAsync(site, session, entry, plan, set, rep, pairedSensor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The thigh + shank pair this sensor belongs to (same participant, same side in the roster), or null when the
+    /// participant wears one sensor on that leg.
+    /// </summary>
+    private ParticipantPair? PairOf(string site, SessionState session, RosterEntry entry)
+    {
+        if (entry.Placement is not (Placement.Thigh or Placement.Shank))
+        {
+            return null;
+        }
+
+        RosterEntry? thigh = null, shank = null;
+        foreach (var r in session.Roster)
+        {
+            if (r.Participant == entry.Participant && r.Side == entry.Side)
+            {
+                thigh ??= r.Placement == Placement.Thigh ? r : null;
+                shank ??= r.Placement == Placement.Shank ? r : null;
+            }
+        }
+
+        if (thigh is null || shank is null)
+        {
+            return null;
+        }
+
+        var knee = _pairs.GetOrAdd((site, thigh.Sensor, shank.Sensor), key => new RepSet(new KneePairClassifier(key.Thigh, key.Shank, entry.Side)));
+        SensorStream? Stream(string sensor) => _streams.GetValueOrDefault((site, sensor));
+        return new ParticipantPair(thigh, shank, Stream(thigh.Sensor), Stream(shank.Sensor), knee);
     }
 
     private static StationPlan? StationFor(SessionState session, RosterEntry entry) =>
         session.Stations.FirstOrDefault(s => s.Station == entry.Station) ?? (entry.Station is null && session.Stations.Count == 1 ? session.Stations[0] : null);
 
-    private async Task PublishRepAsync(string site, SessionState session, RosterEntry entry, StationPlan? station, SensorStream stream, ClassifiedRep rep, CancellationToken cancellationToken)
+    private async Task PublishRepAsync(string site, SessionState session, RosterEntry entry, StationPlan? station, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {
-        stream.SetReps.Add(rep);
+        set.Reps.Add(rep);
         var m = rep.Measurement;
         var repEvent = new RepEvent
         {
@@ -160,12 +234,13 @@ public sealed class ClassifierService : BackgroundService
             Site = site,
             Participant = entry.Participant,
             Sensor = entry.Sensor,
+            PairedSensor = pairedSensor,
             Session = session.SessionId,
             Time = DateTimeOffset.FromUnixTimeMilliseconds(m.EndUs / 1000),
             StartTime = DateTimeOffset.FromUnixTimeMilliseconds(m.StartUs / 1000),
             Exercise = rep.Exercise,
-            SetNumber = stream.SetNumber,
-            RepNumber = stream.SetReps.Count,
+            SetNumber = set.SetNumber,
+            RepNumber = set.Reps.Count,
             DurationS = Math.Round(m.DurationS, 3),
             RomDeg = Math.Round(m.RomDeg, 1),
             PeakAngularVelocityDps = Math.Round(m.PeakAngularVelocityDps, 1),
@@ -186,6 +261,7 @@ public sealed class ClassifierService : BackgroundService
                 Site = site,
                 Participant = entry.Participant,
                 Sensor = entry.Sensor,
+                PairedSensor = pairedSensor,
                 Session = session.SessionId,
                 Time = repEvent.Time,
                 RepId = rep.Id,
@@ -196,9 +272,9 @@ public sealed class ClassifierService : BackgroundService
     }
 
     /// <summary>Publishes the summary of the set in progress (after a pause or an exercise change) and starts a new one.</summary>
-    private async Task FinishSetAsync(string site, SessionState? session, RosterEntry? entry, SensorStream stream, CancellationToken cancellationToken)
+    private async Task FinishSetAsync(string site, SessionState? session, RosterEntry? entry, RepSet set, string? pairedSensor, CancellationToken cancellationToken)
     {
-        var reps = stream.SetReps;
+        var reps = set.Reps;
         if (reps.Count == 0 || entry is null || session is null)
         {
             reps.Clear();
@@ -208,21 +284,22 @@ public sealed class ClassifierService : BackgroundService
         var flagCounts = reps.SelectMany(r => r.Flags).GroupBy(f => f.Flag).ToDictionary(g => g.Key, g => g.Count());
         await PublishAsync(site, entry.Participant, new SetSummaryEvent
         {
-            Id = $"{entry.Sensor}-set-{reps[0].Measurement.StartUs}",
+            Id = pairedSensor is null ? $"{entry.Sensor}-set-{reps[0].Measurement.StartUs}" : $"{entry.Sensor}-knee-set-{reps[0].Measurement.StartUs}",
             Site = site,
             Participant = entry.Participant,
             Sensor = entry.Sensor,
+            PairedSensor = pairedSensor,
             Session = session.SessionId,
             Time = DateTimeOffset.FromUnixTimeMilliseconds(reps[^1].Measurement.EndUs / 1000),
             Exercise = reps[0].Exercise,
-            SetNumber = stream.SetNumber,
+            SetNumber = set.SetNumber,
             Reps = reps.Count,
             TargetReps = StationFor(session, entry)?.TargetReps,
             MeanRomDeg = Math.Round(reps.Average(r => r.Measurement.RomDeg), 1),
             MeanDurationS = Math.Round(reps.Average(r => r.Measurement.DurationS), 2),
             FlagCounts = flagCounts,
         }, cancellationToken).ConfigureAwait(false);
-        stream.SetNumber++;
+        set.SetNumber++;
         reps.Clear();
     }
 
@@ -242,7 +319,36 @@ public sealed class ClassifierService : BackgroundService
         public StreamClassifier Classifier { get; } = classifier;
         public ExerciseRecognizer Recognizer { get; } = recognizer;
         public uint? LastSequence { get; set; }
+        public long LastSampleUs { get; set; } = long.MinValue;
+        public RepSet Set { get; } = new(null);
+    }
+
+    /// <summary>The set in progress of one rep source (a sensor, or a knee pair with its classifier).</summary>
+    private sealed class RepSet(KneePairClassifier? classifier)
+    {
+        public KneePairClassifier? Classifier { get; } = classifier;
         public int SetNumber { get; set; } = 1;
-        public List<ClassifiedRep> SetReps { get; } = [];
+        public List<ClassifiedRep> Reps { get; } = [];
+    }
+
+    /// <summary>A participant's thigh and shank on one leg, their streams as far as they exist, and their knee pair.</summary>
+    private readonly record struct ParticipantPair(RosterEntry ThighEntry, RosterEntry ShankEntry, SensorStream? Thigh, SensorStream? Shank, RepSet Knee)
+    {
+        private static readonly long SilentAfterUs = (long)(KneeAngleEstimator.MaxLag.TotalMilliseconds * 1000);
+
+        /// <summary>Whose recogniser decides the exercise: the shank's, unless it is silent (or has not started) and the thigh is not.</summary>
+        public bool ExerciseOwner(RosterEntry entry, long nowUs) =>
+            entry.Placement == Placement.Shank || IsSilent(Shank, nowUs);
+
+        /// <summary>Whether a single sensor's rep is this participant's rep: its placement is the exercise's source, or the source is silent.</summary>
+        public bool PublishesSingle(RosterEntry entry, string exercise, long nowUs) => ParticipantRepSource.For(exercise) switch
+        {
+            RepSource.Thigh => entry.Placement == Placement.Thigh || IsSilent(Thigh, nowUs),
+            RepSource.Shank => entry.Placement == Placement.Shank || IsSilent(Shank, nowUs),
+            // The knee needs both: while one is silent the other counts alone.
+            _ => IsSilent(entry.Placement == Placement.Thigh ? Shank : Thigh, nowUs),
+        };
+
+        private static bool IsSilent(SensorStream? stream, long nowUs) => stream is null || nowUs - stream.LastSampleUs > SilentAfterUs;
     }
 }

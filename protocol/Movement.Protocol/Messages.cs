@@ -68,6 +68,12 @@ public abstract record MovementEvent
     public required DateTimeOffset Time { get; init; }
     public string? Session { get; init; }
 
+    /// <summary>
+    /// The other sensor whose signal was combined with <see cref="Sensor"/>'s to make this event: the thigh of a
+    /// thigh + shank knee pair (then <see cref="Sensor"/> is the shank). Absent (null) when one sensor made it.
+    /// </summary>
+    public string? PairedSensor { get; init; }
+
     [JsonIgnore]
     public abstract string EventType { get; }
 }

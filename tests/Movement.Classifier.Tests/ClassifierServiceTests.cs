@@ -127,25 +127,139 @@ public sealed class ClassifierServiceTests
         }
     }
 
+    [Fact]
+    public async Task ExecuteAsync_ParticipantWithThighAndShank_PublishesOneKneeRepPerTrueRep()
+    {
+        // A held-out simulated person (seed outside every tuned range, see KneeAngleEstimatorTests) squatting 6 times,
+        // thigh at 52 Hz and shank at 100 Hz, each sensor's samples in its own 0.2 s batches.
+        const int seed = 920_020;
+        var person = ParticipantProfile.Random(seed);
+        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
+        const long startUs = 1_700_000_000_000_000;
+        var thigh = simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, 52), startUs).Samples;
+        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 100), startUs).Samples;
+
+        var session = TwoSensorSquatSession(person.Side);
+        await using var rig = await ClassifierRig.StartAsync(session);
+        var (events, gateway) = (rig.Events, rig.Gateway);
+        var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, shank[0], "imu-s", ExerciseIds.Squat);
+
+        var batches = thigh.Chunk(10).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(20).Select(c => (Sensor: "imu-s", Samples: c)))
+            .OrderBy(b => b.Samples[0].TimestampUs);
+        foreach (var (sensor, samples) in batches)
+        {
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
+        }
+
+        var (reps, summaries) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
+        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
+        Assert.All(reps, r => Assert.Equal(("imu-s", "imu-t"), (r.Sensor, r.PairedSensor)));
+        Assert.All(reps, r => Assert.StartsWith("imu-s-knee-", r.Id, StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
+        var set = Assert.Single(summaries);
+        Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PairWhoseThighIsSilent_PublishesTheShanksRepsAlone()
+    {
+        // The roster lists a thigh that never sends: the knee pair cannot work, and the shank must count alone.
+        const int seed = 920_021;
+        var person = ParticipantProfile.Random(seed);
+        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
+        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 50), 1_700_000_000_000_000).Samples;
+        var session = TwoSensorSquatSession(person.Side);
+        await using var rig = await ClassifierRig.StartAsync(session);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
+        foreach (var chunk in shank.Chunk(10))
+        {
+            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, chunk)), retain: false, CancellationToken.None);
+        }
+
+        var (reps, _) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
+
+        Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
+        Assert.All(reps, r => Assert.Equal(("imu-s", (string?)null), (r.Sensor, r.PairedSensor)));
+    }
+
+    /// <summary>Participant p-1 wears imu-t on the thigh and imu-s on the shank of one leg, at a squat station.</summary>
+    private static SessionState TwoSensorSquatSession(Side side) => new()
+    {
+        SessionId = "s-1",
+        Active = true,
+        Time = DateTimeOffset.UnixEpoch,
+        Roster = [new RosterEntry("p-1", "imu-t", Placement.Thigh, side, "A"), new RosterEntry("p-1", "imu-s", Placement.Shank, side, "A")],
+        Stations = [new StationPlan("A", ExerciseIds.Squat, 6)],
+    };
+
+    /// <summary>
+    /// Ends a test's stream: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
+    /// changes the exercise; the classifier publishes in order, so every rep is in before that change. Returns the
+    /// reps and set summaries seen until then.
+    /// </summary>
+    private static async Task<(List<RepEvent> Reps, List<SetSummaryEvent> Summaries)> CollectUntilPlanChangeAsync(ClassifierRig rig, SessionState session, ImuSample last, uint sequence)
+    {
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }), retain: true, CancellationToken.None);
+        var reps = new List<RepEvent>();
+        var summaries = new List<SetSummaryEvent>();
+        var collecting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var (_, payload) = await rig.Events.NextAsync(TimeSpan.FromSeconds(30));
+                Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+                switch (decoded)
+                {
+                    case RepEvent rep:
+                        reps.Add(rep);
+                        break;
+                    case SetSummaryEvent summary:
+                        summaries.Add(summary);
+                        break;
+                    case ExerciseChangeEvent { To: ExerciseIds.KneeExtension }:
+                        return;
+                }
+            }
+        });
+        var endUs = last.TimestampUs + 10_000_000;
+        while (!collecting.IsCompleted)
+        {
+            var still = new ImuSample(endUs, last.AccelX, last.AccelY, last.AccelZ, 0, 0, 0);
+            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, [still])), retain: false, CancellationToken.None);
+            endUs += 20_000;
+            await Task.WhenAny(collecting, Task.Delay(TimeSpan.FromSeconds(0.5)));
+        }
+
+        await collecting;
+        return (reps, summaries);
+    }
+        }
+    }
+
     /// <summary>
     /// The signal that the classifier is subscribed and knows the session (messages from different clients are not
     /// ordered, and the host starts before its connection is up): one resting sample at a time, well before the test
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
     /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
     /// </summary>
-    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first)
+    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
     {
-        for (uint probe = 0; probe < 40; probe++)
+        for (var probe = firstSequence; probe < firstSequence + 40; probe++)
         {
-            var still = new ImuSample(first.TimestampUs - 60_000_000 + (probe * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
-            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-1"), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
+            var still = new ImuSample(first.TimestampUs + offsetUs + ((probe - firstSequence) * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
             try
             {
                 var (topic, payload) = await events.NextAsync(TimeSpan.FromSeconds(0.5));
                 Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
-                var change = Assert.IsType<ExerciseChangeEvent>(decoded);
+                if (decoded is not ExerciseChangeEvent change)
+                {
+                    continue; // a set summary closing the previous exercise comes first
+                }
+
                 Assert.EndsWith("/participants/p-1/events/exercise_change", topic);
-                Assert.Equal(ExerciseIds.KneeExtension, change.To);
+                Assert.Equal(sensor, change.Sensor);
+                Assert.Equal(exercise, change.To);
                 return probe + 1;
             }
             catch (OperationCanceledException)
@@ -164,19 +278,20 @@ public sealed class ClassifierServiceTests
     }
 
     /// <summary>
-    /// An embedded broker, the classifier host, the probes a test talks through, and a running session whose only
-    /// station, A, plans knee extensions with a 90° target.
+    /// An embedded broker, the classifier host, the probes a test talks through, and a running session: by default
+    /// one whose only station, A, plans knee extensions with a 90° target.
     /// </summary>
     private sealed class ClassifierRig : IAsyncDisposable
     {
         private readonly EmbeddedBrokerServer _broker;
         private readonly IHost _host;
-        private readonly MqttProbe _supervisor;
-
         private ClassifierRig(EmbeddedBrokerServer broker, IHost host, MqttProbe events, MqttProbe gateway, MqttProbe supervisor)
         {
-            (_broker, _host, Events, Gateway, _supervisor) = (broker, host, events, gateway, supervisor);
+            (_broker, _host, Events, Gateway, Supervisor) = (broker, host, events, gateway, supervisor);
         }
+
+        /// <summary>Publishes session state with the dashboard's rights.</summary>
+        public MqttProbe Supervisor { get; }
 
         /// <summary>Receives every event of the site.</summary>
         public MqttProbe Events { get; }
@@ -184,7 +299,16 @@ public sealed class ClassifierServiceTests
         /// <summary>Publishes sample batches with the gateway's rights.</summary>
         public MqttProbe Gateway { get; }
 
-        public static async Task<ClassifierRig> StartAsync(params RosterEntry[] roster)
+        public static Task<ClassifierRig> StartAsync(params RosterEntry[] roster) => StartAsync(new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = roster,
+            Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
+        });
+
+        public static async Task<ClassifierRig> StartAsync(SessionState session)
         {
             var broker = await EmbeddedBrokerServer.StartAsync();
             var builder = Host.CreateApplicationBuilder();
@@ -204,15 +328,7 @@ public sealed class ClassifierServiceTests
                 await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway"),
                 await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor"));
             await rig._host.StartAsync();
-            var session = new SessionState
-            {
-                SessionId = "s-1",
-                Active = true,
-                Time = DateTimeOffset.UnixEpoch,
-                Roster = roster,
-                Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
-            };
-            await rig._supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+            await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
             return rig;
         }
 
@@ -222,7 +338,7 @@ public sealed class ClassifierServiceTests
             _host.Dispose();
             await Events.DisposeAsync();
             await Gateway.DisposeAsync();
-            await _supervisor.DisposeAsync();
+            await Supervisor.DisposeAsync();
             await _broker.DisposeAsync();
         }
     }

@@ -29,6 +29,45 @@ public class ProtocolJsonTests
     }
 
     [Fact]
+    public void Encode_SingleSensorEvent_OmitsPairedSensor()
+    {
+        MovementEvent rep = new RepEvent
+        {
+            Id = "a-1-2", Site = "site-1", Participant = "p01", Sensor = "a", Time = T0, Exercise = ExerciseIds.Squat,
+            SetNumber = 1, RepNumber = 1, StartTime = T0, DurationS = 2, RomDeg = 90,
+        };
+
+        var json = Encoding.UTF8.GetString(ProtocolJson.Encode(rep));
+
+        Assert.DoesNotContain("paired_sensor", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryDecodeEvent_KneePairRep_RoundTripsPairedSensor()
+    {
+        MovementEvent rep = new RepEvent
+        {
+            Id = "shank-1-knee-1-2", Site = "site-1", Participant = "p01", Sensor = "shank-1", PairedSensor = "thigh-1", Time = T0,
+            Exercise = ExerciseIds.Squat, SetNumber = 1, RepNumber = 1, StartTime = T0, DurationS = 2, RomDeg = 90,
+        };
+
+        var bytes = ProtocolJson.Encode(rep);
+
+        Assert.Contains("\"paired_sensor\":\"thigh-1\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.True(ProtocolJson.TryDecodeEvent(bytes, out var decoded, out var error), error);
+        Assert.Equal("thigh-1", decoded!.PairedSensor);
+    }
+
+    [Fact]
+    public void TryDecodeEvent_EventWrittenBeforePairedSensorExisted_DecodesWithNull()
+    {
+        var json = """{"type":"form_flag","id":"a-1-2-too_fast","site":"site-1","participant":"p01","sensor":"a","time":"2026-11-29T10:00:00+00:00","rep_id":"a-1-2","exercise":"squat","flag":{"flag":"too_fast","measured":1,"threshold":2,"unit":"s","message":"too fast"}}""";
+
+        Assert.True(ProtocolJson.TryDecodeEvent(Encoding.UTF8.GetBytes(json), out var decoded, out var error), error);
+        Assert.Null(Assert.IsType<FormFlagEvent>(decoded).PairedSensor);
+    }
+
+    [Fact]
     public void SessionState_RoundTrips()
     {
         var state = new SessionState

@@ -78,7 +78,7 @@ public static class RecordingReplay
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string SummaryLine(ReplaySummary summary, string exercise)
+    internal static string SummaryLine(ReplaySummary summary, string exercise)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -131,7 +131,12 @@ public sealed record UciSessionResult(string Exercise, string Unit, int Reps, in
     public static UciSessionResult Evaluate(IEnumerable<ImuSample> samples, string exercise, string unit, int repsPerBlock = TestSessionRepsPerBlock)
     {
         var summary = RecordingReplay.Run(samples, unit, Placement.Other, null, exercise, null, null);
-        var reps = summary.Reps;
+        return Score(summary.Reps, exercise, unit, repsPerBlock);
+    }
+
+    /// <summary>Scores reps found by any source (one sensor, or a knee pair) against the session's three blocks.</summary>
+    public static UciSessionResult Score(IReadOnlyList<ClassifiedRep> reps, string exercise, string unit, int repsPerBlock = TestSessionRepsPerBlock)
+    {
         var block = new int[reps.Count];
         if (reps.Count >= 3)
         {

@@ -1,0 +1,38 @@
+using Movement.Protocol;
+
+namespace Movement.Classifier;
+
+/// <summary>Where a participant's reps come from when they wear a thigh and a shank sensor on the same leg.</summary>
+public enum RepSource
+{
+    /// <summary>The knee angle from the pair (<see cref="Pipeline.KneePairClassifier"/>).</summary>
+    KneePair,
+
+    Thigh,
+
+    Shank,
+}
+
+/// <summary>
+/// One source of reps per participant and exercise, so a two-sensor participant gets one rep per rep. The knee pair
+/// where the knee's bending is the movement; otherwise the single segment that turns most (measured on held-out
+/// simulated participants, docs/accuracy.md "Knee angle from a thigh + shank pair"). A single-sensor participant
+/// does not use this: their sensor is their source, as always.
+/// </summary>
+public static class ParticipantRepSource
+{
+    public static RepSource For(string exercise) => exercise switch
+    {
+        ExerciseIds.KneeExtension or ExerciseIds.SitToStand or ExerciseIds.MiniSquat or ExerciseIds.Squat
+            or ExerciseIds.Lunge or ExerciseIds.HamstringCurl => RepSource.KneePair,
+        // The hip's exercises: marching lifts the thigh ~65° (the shank barely turns); a straight-leg raise keeps the
+        // knee straight, so the knee angle does not move at all. A step-up bends the knee twice per rep (up and
+        // down), and the thigh's stream pairs its two movements into one rep (StreamClassifier.MovementsPerRep).
+        // A heel slide bends the knee on paper, but UCI's real e3 moved the knee angle only ~7° while the thigh
+        // turned 10-15° and counted 30 of 30; on simulated people the thigh counts 10 of 10 sets too.
+        ExerciseIds.Marching or ExerciseIds.StraightLegRaise or ExerciseIds.StepUp or ExerciseIds.HeelSlide => RepSource.Thigh,
+        // Heel raises (measured from the leg's rise, which either sensor feels), walking, rest and unknown: the
+        // shank, the sensor a single-sensor participant usually wears.
+        _ => RepSource.Shank,
+    };
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Pipeline;
+
+/// <summary>
+/// Everything the classifier does for a thigh + shank pair on one leg: the knee angle (<see cref="KneeAngleEstimator"/>)
+/// cut into reps by the same <see cref="RepSegmenter"/> and judged by the same <see cref="FormAssessor"/> as a single
+/// sensor's joint angle. The live service and <c>replay-pair</c> both classify through this type.
+/// </summary>
+public sealed class KneePairClassifier
+{
+    private readonly FormAssessor _form = new();
+    private RepSegmenter _segmenter;
+    private string _exercise = ExerciseIds.Unknown;
+
+    public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null)
+    {
+        ThighSensorId = thighSensorId;
+        ShankSensorId = shankSensorId;
+        Estimator = new KneeAngleEstimator(side);
+    }
+
+    public string ThighSensorId { get; }
+
+    public string ShankSensorId { get; }
+
+    public KneeAngleEstimator Estimator { get; }
+
+    /// <summary>The latest knee angle read (degrees), for traces.</summary>
+    public double KneeDeg { get; private set; }
+
+    public int Reps { get; private set; }
+
+    public string Exercise => _exercise;
+
+    internal bool InRep => _segmenter.InRep;
+
+    /// <summary>Sets the exercise; a different one starts a new baseline (as <see cref="StreamClassifier.SetExercise"/>).</summary>
+    public void SetExercise(string exercise)
+    {
+        if (exercise == _exercise)
+        {
+            return;
+        }
+
+        _exercise = exercise;
+        _form.Reset();
+        Reps = 0;
+    }
+
+    public void Add(Placement segment, in ImuSample sample) => Estimator.Add(segment, sample);
+
+    /// <summary>
+    /// Runs the knee samples that both streams now cover through segmentation; returns true with the first rep
+    /// completed (call again until false: a batch may complete more than one).
+    /// </summary>
+    public bool TryNextRep(double? targetRomDeg, [NotNullWhen(true)] out ClassifiedRep? rep)
+    {
+        rep = null;
+        while (Estimator.TryRead(out var knee))
+        {
+            KneeDeg = knee.KneeDeg;
+            if (knee.Restarted)
+            {
+                _segmenter.Reset(); // the rep in progress is not known across the break
+            }
+
+            var flips = _segmenter.DirectionFlips;
+            var completed = _segmenter.Add(knee.TimeUs, knee.DtS, knee.KneeDeg, knee.SpeedDps, knee.OutOfPlaneDeg, out var measurement);
+            if (_segmenter.DirectionFlips != flips)
+            {
+                _form.Reset(); // the baseline so far was measured the wrong way round
+            }
+
+            if (completed)
+            {
+                Reps++;
+                var flags = _form.Assess(measurement, targetRomDeg);
+                rep = new ClassifiedRep(RepId(ShankSensorId, measurement), Reps, _exercise, measurement, flags);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Stable across replays, and distinct from the shank's own rep ids: <c>{shank}-knee-{startUs}-{endUs}</c>.</summary>
+    public static string RepId(string shankSensorId, in RepMeasurement rep) => $"{shankSensorId}-knee-{rep.StartUs}-{rep.EndUs}";
+}

@@ -1,0 +1,47 @@
+using Movement.Classifier.Pipeline;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Replay;
+
+/// <summary>
+/// Replays a thigh and a shank recording of the same leg through a <see cref="KneePairClassifier"/> (the live
+/// service's pair path) and writes the same JSON lines as <see cref="RecordingReplay"/>, measured on the knee angle.
+/// The two recordings must share a clock (their timestamps are paired, not their sample indices).
+/// </summary>
+public static class KneePairReplay
+{
+    /// <summary>Feeds both streams merged in time order, as live batches would interleave, and collects the reps.</summary>
+    public static ReplaySummary Run(IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank, string thighId, string shankId, Side? side, string? exercise, double? targetRomDeg, TextWriter? output, Action<KneePairClassifier>? afterSample = null)
+    {
+        var classifier = new KneePairClassifier(thighId, shankId, side);
+        classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
+        var reps = new List<ClassifiedRep>();
+        foreach (var (segment, sample) in InTimeOrder(thigh, shank))
+        {
+            classifier.Add(segment, sample);
+
+            while (classifier.TryNextRep(targetRomDeg, out var rep))
+            {
+                reps.Add(rep);
+                output?.WriteLine(RecordingReplay.RepLine(rep));
+            }
+
+            afterSample?.Invoke(classifier);
+        }
+
+        var summary = new ReplaySummary(reps);
+        output?.WriteLine(RecordingReplay.SummaryLine(summary, classifier.Exercise));
+        return summary;
+    }
+
+    /// <summary>Both recordings' samples merged by timestamp (the thigh's first on a tie), tagged with their segment.</summary>
+    public static IEnumerable<(Placement Segment, ImuSample Sample)> InTimeOrder(IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank)
+    {
+        int i = 0, j = 0;
+        while (i < thigh.Count || j < shank.Count)
+        {
+            var takeThigh = j >= shank.Count || (i < thigh.Count && thigh[i].TimestampUs <= shank[j].TimestampUs);
+            yield return takeThigh ? (Placement.Thigh, thigh[i++]) : (Placement.Shank, shank[j++]);
+        }
+    }
+}
