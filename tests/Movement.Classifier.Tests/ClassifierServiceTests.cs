@@ -233,8 +233,6 @@ public sealed class ClassifierServiceTests
         await collecting;
         return (reps, summaries);
     }
-        }
-    }
 
     /// <summary>
     /// The signal that the classifier is subscribed and knows the session (messages from different clients are not
