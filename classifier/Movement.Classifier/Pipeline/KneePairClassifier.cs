@@ -46,6 +46,7 @@ public sealed class KneePairClassifier
 
         _exercise = exercise;
         _form.Reset();
+        _segmenter = default; // direction and range are learned again (as SensorPipeline.StartNewExercise)
         Reps = 0;
     }
 

@@ -117,6 +117,18 @@ public readonly record struct FlagScore(int TruePositives, int FalsePositives, i
 /// One UCI session scored against its protocol: three blocks in order, correct, fast and low-amplitude reps
 /// (10 each in a <c>test.txt</c> session, 3 each in a <c>template_session.txt</c>).
 /// </summary>
+/// <summary>The UCI Physical Therapy sessions used here (subject 1's leg exercises) and the catalogue's id for each.</summary>
+public static class UciExercises
+{
+    public static readonly (string Folder, string Exercise)[] Map =
+    [
+        ("e1", ExerciseIds.KneeExtension),      // seated knee extension
+        ("e3", ExerciseIds.HeelSlide),          // supine hip and knee flexion
+        ("e4", ExerciseIds.StraightLegRaise),   // supine straight-leg raise
+        ("e5", ExerciseIds.StraightLegRaise),   // prone (lying) leg raise: no own id; the closest is a straight-leg raise
+    ];
+}
+
 public sealed record UciSessionResult(string Exercise, string Unit, int Reps, int TrueReps, FlagScore TooFast, FlagScore PartialRange)
 {
     public const int TestSessionRepsPerBlock = 10;
