@@ -76,7 +76,7 @@ internal static class ReplayCommands
             throw new ArgumentException($"exercise recognition model '{recognitionOptions.ResolvedModelPath}' does not exist (--model <zip>, or --recognition off)");
         }
 
-        using var recognizer = new ExerciseRecognition(recognitionOptions).CreateRecognizer(placement);
+        using var recognizer = new ExerciseRecognition(recognitionOptions).CreateRecognizer(placement, side);
         RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output, recognizer);
         return 0;
     }

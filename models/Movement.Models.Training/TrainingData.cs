@@ -38,10 +38,13 @@ internal static class TrainingData
         return new SubjectRecordings(seed, recordings);
     }
 
-    /// <summary>Labelled windows of one recording: features computed exactly as the live recogniser does.</summary>
-    public static IEnumerable<ExerciseWindow> Windows(SimulatedRecording recording)
+    /// <summary>
+    /// Labelled windows of one recording: features computed exactly as the live recogniser does. Every fourth
+    /// recording (by seed) is featurised as if the roster did not say which leg, as happens live.
+    /// </summary>
+    public static IEnumerable<ExerciseWindow> Windows(SimulatedRecording recording, int seed)
     {
-        var features = new WindowFeatures(recording.Sensor.Placement);
+        var features = new WindowFeatures(recording.Sensor.Placement, seed % 4 == 0 ? null : recording.Truth.Side);
         var windowS = WindowFeatures.WindowSamples / WindowFeatures.RateHz;
         foreach (var sample in recording.Samples)
         {

@@ -13,9 +13,9 @@ public sealed class ExerciseRecognizer : IDisposable
     private readonly ExercisePredictor? _predictor;
     private readonly ExerciseDecision _decision;
 
-    public ExerciseRecognizer(ExerciseModel? model, Placement placement, RecognitionOptions options)
+    public ExerciseRecognizer(ExerciseModel? model, Placement placement, RecognitionOptions options, Side? side = null)
     {
-        _features = new WindowFeatures(placement);
+        _features = new WindowFeatures(placement, side);
         _predictor = model?.CreatePredictor();
         _decision = new ExerciseDecision(model?.Classes ?? [], options);
     }
@@ -56,5 +56,5 @@ public sealed class ExerciseRecognition(RecognitionOptions options)
 
     public ExerciseModel? Model => _model.Value;
 
-    public ExerciseRecognizer CreateRecognizer(Placement placement) => new(Model, placement, options);
+    public ExerciseRecognizer CreateRecognizer(Placement placement, Side? side = null) => new(Model, placement, options, side);
 }
