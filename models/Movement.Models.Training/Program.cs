@@ -26,6 +26,9 @@ var holdoutSeeds = Enumerable.Range(0, options.Holdout).Select(i => (options.See
 
 List<ExerciseWindow> train = Generate("training", trainSeeds, out _);
 List<ExerciseWindow> holdout = Generate("held-out", holdoutSeeds, out var holdoutSubjects);
+// "unknown" examples: a tumbling sensor (no exercise), from the same seeds; the held-out ones are scored separately.
+train.AddRange(trainSeeds.SelectMany(TrainingData.NonsenseWindows));
+var holdoutNonsense = holdoutSeeds.SelectMany(TrainingData.NonsenseWindows).ToList();
 
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] training LightGBM on {train.Count} windows ({WindowFeatures.Count} features)");
 var ml = new MLContext(seed: options.Seed);
@@ -81,6 +84,17 @@ var perClass = classes.Select((c, i) =>
     return new ClassScore(c, support, predictedCount == 0 ? 0 : Math.Round((double)tp / predictedCount, 3), support == 0 ? 0 : Math.Round((double)tp / support, 3));
 }).ToList();
 var correct = Enumerable.Range(0, classes.Count).Sum(i => confusion[i, i]);
+var nonsenseVotes = new Dictionary<string, int>(StringComparer.Ordinal);
+foreach (var window in holdoutNonsense)
+{
+    var scores = predictor.Predict(window.Features);
+    var best = ArgMax(scores);
+    var c = scores[best] < unknownBelow ? ExerciseIds.Unknown : classes[best];
+    nonsenseVotes[c] = nonsenseVotes.GetValueOrDefault(c) + 1;
+}
+
+var nonsense = new NonsenseResult(holdoutNonsense.Count, nonsenseVotes.OrderByDescending(v => v.Value).ToDictionary(v => v.Key, v => v.Value));
+Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] held-out tumbling windows: {string.Join(", ", nonsense.Votes.Select(v => $"{v.Key} {v.Value}"))}");
 var accuracy = Math.Round((double)correct / holdout.Count, 4);
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] held-out window accuracy {accuracy:P1} ({correct}/{holdout.Count})");
 
@@ -148,7 +162,7 @@ if (uciRoot is not null)
 }
 
 var report = new EvaluationReport(options.Seed, options.Subjects, options.Holdout, trainSeeds[0], holdoutSeeds[0], train.Count, holdout.Count,
-    accuracy, classes, ToJagged(confusion, classes.Count), perClass, unknownBelow, UnknownTargetAccuracy, unknownTable, repErrors, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
+    accuracy, classes, ToJagged(confusion, classes.Count), perClass, unknownBelow, UnknownTargetAccuracy, unknownTable, nonsense, repErrors, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
 var jsonPath = Path.Combine(options.Out, "exercise-recognition.evaluation.json");
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, ReportJson.Default.EvaluationReport));
 var mdPath = Path.Combine(options.Out, "exercise-recognition.evaluation.md");
@@ -247,6 +261,8 @@ string Markdown(EvaluationReport r)
         sb.AppendLine(inv, $"| {u.Threshold:F2} | {u.Kept:P1} | {u.KeptAccuracy:P1} |");
     }
 
+    sb.AppendLine();
+    sb.AppendLine(inv, $"No exercise at all: {r.Nonsense.Windows} windows of a tumbling sensor (held-out seeds; training had its own, labelled `unknown`), called: {string.Join(", ", r.Nonsense.Votes.Select(v => $"{v.Key} {v.Value}"))}.");
     sb.AppendLine();
     sb.AppendLine("Rep-count error per set (live StreamClassifier, exercise from the plan; counted − true):");
     sb.AppendLine();

@@ -65,6 +65,8 @@ internal sealed record ClassScore(string Exercise, int Support, double Precision
 
 internal sealed record UnknownThreshold(double Threshold, double Kept, double KeptAccuracy);
 
+internal sealed record NonsenseResult(int Windows, Dictionary<string, int> Votes);
+
 internal sealed record RepCountError(string Exercise, string Placement, int Sets, double MeanAbsError, int WithinOne, int MinError, int MaxError);
 
 internal sealed record UciResult(string Session, string Expected, int Windows, int ExpectedWindows, double ExpectedShare, string TopClass, Dictionary<string, int> Votes, string LiveExercise, int LiveChanges);
@@ -72,7 +74,7 @@ internal sealed record UciResult(string Session, string Expected, int Windows, i
 internal sealed record EvaluationReport(
     int Seed, int Subjects, int Holdout, int FirstTrainingSeed, int FirstHoldoutSeed, int TrainingWindows, int HoldoutWindows,
     double Accuracy, IReadOnlyList<string> Classes, int[][] Confusion, IReadOnlyList<ClassScore> PerClass,
-    double UnknownBelow, double UnknownTargetAccuracy, IReadOnlyList<UnknownThreshold> UnknownThresholds,
+    double UnknownBelow, double UnknownTargetAccuracy, IReadOnlyList<UnknownThreshold> UnknownThresholds, NonsenseResult Nonsense,
     IReadOnlyList<RepCountError> RepCounts, IReadOnlyList<UciResult> Uci, double ElapsedS);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

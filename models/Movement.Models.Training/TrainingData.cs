@@ -61,6 +61,26 @@ internal static class TrainingData
         }
     }
 
+    /// <summary>
+    /// Windows of movement that is no exercise (<see cref="TumblingSensor"/>: a sensor turned about random axes),
+    /// labelled <c>unknown</c>, 60 s per placement and seed; every window is non-still.
+    /// </summary>
+    public static IEnumerable<ExerciseWindow> NonsenseWindows(int seed)
+    {
+        var random = new Random((seed * 31) + 5);
+        foreach (var placement in Placements)
+        {
+            var features = new WindowFeatures(placement, random.Next(2) == 0 ? Side.Right : null);
+            foreach (var sample in TumblingSensor.Record(random, 60, 25 + (25 * random.Next(2)), maxRateRadPerS: 0.3 + (2.7 * random.NextDouble())))
+            {
+                if (features.Add(sample) && !WindowFeatures.IsStill(features.Values))
+                {
+                    yield return new ExerciseWindow { Features = features.Values.ToArray(), Label = ExerciseIds.Unknown };
+                }
+            }
+        }
+    }
+
     public static string? LabelOf(RecordingTruth truth, double startS, double endS)
     {
         foreach (var segment in truth.Segments)

@@ -50,6 +50,9 @@ public sealed class ExerciseDecision(IReadOnlyList<string> classes, RecognitionO
         return true;
     }
 
+    /// <summary>A window in which the sensor did not move: rest (which neither confirms nor breaks a change).</summary>
+    public void ObserveStill() => LastWindow = (ExerciseIds.Rest, 1);
+
     /// <summary>One window's probabilities (in the model's class order); true when the exercise changed.</summary>
     public bool ObserveWindow(ReadOnlySpan<float> probabilities)
     {
@@ -91,12 +94,12 @@ public sealed class ExerciseDecision(IReadOnlyList<string> classes, RecognitionO
         var bestClass = classes[best];
         var posterior = _posterior[best];
         LastWindow = (bestClass, posterior);
-        if (bestClass is ExerciseIds.Rest or ExerciseIds.Unknown)
+        if (bestClass == ExerciseIds.Rest)
         {
             return false;
         }
 
-        if (bestClass == Exercise || posterior < options.MinConfidence)
+        if (bestClass == Exercise || bestClass == ExerciseIds.Unknown || posterior < options.MinConfidence)
         {
             _candidate = null;
             _streak = 0;

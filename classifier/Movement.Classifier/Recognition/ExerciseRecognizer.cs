@@ -26,6 +26,9 @@ public sealed class ExerciseRecognizer : IDisposable
 
     public ExerciseDecision Decision => _decision;
 
+    /// <summary>Windows predicted so far (each one's label is <see cref="ExerciseDecision.LastWindow"/> when it was made).</summary>
+    public int Windows { get; private set; }
+
     /// <summary>Takes the plan's exercise (null: none) and a batch of samples; returns the current exercise.</summary>
     public string Update(string? planned, ReadOnlySpan<ImuSample> samples)
     {
@@ -39,7 +42,15 @@ public sealed class ExerciseRecognizer : IDisposable
         {
             if (_features.Add(sample))
             {
-                _decision.ObserveWindow(_predictor.Predict(_features.Values));
+                Windows++;
+                if (WindowFeatures.IsStill(_features.Values))
+                {
+                    _decision.ObserveStill();
+                }
+                else
+                {
+                    _decision.ObserveWindow(_predictor.Predict(_features.Values));
+                }
             }
         }
 

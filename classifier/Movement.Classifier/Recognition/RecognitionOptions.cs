@@ -30,7 +30,7 @@ public sealed class RecognitionOptions : IValidatableObject
     /// (chosen on held-out simulated people by the training command: see its evaluation file, "Unknown windows").
     /// </summary>
     [Range(0.0, 0.99)]
-    public double UnknownBelow { get; set; } = 0.7;
+    public double UnknownBelow { get; set; } = 0.75;
 
     /// <summary>Consecutive confident windows (2 s apart) before an exercise change is published.</summary>
     [Range(1, 30)]

@@ -19,6 +19,10 @@ public sealed class WindowFeatures
     /// <summary>Length of <see cref="Values"/>; the model's input width.</summary>
     public const int Count = 44;
 
+    private const int AccelStdIndex = 5;
+    private const int TiltMaxIndex = 9;
+    private const int GyroMaxIndex = 16;
+    private const int HasGyroIndex = 36;
     private const int Channels = 6;
     private const double StepS = 1 / RateHz;
     private static readonly long MaxGapUs = 500_000;
@@ -46,6 +50,14 @@ public sealed class WindowFeatures
             _window[c] = new double[WindowSamples];
         }
     }
+
+    /// <summary>
+    /// A window in which the sensor did not move (|ω| under 0.15 rad/s, tilt under 3°, |a| spread under 0.15 m/s²):
+    /// rest, whatever its orientation. The model has only seen the orientations legs take; a still sensor in any
+    /// other (on a table, in a bag) is still rest, not an exercise.
+    /// </summary>
+    public static bool IsStill(ReadOnlySpan<float> values) =>
+        values[TiltMaxIndex] < 3 && values[AccelStdIndex] < 0.15f && (values[HasGyroIndex] == 0 || values[GyroMaxIndex] < 0.15f);
 
     /// <summary>Features of the last completed window (valid after <see cref="Add"/> returned true).</summary>
     public ReadOnlySpan<float> Values => _values;
