@@ -1,4 +1,5 @@
 using Movement.Classifier.Recognition;
+using Movement.Classifier.Tests.Recognition;
 using Movement.Classifier.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
@@ -11,7 +12,6 @@ namespace Movement.Classifier.Tests.RealData;
 /// </summary>
 public sealed class UciRecognitionTests
 {
-    private static readonly Lazy<ExerciseModel> Model = new(() => ExerciseModel.Load(new RecognitionOptions().ResolvedModelPath));
 
     // Not here: e3/u2 (the plan says heel_slide; the recogniser switches to straight_leg_raise, see docs/accuracy.md).
     public static TheoryData<string, string, string> PlannedSessions => new()
@@ -65,7 +65,7 @@ public sealed class UciRecognitionTests
     {
         var samples = UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Root, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
         var placement = unit == "u2" ? Placement.Shank : Placement.Thigh;
-        using var recognizer = new ExerciseRecognizer(Model.Value, placement, new RecognitionOptions(), Side.Right);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, placement, new RecognitionOptions(), Side.Right);
         return RecordingReplay.Run(samples, unit, placement, Side.Right, planned, null, null, recognizer);
     }
 }

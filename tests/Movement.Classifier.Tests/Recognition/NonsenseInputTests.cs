@@ -12,7 +12,6 @@ public sealed class NonsenseInputTests
 {
     private const double Gravity = 9.80665;
     private const double RateHz = 50;
-    private static readonly Lazy<ExerciseModel> Model = new(() => ExerciseModel.Load(new RecognitionOptions().ResolvedModelPath));
 
     [Theory]
     [InlineData(1, Placement.Shank)]
@@ -55,7 +54,7 @@ public sealed class NonsenseInputTests
     /// <summary>Feeds 0.1 s batches (as the gateway sends them); returns each window's label and the final decision.</summary>
     private static List<string> Run(List<ImuSample> samples, Placement placement, string? plan, out string exercise)
     {
-        using var recognizer = new ExerciseRecognizer(Model.Value, placement, new RecognitionOptions(), Side.Right);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, placement, new RecognitionOptions(), Side.Right);
         var labels = new List<string>();
         var changes = 0;
         var current = ExerciseIds.Unknown;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Movement.Classifier.Recognition;
+using Movement.Classifier.Tests.Recognition;
 using Movement.Classifier.Replay;
 using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
@@ -15,13 +16,12 @@ namespace Movement.Classifier.Tests.Replay;
 public sealed class RecordingReplayTests
 {
     private const int HeldOutSeed = 900_700;
-    private static readonly Lazy<ExerciseModel> Model = new(() => ExerciseModel.Load(new RecognitionOptions().ResolvedModelPath));
 
     [Fact]
     public void Run_PlanSaysKneeExtensionButShankDoesStraightLegRaises_LaterRepsAreStraightLegRaises()
     {
         var (samples, side) = Simulate(ExerciseIds.StraightLegRaise, HeldOutSeed, Placement.Shank);
-        using var recognizer = new ExerciseRecognizer(Model.Value, Placement.Shank, new RecognitionOptions(), side);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, new RecognitionOptions(), side);
 
         var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, null, null, recognizer);
 
@@ -41,7 +41,7 @@ public sealed class RecordingReplayTests
     public void Run_PlanMatchesWhatThePersonDoes_OneChangeAndEveryRepHasThePlannedExercise(string exercise, Placement placement)
     {
         var (samples, side) = Simulate(exercise, HeldOutSeed + exercise.Length, placement);
-        using var recognizer = new ExerciseRecognizer(Model.Value, placement, new RecognitionOptions(), side);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, placement, new RecognitionOptions(), side);
 
         var summary = RecordingReplay.Run(samples, "s", placement, side, exercise, null, null, recognizer);
 
@@ -54,7 +54,7 @@ public sealed class RecordingReplayTests
     public void Run_WithRecognizer_PrintsRepLinesAndASummaryWithTheExerciseChanges()
     {
         var (samples, side) = Simulate(ExerciseIds.StraightLegRaise, HeldOutSeed, Placement.Shank);
-        using var recognizer = new ExerciseRecognizer(Model.Value, Placement.Shank, new RecognitionOptions(), side);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, new RecognitionOptions(), side);
         using var output = new StringWriter();
 
         var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, 90, output, recognizer);
@@ -88,7 +88,7 @@ public sealed class RecordingReplayTests
         // A 90° knee-extension target would flag every straight-leg raise (≈ 45°) partial; once the recogniser
         // says they are straight-leg raises, the target no longer applies (as in ClassifierService).
         var (samples, side) = Simulate(ExerciseIds.StraightLegRaise, HeldOutSeed, Placement.Shank);
-        using var recognizer = new ExerciseRecognizer(Model.Value, Placement.Shank, new RecognitionOptions(), side);
+        using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, new RecognitionOptions(), side);
 
         var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, 90, null, recognizer);
 
