@@ -95,7 +95,7 @@ public static class RecordingReplay
         }
 
         var summary = new ReplaySummary(reps, changes);
-        output?.WriteLine(SummaryLine(summary, planExercise, classifier.Exercise));
+        output?.WriteLine(SummaryLine(summary, classifier.Exercise, planExercise));
         return summary;
 
         void Classify(in ImuSample sample, double? target)
@@ -145,7 +145,7 @@ public static class RecordingReplay
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string SummaryLine(ReplaySummary summary, string? plan, string exercise)
+    internal static string SummaryLine(ReplaySummary summary, string exercise, string? plan = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
