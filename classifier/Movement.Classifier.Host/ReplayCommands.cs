@@ -1,5 +1,6 @@
 using System.Globalization;
 using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
 using Movement.Classifier.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
@@ -18,6 +19,8 @@ internal static class ReplayCommands
         usage:
           replay <file> [--format recording|uci] [--placement shank|thigh|wrist|other] [--side left|right]
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
+                        [--recognition on|off] [--model <exercise-recognition.zip>]
+                 (--exercise is the station plan: a prior for the recogniser; with --recognition off, the exercise)
           steps <file> [--format recording|oxford]
           evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the accuracy table)
         """ + PairCommands.Usage;
@@ -68,7 +71,27 @@ internal static class ReplayCommands
         }
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
-        RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output);
+        var recognition = options.GetValueOrDefault("recognition", "on") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"unknown --recognition '{other}'; expected on or off"),
+        };
+        if (!recognition)
+        {
+            RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output);
+            return 0;
+        }
+
+        // The recogniser the live service runs (same model file and options), one per stream.
+        var recognitionOptions = new RecognitionOptions { ModelPath = options.GetValueOrDefault("model", RecognitionOptions.DefaultModelPath) };
+        if (!File.Exists(recognitionOptions.ResolvedModelPath))
+        {
+            throw new ArgumentException($"exercise recognition model '{recognitionOptions.ResolvedModelPath}' does not exist (--model <zip>, or --recognition off)");
+        }
+
+        using var recognizer = new ExerciseRecognition(recognitionOptions).CreateRecognizer(placement, side);
+        RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output, recognizer);
         return 0;
     }
 

@@ -94,7 +94,7 @@ public sealed class ClassifierService : BackgroundService
 
         var session = _sessions.GetValueOrDefault(address.Site);
         var entry = session?.Roster.FirstOrDefault(r => r.Sensor == address.EntityId);
-        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side), _recognition.CreateRecognizer(entry?.Placement ?? Placement.Other)));
+        var stream = _streams.GetOrAdd((address.Site, address.EntityId), key => new SensorStream(new StreamClassifier(key.Sensor, entry?.Placement ?? Placement.Other, entry?.Side), _recognition.CreateRecognizer(entry?.Placement ?? Placement.Other, entry?.Side)));
         if (stream.LastSequence is { } last && batch!.Sequence <= last && last - batch.Sequence < 1_000_000)
         {
             return; // a redelivered batch: already counted

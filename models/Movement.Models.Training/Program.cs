@@ -15,7 +15,7 @@ var options = TrainingOptions.Parse(args, out var usageError);
 if (options is null)
 {
     Console.Error.WriteLine(usageError);
-    Console.Error.WriteLine("usage: --seed N --subjects N --holdout N --out DIR [--uci DIR]");
+    Console.Error.WriteLine("usage: --seed N --subjects N --holdout N --out DIR [--uci DIR] [--rep-counts on|off]");
     return 2;
 }
 
@@ -26,6 +26,9 @@ var holdoutSeeds = Enumerable.Range(0, options.Holdout).Select(i => (options.See
 
 List<ExerciseWindow> train = Generate("training", trainSeeds, out _);
 List<ExerciseWindow> holdout = Generate("held-out", holdoutSeeds, out var holdoutSubjects);
+// "unknown" examples: a tumbling sensor (no exercise), from the same seeds; the held-out ones are scored separately.
+train.AddRange(trainSeeds.SelectMany(TrainingData.NonsenseWindows));
+var holdoutNonsense = holdoutSeeds.SelectMany(TrainingData.NonsenseWindows).ToList();
 
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] training LightGBM on {train.Count} windows ({WindowFeatures.Count} features)");
 var ml = new MLContext(seed: options.Seed);
@@ -52,12 +55,26 @@ var model = ExerciseModel.Load(modelPath);
 using var predictor = model.CreatePredictor();
 var classes = model.Classes;
 var confusion = new int[classes.Count, classes.Count];
+var topProbabilities = new List<(double Top, bool Correct)>(holdout.Count);
 foreach (var window in holdout)
 {
     var truth = IndexOf(classes, window.Label);
-    var predicted = ArgMax(predictor.Predict(window.Features));
+    var scores = predictor.Predict(window.Features);
+    var predicted = ArgMax(scores);
     confusion[truth, predicted]++;
+    topProbabilities.Add((scores[predicted], predicted == truth));
 }
+
+// "unknown": the lowest top-probability threshold above which the held-out windows are right at least
+// UnknownTargetAccuracy of the time (the windows below it are called unknown instead of a guess).
+const double UnknownTargetAccuracy = 0.95;
+var unknownTable = Enumerable.Range(0, 15).Select(i => Math.Round(0.25 + (0.05 * i), 2)).Select(t =>
+{
+    var kept = topProbabilities.Where(x => x.Top >= t).ToList();
+    return new UnknownThreshold(t, Math.Round((double)kept.Count / topProbabilities.Count, 4), kept.Count == 0 ? 0 : Math.Round((double)kept.Count(x => x.Correct) / kept.Count, 4));
+}).ToList();
+var unknownBelow = unknownTable.FirstOrDefault(u => u.KeptAccuracy >= UnknownTargetAccuracy)?.Threshold ?? unknownTable[^1].Threshold;
+Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] unknown below a top probability of {unknownBelow} (RecognitionOptions.UnknownBelow default {new RecognitionOptions().UnknownBelow})");
 
 var perClass = classes.Select((c, i) =>
 {
@@ -67,12 +84,23 @@ var perClass = classes.Select((c, i) =>
     return new ClassScore(c, support, predictedCount == 0 ? 0 : Math.Round((double)tp / predictedCount, 3), support == 0 ? 0 : Math.Round((double)tp / support, 3));
 }).ToList();
 var correct = Enumerable.Range(0, classes.Count).Sum(i => confusion[i, i]);
+var nonsenseVotes = new Dictionary<string, int>(StringComparer.Ordinal);
+foreach (var window in holdoutNonsense)
+{
+    var scores = predictor.Predict(window.Features);
+    var best = ArgMax(scores);
+    var c = scores[best] < unknownBelow ? ExerciseIds.Unknown : classes[best];
+    nonsenseVotes[c] = nonsenseVotes.GetValueOrDefault(c) + 1;
+}
+
+var nonsense = new NonsenseResult(holdoutNonsense.Count, nonsenseVotes.OrderByDescending(v => v.Value).ToDictionary(v => v.Key, v => v.Value));
+Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] held-out tumbling windows: {string.Join(", ", nonsense.Votes.Select(v => $"{v.Key} {v.Value}"))}");
 var accuracy = Math.Round((double)correct / holdout.Count, 4);
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] held-out window accuracy {accuracy:P1} ({correct}/{holdout.Count})");
 
 // Rep counts: the live StreamClassifier over every held-out set, exercise from the plan.
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] counting reps over held-out sessions");
-var repErrors = holdoutSubjects.SelectMany(s => s.Recordings.Select(r => (r.Sensor.Placement, Counts: TrainingData.RepCounts(r).ToList())))
+var repErrors = holdoutSubjects.Where(_ => options.RepCounts).SelectMany(s => s.Recordings.Select(r => (r.Sensor.Placement, Counts: TrainingData.RepCounts(r).ToList())))
     .SelectMany(x => x.Counts.Select(c => (x.Placement, c.Exercise, Error: c.CountedReps - c.TrueReps)))
     .GroupBy(x => (x.Exercise, x.Placement))
     .OrderBy(g => g.Key.Exercise, StringComparer.Ordinal).ThenBy(g => g.Key.Placement)
@@ -95,7 +123,8 @@ if (uciRoot is not null)
                 continue;
             }
 
-            var features = new WindowFeatures(placement);
+            // The right leg performs the movement (data README); the roster would say so.
+            var features = new WindowFeatures(placement, Side.Right);
             var votes = new Dictionary<string, int>(StringComparer.Ordinal);
             var windows = 0;
             foreach (var sample in Movement.Motion.Recordings.UciPhysicalTherapyFile.Read(file).EnsureValid().Samples)
@@ -103,13 +132,15 @@ if (uciRoot is not null)
                 if (features.Add(sample))
                 {
                     windows++;
-                    var c = classes[ArgMax(predictor.Predict(features.Values))];
+                    var scores = predictor.Predict(features.Values);
+                    var best = ArgMax(scores);
+                    var c = scores[best] < unknownBelow ? ExerciseIds.Unknown : classes[best];
                     votes[c] = votes.GetValueOrDefault(c) + 1;
                 }
             }
 
             // Live decision with the station plan saying the right exercise: does the model override it?
-            using var recognizer = new ExerciseRecognizer(model, placement, new RecognitionOptions());
+            using var recognizer = new ExerciseRecognizer(model, placement, new RecognitionOptions { UnknownBelow = unknownBelow }, Side.Right);
             var changes = -1;
             var current = "";
             foreach (var batch in Movement.Motion.Recordings.UciPhysicalTherapyFile.Read(file).EnsureValid().Samples.Chunk(25))
@@ -121,8 +152,8 @@ if (uciRoot is not null)
                 }
             }
 
-            var active = votes.Where(v => v.Key != ExerciseIds.Rest).Sum(v => v.Value);
-            var top = votes.Where(v => v.Key != ExerciseIds.Rest).OrderByDescending(v => v.Value).FirstOrDefault();
+            var active = votes.Where(v => v.Key is not (ExerciseIds.Rest or ExerciseIds.Unknown)).Sum(v => v.Value);
+            var top = votes.Where(v => v.Key is not (ExerciseIds.Rest or ExerciseIds.Unknown)).OrderByDescending(v => v.Value).FirstOrDefault();
             uci.Add(new UciResult($"s1/{exercise}/{unit}", label, windows, votes.GetValueOrDefault(label),
                 active == 0 ? 0 : Math.Round((double)votes.GetValueOrDefault(label) / active, 3), top.Key ?? ExerciseIds.Rest,
                 votes.OrderByDescending(v => v.Value).ToDictionary(v => v.Key, v => v.Value), recognizer.Exercise, changes));
@@ -131,7 +162,7 @@ if (uciRoot is not null)
 }
 
 var report = new EvaluationReport(options.Seed, options.Subjects, options.Holdout, trainSeeds[0], holdoutSeeds[0], train.Count, holdout.Count,
-    accuracy, classes, ToJagged(confusion, classes.Count), perClass, repErrors, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
+    accuracy, classes, ToJagged(confusion, classes.Count), perClass, unknownBelow, UnknownTargetAccuracy, unknownTable, nonsense, repErrors, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
 var jsonPath = Path.Combine(options.Out, "exercise-recognition.evaluation.json");
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, ReportJson.Default.EvaluationReport));
 var mdPath = Path.Combine(options.Out, "exercise-recognition.evaluation.md");
@@ -151,7 +182,7 @@ List<ExerciseWindow> Generate(string name, int[] seeds, out List<SubjectRecordin
         Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {name} subject {n}/{seeds.Length} (seed {seeds[i]})");
     });
     subjects = [.. results];
-    return [.. results.SelectMany(s => s.Recordings).SelectMany(TrainingData.Windows)];
+    return [.. results.SelectMany(s => s.Recordings.SelectMany((r, i) => TrainingData.Windows(r, s.Seed + i)))];
 }
 
 string? FindUci()
@@ -221,6 +252,18 @@ string Markdown(EvaluationReport r)
     }
 
     sb.AppendLine();
+    sb.AppendLine(inv, $"Unknown windows: a window whose most probable class has a probability below the threshold is `unknown`. Chosen: **{r.UnknownBelow:F2}**, the lowest threshold at which the held-out windows above it are ≥ {r.UnknownTargetAccuracy:P0} right (RecognitionOptions.UnknownBelow).");
+    sb.AppendLine();
+    sb.AppendLine("| threshold | windows kept | accuracy of kept windows |");
+    sb.AppendLine("|---|---|---|");
+    foreach (var u in r.UnknownThresholds)
+    {
+        sb.AppendLine(inv, $"| {u.Threshold:F2} | {u.Kept:P1} | {u.KeptAccuracy:P1} |");
+    }
+
+    sb.AppendLine();
+    sb.AppendLine(inv, $"No exercise at all: {r.Nonsense.Windows} windows of a tumbling sensor (held-out seeds; training had its own, labelled `unknown`), called: {string.Join(", ", r.Nonsense.Votes.Select(v => $"{v.Key} {v.Value}"))}.");
+    sb.AppendLine();
     sb.AppendLine("Rep-count error per set (live StreamClassifier, exercise from the plan; counted − true):");
     sb.AppendLine();
     sb.AppendLine("| exercise | sensor | sets | mean \\|error\\| | sets within ±1 | min | max |");
@@ -233,9 +276,9 @@ string Markdown(EvaluationReport r)
     if (r.Uci.Count > 0)
     {
         sb.AppendLine();
-        sb.AppendLine("Real recordings (UCI subject 1, test sessions; every 4 s window, 50 % overlap):");
+        sb.AppendLine("Real recordings (UCI subject 1, test sessions; every 4 s window, 50 % overlap; `unknown` below the threshold above):");
         sb.AppendLine();
-        sb.AppendLine("| session | expected | windows | expected share of non-rest windows | top non-rest class | votes | live, plan = expected: final exercise (changes) |");
+        sb.AppendLine("| session | expected | windows | expected share of windows neither rest nor unknown | top class (not rest, not unknown) | votes | live, plan = expected: final exercise (changes) |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var u in r.Uci)
         {

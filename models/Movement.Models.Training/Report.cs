@@ -4,13 +4,14 @@ using Movement.Protocol;
 
 namespace Movement.Models.Training;
 
-internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, string Out, string? Uci)
+internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, string Out, string? Uci, bool RepCounts)
 {
     public static TrainingOptions? Parse(string[] args, out string? error)
     {
         int seed = 1, subjects = 40, holdout = 10;
         string output = "models/trained";
         string? uci = null;
+        var repCounts = true;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -32,6 +33,9 @@ internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, stri
                 case "--uci":
                     uci = value;
                     break;
+                case "--rep-counts" when value is "on" or "off":
+                    repCounts = value == "on"; // off: a quicker run for experiments (the table is left empty)
+                    break;
                 default:
                     error = $"unknown option or invalid value: {args[i]} {value} (seed 0–19999, subjects 2–1000, holdout 1–1000)";
                     return null;
@@ -41,7 +45,7 @@ internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, stri
         }
 
         error = null;
-        return new TrainingOptions(seed, subjects, holdout, output, uci);
+        return new TrainingOptions(seed, subjects, holdout, output, uci, repCounts);
     }
 }
 
@@ -59,6 +63,10 @@ internal static class UciLabels
 
 internal sealed record ClassScore(string Exercise, int Support, double Precision, double Recall);
 
+internal sealed record UnknownThreshold(double Threshold, double Kept, double KeptAccuracy);
+
+internal sealed record NonsenseResult(int Windows, Dictionary<string, int> Votes);
+
 internal sealed record RepCountError(string Exercise, string Placement, int Sets, double MeanAbsError, int WithinOne, int MinError, int MaxError);
 
 internal sealed record UciResult(string Session, string Expected, int Windows, int ExpectedWindows, double ExpectedShare, string TopClass, Dictionary<string, int> Votes, string LiveExercise, int LiveChanges);
@@ -66,6 +74,7 @@ internal sealed record UciResult(string Session, string Expected, int Windows, i
 internal sealed record EvaluationReport(
     int Seed, int Subjects, int Holdout, int FirstTrainingSeed, int FirstHoldoutSeed, int TrainingWindows, int HoldoutWindows,
     double Accuracy, IReadOnlyList<string> Classes, int[][] Confusion, IReadOnlyList<ClassScore> PerClass,
+    double UnknownBelow, double UnknownTargetAccuracy, IReadOnlyList<UnknownThreshold> UnknownThresholds, NonsenseResult Nonsense,
     IReadOnlyList<RepCountError> RepCounts, IReadOnlyList<UciResult> Uci, double ElapsedS);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

@@ -38,10 +38,13 @@ internal static class TrainingData
         return new SubjectRecordings(seed, recordings);
     }
 
-    /// <summary>Labelled windows of one recording: features computed exactly as the live recogniser does.</summary>
-    public static IEnumerable<ExerciseWindow> Windows(SimulatedRecording recording)
+    /// <summary>
+    /// Labelled windows of one recording: features computed exactly as the live recogniser does. Every fourth
+    /// recording (by seed) is featurised as if the roster did not say which leg, as happens live.
+    /// </summary>
+    public static IEnumerable<ExerciseWindow> Windows(SimulatedRecording recording, int seed)
     {
-        var features = new WindowFeatures(recording.Sensor.Placement);
+        var features = new WindowFeatures(recording.Sensor.Placement, seed % 4 == 0 ? null : recording.Truth.Side);
         var windowS = WindowFeatures.WindowSamples / WindowFeatures.RateHz;
         foreach (var sample in recording.Samples)
         {
@@ -54,6 +57,26 @@ internal static class TrainingData
             if (LabelOf(recording.Truth, endS - windowS, endS) is { } label)
             {
                 yield return new ExerciseWindow { Features = features.Values.ToArray(), Label = label };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Windows of movement that is no exercise (<see cref="TumblingSensor"/>: a sensor turned about random axes),
+    /// labelled <c>unknown</c>, 60 s per placement and seed; every window is non-still.
+    /// </summary>
+    public static IEnumerable<ExerciseWindow> NonsenseWindows(int seed)
+    {
+        var random = new Random((seed * 31) + 5);
+        foreach (var placement in Placements)
+        {
+            var features = new WindowFeatures(placement, random.Next(2) == 0 ? Side.Right : null);
+            foreach (var sample in TumblingSensor.Record(random, 60, 25 + (25 * random.Next(2)), maxRateRadPerS: 0.3 + (2.7 * random.NextDouble())))
+            {
+                if (features.Add(sample) && !WindowFeatures.IsStill(features.Values))
+                {
+                    yield return new ExerciseWindow { Features = features.Values.ToArray(), Label = ExerciseIds.Unknown };
+                }
             }
         }
     }

@@ -7,7 +7,9 @@ namespace Movement.Classifier.Recognition;
 /// a prior (the planned exercise's probability is multiplied by <see cref="RecognitionOptions.PlanPriorWeight"/>,
 /// then renormalised), not a replacement: a different exercise takes over only when its posterior stays above
 /// <see cref="RecognitionOptions.MinConfidence"/> for <see cref="RecognitionOptions.StableWindows"/> windows in a
-/// row. Rest windows neither confirm nor break a change: people pause between reps.
+/// row. Rest windows neither confirm nor break a change: people pause between reps. A window the model itself is
+/// unsure of (its most probable class, before the prior, below <see cref="RecognitionOptions.UnknownBelow"/>) is
+/// <c>unknown</c>: it never confirms a change and breaks a streak towards one.
 /// </summary>
 public sealed class ExerciseDecision(IReadOnlyList<string> classes, RecognitionOptions options)
 {
@@ -48,20 +50,35 @@ public sealed class ExerciseDecision(IReadOnlyList<string> classes, RecognitionO
         return true;
     }
 
+    /// <summary>A window in which the sensor did not move: rest (which neither confirms nor breaks a change).</summary>
+    public void ObserveStill() => LastWindow = (ExerciseIds.Rest, 1);
+
     /// <summary>One window's probabilities (in the model's class order); true when the exercise changed.</summary>
     public bool ObserveWindow(ReadOnlySpan<float> probabilities)
     {
-        float sum = 0;
+        float sum = 0, rawSum = 0, rawTop = 0;
         var best = 0;
         for (var i = 0; i < _posterior.Length; i++)
         {
-            var p = Math.Max(0, probabilities[i]) * (classes[i] == _planned ? (float)options.PlanPriorWeight : 1);
+            var raw = Math.Max(0, probabilities[i]);
+            rawSum += raw;
+            rawTop = Math.Max(rawTop, raw);
+            var p = raw * (classes[i] == _planned ? (float)options.PlanPriorWeight : 1);
             _posterior[i] = p;
             sum += p;
         }
 
         if (sum <= 0)
         {
+            return false;
+        }
+
+        if (rawTop < options.UnknownBelow * rawSum)
+        {
+            // The model alone cannot tell: nothing to confirm, and a run of confident windows is interrupted.
+            LastWindow = (ExerciseIds.Unknown, rawTop / rawSum);
+            _candidate = null;
+            _streak = 0;
             return false;
         }
 
@@ -77,12 +94,12 @@ public sealed class ExerciseDecision(IReadOnlyList<string> classes, RecognitionO
         var bestClass = classes[best];
         var posterior = _posterior[best];
         LastWindow = (bestClass, posterior);
-        if (bestClass is ExerciseIds.Rest or ExerciseIds.Unknown)
+        if (bestClass == ExerciseIds.Rest)
         {
             return false;
         }
 
-        if (bestClass == Exercise || posterior < options.MinConfidence)
+        if (bestClass == Exercise || bestClass == ExerciseIds.Unknown || posterior < options.MinConfidence)
         {
             _candidate = null;
             _streak = 0;

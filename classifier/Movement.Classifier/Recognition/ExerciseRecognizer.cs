@@ -13,9 +13,9 @@ public sealed class ExerciseRecognizer : IDisposable
     private readonly ExercisePredictor? _predictor;
     private readonly ExerciseDecision _decision;
 
-    public ExerciseRecognizer(ExerciseModel? model, Placement placement, RecognitionOptions options)
+    public ExerciseRecognizer(ExerciseModel? model, Placement placement, RecognitionOptions options, Side? side = null)
     {
-        _features = new WindowFeatures(placement);
+        _features = new WindowFeatures(placement, side);
         _predictor = model?.CreatePredictor();
         _decision = new ExerciseDecision(model?.Classes ?? [], options);
     }
@@ -25,6 +25,9 @@ public sealed class ExerciseRecognizer : IDisposable
     public double Confidence => _decision.Confidence;
 
     public ExerciseDecision Decision => _decision;
+
+    /// <summary>Windows predicted so far (each one's label is <see cref="ExerciseDecision.LastWindow"/> when it was made).</summary>
+    public int Windows { get; private set; }
 
     /// <summary>Takes the plan's exercise (null: none) and a batch of samples; returns the current exercise.</summary>
     public string Update(string? planned, ReadOnlySpan<ImuSample> samples)
@@ -39,7 +42,15 @@ public sealed class ExerciseRecognizer : IDisposable
         {
             if (_features.Add(sample))
             {
-                _decision.ObserveWindow(_predictor.Predict(_features.Values));
+                Windows++;
+                if (WindowFeatures.IsStill(_features.Values))
+                {
+                    _decision.ObserveStill();
+                }
+                else
+                {
+                    _decision.ObserveWindow(_predictor.Predict(_features.Values));
+                }
             }
         }
 
@@ -56,5 +67,5 @@ public sealed class ExerciseRecognition(RecognitionOptions options)
 
     public ExerciseModel? Model => _model.Value;
 
-    public ExerciseRecognizer CreateRecognizer(Placement placement) => new(Model, placement, options);
+    public ExerciseRecognizer CreateRecognizer(Placement placement, Side? side = null) => new(Model, placement, options, side);
 }

@@ -25,6 +25,13 @@ public sealed class RecognitionOptions : IValidatableObject
     [Range(0.5, 0.999)]
     public double MinConfidence { get; set; } = 0.9;
 
+    /// <summary>
+    /// A window whose most probable class (model alone, before the plan prior) is below this is <c>unknown</c>
+    /// (chosen on held-out simulated people by the training command: see its evaluation file, "Unknown windows").
+    /// </summary>
+    [Range(0.0, 0.99)]
+    public double UnknownBelow { get; set; } = 0.75;
+
     /// <summary>Consecutive confident windows (2 s apart) before an exercise change is published.</summary>
     [Range(1, 30)]
     public int StableWindows { get; set; } = 4;

@@ -6,7 +6,9 @@ namespace Movement.Classifier.Recognition;
 /// Cuts one sensor stream into overlapping windows (4 s, 50 % overlap), resampled to 25 Hz whatever the
 /// sensor's rate, and computes features that do not depend on how the sensor was strapped on: magnitudes,
 /// sorted spreads, tilt range, rotation about the stream's own principal axis, its rhythm, axis correlations,
-/// plus the placement. Allocates only at construction; the live classifier and the training command share it.
+/// plus the placement. A left leg's samples are mirrored into a right leg's frame (the nominal mounting's y axis
+/// points forward on a right leg, backward on a left one), so forward and backward movements look the same on
+/// both legs. Allocates only at construction; the live classifier and the training command share it.
 /// </summary>
 public sealed class WindowFeatures
 {
@@ -17,6 +19,10 @@ public sealed class WindowFeatures
     /// <summary>Length of <see cref="Values"/>; the model's input width.</summary>
     public const int Count = 44;
 
+    private const int AccelStdIndex = 5;
+    private const int TiltMaxIndex = 9;
+    private const int GyroMaxIndex = 16;
+    private const int HasGyroIndex = 36;
     private const int Channels = 6;
     private const double StepS = 1 / RateHz;
     private static readonly long MaxGapUs = 500_000;
@@ -25,6 +31,7 @@ public sealed class WindowFeatures
     private readonly double[] _projection = new double[WindowSamples];
     private readonly float[] _values = new float[Count];
     private readonly Placement _placement;
+    private readonly Side? _side;
     private int _filled;
     private int _head;
     private int _sinceEmit;
@@ -33,15 +40,24 @@ public sealed class WindowFeatures
     private long _nextGridUs;
     private bool _hasGyro;
 
-    public WindowFeatures(Placement placement)
+    public WindowFeatures(Placement placement, Side? side = null)
     {
         _placement = placement;
+        _side = side;
         for (var c = 0; c < Channels; c++)
         {
             _ring[c] = new float[WindowSamples];
             _window[c] = new double[WindowSamples];
         }
     }
+
+    /// <summary>
+    /// A window in which the sensor did not move (|ω| under 0.15 rad/s, tilt under 3°, |a| spread under 0.15 m/s²):
+    /// rest, whatever its orientation. The model has only seen the orientations legs take; a still sensor in any
+    /// other (on a table, in a bag) is still rest, not an exercise.
+    /// </summary>
+    public static bool IsStill(ReadOnlySpan<float> values) =>
+        values[TiltMaxIndex] < 3 && values[AccelStdIndex] < 0.15f && (values[HasGyroIndex] == 0 || values[GyroMaxIndex] < 0.15f);
 
     /// <summary>Features of the last completed window (valid after <see cref="Add"/> returned true).</summary>
     public ReadOnlySpan<float> Values => _values;
@@ -64,12 +80,21 @@ public sealed class WindowFeatures
         var t = sample.TimestampUs;
         var hasGyro = sample.HasGyro;
         double gx = hasGyro ? sample.GyroX : 0, gy = hasGyro ? sample.GyroY : 0, gz = hasGyro ? sample.GyroZ : 0;
+        double ax = sample.AccelX, ay = sample.AccelY, az = sample.AccelZ;
+        if (_side == Side.Left)
+        {
+            // Mirror through the sagittal plane: a polar vector flips its forward (y) component, an axial one
+            // (angular velocity) the other two.
+            ay = -ay;
+            gx = -gx;
+            gz = -gz;
+        }
         if (_lastUs == long.MinValue || t - _lastUs > MaxGapUs)
         {
             Reset();
             _lastUs = t;
             _nextGridUs = t;
-            Store(sample.AccelX, sample.AccelY, sample.AccelZ, gx, gy, gz, hasGyro);
+            Store(ax, ay, az, gx, gy, gz, hasGyro);
             return false;
         }
 
@@ -84,7 +109,7 @@ public sealed class WindowFeatures
             // Linear interpolation between the previous and this sample onto the 25 Hz grid.
             var f = (double)(_nextGridUs - _lastUs) / (t - _lastUs);
             completed |= Push(
-                Lerp(_lastA0, sample.AccelX, f), Lerp(_lastA1, sample.AccelY, f), Lerp(_lastA2, sample.AccelZ, f),
+                Lerp(_lastA0, ax, f), Lerp(_lastA1, ay, f), Lerp(_lastA2, az, f),
                 Lerp(_lastG0, gx, f), Lerp(_lastG1, gy, f), Lerp(_lastG2, gz, f));
             if (completed)
             {
@@ -95,7 +120,7 @@ public sealed class WindowFeatures
         }
 
         _lastUs = t;
-        Store(sample.AccelX, sample.AccelY, sample.AccelZ, gx, gy, gz, hasGyro);
+        Store(ax, ay, az, gx, gy, gz, hasGyro);
         return completed;
     }
 
@@ -132,12 +157,12 @@ public sealed class WindowFeatures
             }
         }
 
-        Compute(_window, _hasGyro, _placement, _projection, _values);
+        Compute(_window, _hasGyro, _placement, _side is not null, _projection, _values);
         return true;
     }
 
     /// <summary>Features of one window of 25 Hz samples (channels ax, ay, az in m/s², gx, gy, gz in rad/s).</summary>
-    internal static void Compute(double[][] w, bool hasGyro, Placement placement, double[] projection, Span<float> values)
+    internal static void Compute(double[][] w, bool hasGyro, Placement placement, bool sideKnown, double[] projection, Span<float> values)
     {
         var n = w[0].Length;
         var k = 0;
@@ -198,6 +223,7 @@ public sealed class WindowFeatures
         Sorted3(Std(w[0]), Std(w[1]), Std(w[2]), values, ref k);
 
         // Gyroscope: magnitude, sorted spreads, the principal rotation axis and the angle turned about it.
+        double ex = 0, ey = 0, ez = 0;
         if (hasGyro)
         {
             double gMean = 0, gMax = 0;
@@ -211,7 +237,7 @@ public sealed class WindowFeatures
             values[k++] = (float)(gMean / n);
             values[k++] = (float)gMax;
             Sorted3(Std(w[3]), Std(w[4]), Std(w[5]), values, ref k);
-            PrincipalAxis(w[3], w[4], w[5], out var ex, out var ey, out var ez, out var explained);
+            PrincipalAxis(w[3], w[4], w[5], out ex, out ey, out ez, out var explained);
             values[k++] = (float)Math.Abs(ex); // along the segment: twist rather than swing
             values[k++] = (float)explained;
             double angle = 0, angleMin = 0, angleMax = 0;
@@ -248,9 +274,12 @@ public sealed class WindowFeatures
         values[k++] = (float)Math.Abs(Correlation(w[0], w[1]));
         values[k++] = (float)Math.Abs(Correlation(w[0], w[2]));
         values[k++] = (float)Math.Abs(Correlation(w[1], w[2]));
-        values[k++] = hasGyro ? (float)Math.Abs(Correlation(w[3], w[4])) : 0;
-        values[k++] = hasGyro ? (float)Math.Abs(Correlation(w[3], w[5])) : 0;
-        values[k++] = hasGyro ? (float)Math.Abs(Correlation(w[4], w[5])) : 0;
+        // Plane of the movement: rotation about the forward axis (frontal plane) or the lateral one (sagittal).
+        // Not the gyroscope's axis correlations: a simulated joint turns about one exact axis, so those are ±1
+        // in simulation whatever the size of the off-axis parts, and near 0 on a real leg.
+        values[k++] = (float)Math.Abs(ey);
+        values[k++] = (float)Math.Abs(ez);
+        values[k++] = sideKnown ? 1 : 0;
 
         // Spectral split of |a| and of the principal rotation: slow exercise vs gait-like vs tremor.
         BandEnergy(projection, values, ref k);

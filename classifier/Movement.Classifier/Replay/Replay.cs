@@ -1,14 +1,23 @@
 using System.Text.Json;
 using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
 using Movement.Protocol;
 
 namespace Movement.Classifier.Replay;
 
-/// <summary>What a replay found: the reps in order, and how many carried each flag.</summary>
-public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps)
+/// <summary>What a replay found: the reps in order, how many carried each flag, and the exercise changes.</summary>
+public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps, IReadOnlyList<ExerciseChange> ExerciseChanges)
 {
+    public ReplaySummary(IReadOnlyList<ClassifiedRep> reps)
+        : this(reps, [])
+    {
+    }
+
     public int FlagCount(string flag) => Reps.Count(r => r.Flags.Any(f => f.Flag == flag));
 }
+
+/// <summary>One change of the stream's exercise, as the live service publishes it (an <c>exercise_change</c> event).</summary>
+public sealed record ExerciseChange(long TimeUs, string From, string To, double Confidence);
 
 /// <summary>
 /// Replays a recording through a <see cref="StreamClassifier"/> (the same code the live service runs) and writes
@@ -16,29 +25,87 @@ public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps)
 /// </summary>
 public static class RecordingReplay
 {
+    /// <summary>Samples per batch span this much sensor time, as the gateway batches them (its default BatchInterval).</summary>
+    public const long BatchUs = 100_000;
+
     // Evidence messages contain "°": keep them readable on a console (these lines are not embedded in HTML).
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output)
+    /// <summary>Replays with a fixed exercise (<paramref name="exercise"/>, or unknown): no recognition.</summary>
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output) =>
+        Run(samples, sensorId, placement, side, exercise, targetRomDeg, output, recognizer: null);
+
+    /// <summary>
+    /// Replays as the live service classifies: with a <paramref name="recognizer"/>, the samples go to it in 100 ms
+    /// batches (<c>Update(plan, batch)</c>, as <c>ClassifierService</c> calls it), <paramref name="planExercise"/>
+    /// is the station plan (a prior, not an override) and the target range applies only while the recognised
+    /// exercise is the planned one. Without one, <paramref name="planExercise"/> is the exercise throughout.
+    /// </summary>
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, double? targetRomDeg, TextWriter? output, ExerciseRecognizer? recognizer)
     {
         var classifier = new StreamClassifier(sensorId, placement, side);
-        classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
         var reps = new List<ClassifiedRep>();
-        foreach (var sample in samples)
+        var changes = new List<ExerciseChange>();
+        if (recognizer is null)
         {
-            if (classifier.Add(sample, targetRomDeg) is { } rep)
+            classifier.SetExercise(planExercise ?? ExerciseIds.Unknown);
+            foreach (var sample in samples)
             {
-                reps.Add(rep);
-                if (output is not null)
+                Classify(sample, targetRomDeg);
+            }
+        }
+        else
+        {
+            var batch = new List<ImuSample>();
+            foreach (var sample in samples)
+            {
+                if (batch.Count > 0 && sample.TimestampUs - batch[0].TimestampUs >= BatchUs)
                 {
-                    output.WriteLine(RepLine(rep));
+                    ClassifyBatch();
                 }
+
+                batch.Add(sample);
+            }
+
+            ClassifyBatch();
+
+            void ClassifyBatch()
+            {
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                var exercise = recognizer.Update(planExercise, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+                if (exercise != classifier.Exercise)
+                {
+                    changes.Add(new ExerciseChange(batch[0].TimestampUs, classifier.Exercise, exercise, recognizer.Confidence));
+                    classifier.SetExercise(exercise);
+                }
+
+                // The plan's target belongs to the plan's exercise (as in ClassifierService).
+                var target = exercise == planExercise ? targetRomDeg : null;
+                foreach (var sample in batch)
+                {
+                    Classify(sample, target);
+                }
+
+                batch.Clear();
             }
         }
 
-        var summary = new ReplaySummary(reps);
-        output?.WriteLine(SummaryLine(summary, classifier.Exercise));
+        var summary = new ReplaySummary(reps, changes);
+        output?.WriteLine(SummaryLine(summary, classifier.Exercise, planExercise));
         return summary;
+
+        void Classify(in ImuSample sample, double? target)
+        {
+            if (classifier.Add(sample, target) is { } rep)
+            {
+                reps.Add(rep);
+                output?.WriteLine(RepLine(rep));
+            }
+        }
     }
 
     public static string RepLine(ClassifiedRep rep)
@@ -78,7 +145,7 @@ public static class RecordingReplay
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    internal static string SummaryLine(ReplaySummary summary, string exercise)
+    internal static string SummaryLine(ReplaySummary summary, string exercise, string? plan = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -86,6 +153,11 @@ public static class RecordingReplay
             json.WriteStartObject();
             json.WriteBoolean("summary", true);
             json.WriteString("exercise", exercise);
+            if (plan is not null)
+            {
+                json.WriteString("plan", plan);
+            }
+
             json.WriteNumber("reps", summary.Reps.Count);
             json.WriteNumber("mean_rom_deg", summary.Reps.Count == 0 ? 0 : Math.Round(summary.Reps.Average(r => r.Measurement.RomDeg), 1));
             json.WriteNumber("mean_duration_s", summary.Reps.Count == 0 ? 0 : Math.Round(summary.Reps.Average(r => r.Measurement.DurationS), 2));
@@ -96,6 +168,18 @@ public static class RecordingReplay
             }
 
             json.WriteEndObject();
+            json.WriteStartArray("exercise_changes");
+            foreach (var change in summary.ExerciseChanges)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("at_s", Math.Round(change.TimeUs / 1e6, 3));
+                json.WriteString("from", change.From);
+                json.WriteString("to", change.To);
+                json.WriteNumber("confidence", Math.Round(change.Confidence, 3));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 

@@ -73,7 +73,7 @@ public static class ExerciseCatalogue
             "Standing on the other leg, bend the knee to bring the heel towards the buttock."),
         new(ExerciseIds.Marching, Posture.Standing, PrimaryJoint.Hip, ChainAnchor.Hip, ChainAnchor.Ankle, 0.6, 0.2, 0.6, 1.4,
             "March on the spot: lift the knee high; the pause is the other leg's lift."),
-        new(ExerciseIds.StraightLegRaise, Posture.Supine, PrimaryJoint.Hip, ChainAnchor.Hip, ChainAnchor.Hip, 1.5, 1.5, 1.8, 1.5,
+        new(ExerciseIds.StraightLegRaise, Posture.Supine, PrimaryJoint.Hip, ChainAnchor.Hip, ChainAnchor.Hip, 1.5, 3.0, 1.8, 1.5,
             "Lying on the back, lift the straight leg to about 45 degrees, hold, lower."),
         new(ExerciseIds.HeelSlide, Posture.Supine, PrimaryJoint.Knee, ChainAnchor.Hip, ChainAnchor.Hip, 2.0, 0.8, 2.0, 1.2,
             "Lying on the back, slide the heel along the floor towards the buttock and back."),
@@ -108,7 +108,7 @@ public static class ExerciseCatalogue
     internal static JointPose Peak(ExerciseDefinition exercise, ParticipantProfile person, BodyDimensions body) => exercise.Id switch
     {
         ExerciseIds.SitToStand => new JointPose(0, 2, 3, double.NaN),
-        ExerciseIds.KneeExtension => new JointPose(0, person.SeatedThighDeg, 4, 15),
+        ExerciseIds.KneeExtension => new JointPose(0, person.SeatedThighDeg + person.KneeExtensionThighLiftDeg, 4, 15),
         ExerciseIds.MiniSquat => new JointPose(-15, 31, 48, double.NaN),
         ExerciseIds.Squat => new JointPose(-35, 66, 98, double.NaN),
         ExerciseIds.Lunge => new JointPose(-10, 72, 92, double.NaN),

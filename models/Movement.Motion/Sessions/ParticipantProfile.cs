@@ -39,6 +39,12 @@ public sealed record ParticipantProfile
 
     public double SeatedKneeDeg { get; init; } = 85;
 
+    /// <summary>
+    /// Seated knee extension: how far the thigh lifts off the seat at full extension (the rectus femoris also
+    /// flexes the hip), degrees. 0 for the default person, whose knee extension was compared with a real one.
+    /// </summary>
+    public double KneeExtensionThighLiftDeg { get; init; }
+
     public double WalkingSpeedMps { get; init; } = 1.1;
 
     /// <summary>Time of one gait cycle (heel strike to heel strike of the same foot).</summary>
@@ -67,6 +73,8 @@ public sealed record ParticipantProfile
             SeatedKneeDeg = Uniform(72, 95),
             WalkingSpeedMps = Uniform(0.75, 1.35),
             StrideTimeS = Uniform(1.0, 1.3),
+            // Drawn last, so every earlier draw (and the people seeds already gave) stays the same.
+            KneeExtensionThighLiftDeg = Uniform(0, 12),
         };
     }
 }

@@ -7,14 +7,15 @@ namespace Movement.Classifier.Tests.Recognition;
 public sealed class ExerciseDecisionTests
 {
     private static readonly string[] Classes = [ExerciseIds.Rest, ExerciseIds.KneeExtension, ExerciseIds.HamstringCurl, ExerciseIds.Squat];
-    private static readonly RecognitionOptions Options = new() { PlanPriorWeight = 5, MinConfidence = 0.8, StableWindows = 3 };
+    private static readonly RecognitionOptions Options = new() { PlanPriorWeight = 5, MinConfidence = 0.8, StableWindows = 3, UnknownBelow = 0.6 };
 
     private static float[] P(float rest, float knee, float curl, float squat) => [rest, knee, curl, squat];
 
     [Fact]
     public void ObserveWindow_TieBetweenPlannedAndOther_PlannedWins()
     {
-        var decision = new ExerciseDecision(Classes, Options);
+        // 0.5 each: below the usual unknown threshold, so lower it to see the tie-break.
+        var decision = new ExerciseDecision(Classes, new RecognitionOptions { PlanPriorWeight = 5, MinConfidence = 0.8, StableWindows = 3, UnknownBelow = 0.4 });
         decision.ObservePlan(ExerciseIds.HamstringCurl);
 
         for (var i = 0; i < 10; i++)
@@ -107,5 +108,51 @@ public sealed class ExerciseDecisionTests
         Assert.True(decision.ObserveWindow(P(0.02f, 0.01f, 0.02f, 0.95f)));
 
         Assert.Equal(ExerciseIds.Squat, decision.Exercise);
+    }
+
+    [Fact]
+    public void ObserveWindow_ModelUnsure_WindowIsUnknownAndThePlanStays()
+    {
+        var decision = new ExerciseDecision(Classes, Options);
+        decision.ObservePlan(ExerciseIds.HamstringCurl);
+
+        // Top class 0.5 < 0.6 before the prior: unknown, although the prior would make the curl 0.83.
+        Assert.False(decision.ObserveWindow(P(0.1f, 0.2f, 0.5f, 0.2f)));
+
+        Assert.Equal(ExerciseIds.Unknown, decision.LastWindow.Exercise);
+        Assert.Equal(0.5, decision.LastWindow.Posterior, 3);
+        Assert.Equal(ExerciseIds.HamstringCurl, decision.Exercise);
+    }
+
+    [Fact]
+    public void ObserveWindow_UnsureWindowInsideAConfidentRun_BreaksTheStreak()
+    {
+        var decision = new ExerciseDecision(Classes, Options);
+        decision.ObservePlan(ExerciseIds.HamstringCurl);
+
+        Assert.False(decision.ObserveWindow(P(0, 0.99f, 0.01f, 0)));
+        Assert.False(decision.ObserveWindow(P(0, 0.99f, 0.01f, 0)));
+        Assert.False(decision.ObserveWindow(P(0.3f, 0.4f, 0, 0.3f))); // unknown: the run starts again
+        Assert.False(decision.ObserveWindow(P(0, 0.99f, 0.01f, 0)));
+        Assert.False(decision.ObserveWindow(P(0, 0.99f, 0.01f, 0)));
+        Assert.Equal(ExerciseIds.HamstringCurl, decision.Exercise);
+
+        Assert.True(decision.ObserveWindow(P(0, 0.99f, 0.01f, 0)));
+        Assert.Equal(ExerciseIds.KneeExtension, decision.Exercise);
+    }
+
+    [Fact]
+    public void ObserveWindow_NoPlanAndOnlyUnsureWindows_StaysUnknown()
+    {
+        var decision = new ExerciseDecision(Classes, Options);
+        decision.ObservePlan(null);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False(decision.ObserveWindow(i % 2 == 0 ? P(0.05f, 0.55f, 0.4f, 0) : P(0.05f, 0, 0.4f, 0.55f)));
+            Assert.Equal(ExerciseIds.Unknown, decision.LastWindow.Exercise);
+        }
+
+        Assert.Equal(ExerciseIds.Unknown, decision.Exercise);
     }
 }

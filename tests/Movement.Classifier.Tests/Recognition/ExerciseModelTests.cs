@@ -14,12 +14,11 @@ namespace Movement.Classifier.Tests.Recognition;
 public sealed class ExerciseModelTests
 {
     private const int HeldOutSeed = 900_000;
-    private static readonly Lazy<ExerciseModel> Model = new(() => ExerciseModel.Load(new RecognitionOptions().ResolvedModelPath));
 
     [Fact]
     public void Load_DefaultPath_HasEveryCatalogueExerciseAndRest()
     {
-        var classes = Model.Value.Classes;
+        var classes = CommittedModel.Value.Classes;
 
         foreach (var exercise in SessionPlan.CircuitExercises.Append(ExerciseIds.Walking).Append(ExerciseIds.Rest))
         {
@@ -30,7 +29,7 @@ public sealed class ExerciseModelTests
     [Fact]
     public void Predict_ClearWindowsOfHeldOutSubjects_MostlyTheRightExercise()
     {
-        using var predictor = Model.Value.CreatePredictor();
+        using var predictor = CommittedModel.Value.CreatePredictor();
         int correct = 0, total = 0;
         var errors = new Dictionary<string, int>();
         for (var e = 0; e < SessionPlan.CircuitExercises.Count; e++)
@@ -91,7 +90,7 @@ public sealed class ExerciseModelTests
             var seed = HeldOutSeed + 100 + exercise.Length;
             var session = SimulatedSession.Create(SessionPlan.SingleSet(exercise, 12), ParticipantProfile.Random(seed), seed);
             var recording = session.Record(SensorSpec.Random(new Random(seed), Placement.Shank, 50));
-            using var recognizer = new ExerciseRecognizer(Model.Value, Placement.Shank, options);
+            using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, options);
             var changes = new List<string>();
             var current = ExerciseIds.Unknown;
             foreach (var batch in recording.Samples.Chunk(25))
@@ -113,14 +112,14 @@ public sealed class ExerciseModelTests
     {
         // The station plan says knee extension; the person lies down and does straight-leg raises (posture alone
         // tells them apart on the shank, which swings from level to raised). On the shank the recogniser overrides
-        // the plan, once and for good. On the thigh it keeps the plan with this model (docs/accuracy.md): that
-        // part asserts only that nothing flaps.
+        // the plan, once and for good. On the thigh the model is not always sure enough to override (docs/accuracy.md):
+        // that part asserts only that nothing flaps.
         var results = new List<string>();
         foreach (var (seed, placement) in new[] { (HeldOutSeed + 500, Placement.Shank), (HeldOutSeed + 500, Placement.Thigh), (HeldOutSeed + 501, Placement.Shank), (HeldOutSeed + 501, Placement.Thigh) })
         {
             var session = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.StraightLegRaise, 12), ParticipantProfile.Random(seed), seed);
             var recording = session.Record(SensorSpec.Random(new Random(seed), placement, 50));
-            using var recognizer = new ExerciseRecognizer(Model.Value, placement, new RecognitionOptions());
+            using var recognizer = new ExerciseRecognizer(CommittedModel.Value, placement, new RecognitionOptions());
             var changes = new List<string>();
             var current = ExerciseIds.Unknown;
             foreach (var batch in recording.Samples.Chunk(25))
