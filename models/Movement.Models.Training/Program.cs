@@ -108,12 +108,24 @@ var repErrors = holdoutSubjects.Where(_ => options.RepCounts).SelectMany(s => s.
         Math.Round(g.Average(x => Math.Abs(x.Error)), 2), g.Count(x => Math.Abs(x.Error) <= 1), g.Min(x => x.Error), g.Max(x => x.Error)))
     .ToList();
 
+// Form flags: the same held-out sets, each rep after its set's baseline reps against the faults the model injected.
+var formFlags = holdoutSubjects.Where(_ => options.RepCounts).SelectMany(s => s.Recordings.SelectMany(r => TrainingData.FlagOutcomes(r).Select(o => (r.Sensor.Placement, o.Flag, o.Flagged, o.Faulty))))
+    .GroupBy(x => (x.Flag, x.Placement))
+    .OrderBy(g => g.Key.Flag, StringComparer.Ordinal).ThenBy(g => g.Key.Placement)
+    .Select(g =>
+    {
+        var score = new FlagScore(g.Count(x => x.Flagged && x.Faulty), g.Count(x => x.Flagged && !x.Faulty), g.Count(x => !x.Flagged && x.Faulty));
+        return new FormFlagResult(g.Key.Flag, g.Key.Placement.ToString().ToLowerInvariant(), g.Count(), score.TruePositives, score.FalsePositives, score.FalseNegatives,
+            Math.Round(score.Precision, 2), Math.Round(score.Recall, 2), Math.Round(score.F1, 2));
+    })
+    .ToList();
+
 // Real recordings: UCI subject 1, the leg exercises; every window of each test session.
 var uci = new List<UciResult>();
 var uciRoot = options.Uci ?? FindUci();
 if (uciRoot is not null)
 {
-    foreach (var (exercise, label) in UciLabels.Map)
+    foreach (var (exercise, label) in UciExercises.Map)
     {
         foreach (var (unit, placement) in new[] { ("u2", Placement.Shank), ("u3", Placement.Thigh) })
         {
@@ -162,7 +174,7 @@ if (uciRoot is not null)
 }
 
 var report = new EvaluationReport(options.Seed, options.Subjects, options.Holdout, trainSeeds[0], holdoutSeeds[0], train.Count, holdout.Count,
-    accuracy, classes, ToJagged(confusion, classes.Count), perClass, unknownBelow, UnknownTargetAccuracy, unknownTable, nonsense, repErrors, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
+    accuracy, classes, ToJagged(confusion, classes.Count), perClass, unknownBelow, UnknownTargetAccuracy, unknownTable, nonsense, repErrors, formFlags, uci, Math.Round(clock.Elapsed.TotalSeconds, 1));
 var jsonPath = Path.Combine(options.Out, "exercise-recognition.evaluation.json");
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, ReportJson.Default.EvaluationReport));
 var mdPath = Path.Combine(options.Out, "exercise-recognition.evaluation.md");
@@ -271,6 +283,16 @@ string Markdown(EvaluationReport r)
     foreach (var e in r.RepCounts)
     {
         sb.AppendLine(inv, $"| {e.Exercise} | {e.Placement} | {e.Sets} | {e.MeanAbsError:F2} | {e.WithinOne} | {e.MinError:+0;-0;0} | {e.MaxError:+0;-0;0} |");
+    }
+
+    sb.AppendLine();
+    sb.AppendLine("Form flags on the same held-out sets (live StreamClassifier, no prescribed target; every rep after its set's 5 baseline reps, matched to the true rep it overlaps most; truth = the faults the motion model put into that rep):");
+    sb.AppendLine();
+    sb.AppendLine("| flag | sensor | reps | true pos. | false pos. | false neg. | precision | recall | F1 |");
+    sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+    foreach (var f in r.FormFlags)
+    {
+        sb.AppendLine(inv, $"| {f.Flag} | {f.Placement} | {f.Reps} | {f.TruePositives} | {f.FalsePositives} | {f.FalseNegatives} | {f.Precision:F2} | {f.Recall:F2} | {f.F1:F2} |");
     }
 
     if (r.Uci.Count > 0)

@@ -49,23 +49,14 @@ internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, stri
     }
 }
 
-/// <summary>UCI exercises of the leg and the closest id in our catalogue.</summary>
-internal static class UciLabels
-{
-    public static readonly (string Folder, string Exercise)[] Map =
-    [
-        ("e1", ExerciseIds.KneeExtension),      // seated knee extension
-        ("e3", ExerciseIds.HeelSlide),          // supine heel slide (hip and knee flexion)
-        ("e4", ExerciseIds.StraightLegRaise),   // supine straight-leg raise
-        ("e5", ExerciseIds.StraightLegRaise),   // lying leg raise: no own id; the closest is a straight-leg raise
-    ];
-}
-
 internal sealed record ClassScore(string Exercise, int Support, double Precision, double Recall);
 
 internal sealed record UnknownThreshold(double Threshold, double Kept, double KeptAccuracy);
 
 internal sealed record NonsenseResult(int Windows, Dictionary<string, int> Votes);
+
+/// <summary>One form flag on one placement over held-out simulated reps (after each set's baseline reps).</summary>
+internal sealed record FormFlagResult(string Flag, string Placement, int Reps, int TruePositives, int FalsePositives, int FalseNegatives, double Precision, double Recall, double F1);
 
 internal sealed record RepCountError(string Exercise, string Placement, int Sets, double MeanAbsError, int WithinOne, int MinError, int MaxError);
 
@@ -75,7 +66,7 @@ internal sealed record EvaluationReport(
     int Seed, int Subjects, int Holdout, int FirstTrainingSeed, int FirstHoldoutSeed, int TrainingWindows, int HoldoutWindows,
     double Accuracy, IReadOnlyList<string> Classes, int[][] Confusion, IReadOnlyList<ClassScore> PerClass,
     double UnknownBelow, double UnknownTargetAccuracy, IReadOnlyList<UnknownThreshold> UnknownThresholds, NonsenseResult Nonsense,
-    IReadOnlyList<RepCountError> RepCounts, IReadOnlyList<UciResult> Uci, double ElapsedS);
+    IReadOnlyList<RepCountError> RepCounts, IReadOnlyList<FormFlagResult> FormFlags, IReadOnlyList<UciResult> Uci, double ElapsedS);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(EvaluationReport))]

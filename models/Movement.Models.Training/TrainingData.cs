@@ -101,8 +101,32 @@ internal static class TrainingData
     /// </summary>
     public static IEnumerable<(string Exercise, int TrueReps, int CountedReps)> RepCounts(SimulatedRecording recording)
     {
-        var sets = recording.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Walking or ExerciseIds.Unknown)).ToList();
+        var sets = ExerciseSets(recording);
         var counted = new int[sets.Count];
+        foreach (var rep in ClassifyAsPlanned(recording, sets))
+        {
+            var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
+            var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);
+            if (set >= 0)
+            {
+                counted[set]++;
+            }
+        }
+
+        for (var i = 0; i < sets.Count; i++)
+        {
+            var set = sets[i];
+            var trueReps = recording.Truth.Reps.Count(r => r.StartS >= set.StartS - 0.01 && r.EndS <= set.EndS + 0.01);
+            yield return (set.Exercise, trueReps, counted[i]);
+        }
+    }
+
+    private static List<SegmentTruth> ExerciseSets(SimulatedRecording recording) =>
+        [.. recording.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Walking or ExerciseIds.Unknown))];
+
+    /// <summary>The live classifier over the whole recording, told each set's exercise a second before it starts.</summary>
+    private static IEnumerable<ClassifiedRep> ClassifyAsPlanned(SimulatedRecording recording, List<SegmentTruth> sets)
+    {
         var classifier = new StreamClassifier("sim", recording.Sensor.Placement, recording.Truth.Side);
         var next = 0;
         foreach (var sample in recording.Samples)
@@ -116,20 +140,34 @@ internal static class TrainingData
 
             if (classifier.Add(sample) is { } rep)
             {
-                var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
-                var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);
-                if (set >= 0)
-                {
-                    counted[set]++;
-                }
+                yield return rep;
             }
         }
+    }
 
-        for (var i = 0; i < sets.Count; i++)
+    /// <summary>
+    /// Runs the live <see cref="StreamClassifier"/> as <see cref="RepCounts"/> does and, for every rep after its set's
+    /// baseline reps that overlaps a true rep, says for each flag whether the classifier raised it and whether the
+    /// motion model made that rep with that fault.
+    /// </summary>
+    public static IEnumerable<(string Flag, bool Flagged, bool Faulty)> FlagOutcomes(SimulatedRecording recording)
+    {
+        string[] flagIds = [FormFlagIds.PartialRange, FormFlagIds.TooFast, FormFlagIds.Unstable, FormFlagIds.UnevenTempo];
+        foreach (var rep in ClassifyAsPlanned(recording, ExerciseSets(recording)).Where(r => r.RepNumber > FormAssessor.BaselineReps))
         {
-            var set = sets[i];
-            var trueReps = recording.Truth.Reps.Count(r => r.StartS >= set.StartS - 0.01 && r.EndS <= set.EndS + 0.01);
-            yield return (set.Exercise, trueReps, counted[i]);
+            var startS = (rep.Measurement.StartUs - recording.StartUnixUs) / 1e6;
+            var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
+            var truth = recording.Truth.Reps.Where(r => r.StartS < endS && r.EndS > startS)
+                .MaxBy(r => Math.Min(r.EndS, endS) - Math.Max(r.StartS, startS));
+            if (truth is null)
+            {
+                continue;
+            }
+
+            foreach (var flag in flagIds)
+            {
+                yield return (flag, rep.Flags.Any(f => f.Flag == flag), truth.Faults.Contains(flag));
+            }
         }
     }
 }

@@ -197,10 +197,6 @@ public readonly record struct FlagScore(int TruePositives, int FalsePositives, i
     public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
 }
 
-/// <summary>
-/// One UCI session scored against its protocol: three blocks in order, correct, fast and low-amplitude reps
-/// (10 each in a <c>test.txt</c> session, 3 each in a <c>template_session.txt</c>).
-/// </summary>
 /// <summary>The UCI Physical Therapy sessions used here (subject 1's leg exercises) and the catalogue's id for each.</summary>
 public static class UciExercises
 {
@@ -213,6 +209,10 @@ public static class UciExercises
     ];
 }
 
+/// <summary>
+/// One UCI session scored against its protocol: three blocks in order, correct, fast and low-amplitude reps
+/// (10 each in a <c>test.txt</c> session, 3 each in a <c>template_session.txt</c>).
+/// </summary>
 public sealed record UciSessionResult(string Exercise, string Unit, int Reps, int TrueReps, FlagScore TooFast, FlagScore PartialRange)
 {
     public const int TestSessionRepsPerBlock = 10;
