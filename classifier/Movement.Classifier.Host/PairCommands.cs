@@ -94,30 +94,6 @@ internal static class PairCommands
         }
     }
 
-    /// <summary>
-    /// Each session as the live service would count it for a participant wearing both sensors of the moving leg: the
-    /// source <see cref="ParticipantRepSource"/> picks for the session's exercise.
-    /// </summary>
-    public static void EvaluateUciParticipant(string dataDir, TextWriter output)
-    {
-        output.WriteLine();
-        output.WriteLine("| UCI session | exercise | source (thigh + shank worn) | reps | too_fast P / R / F1 | partial_range P / R / F1 |");
-        output.WriteLine("|---|---|---|---|---|---|");
-        foreach (var (folder, exercise) in UciExercises.Map)
-        {
-            var source = ParticipantRepSource.For(exercise);
-            var r = source switch
-            {
-                RepSource.KneePair => EvaluateUciPair(dataDir, folder),
-                _ => UciSessionResult.Evaluate(
-                    UciPhysicalTherapyFile.Read(Path.Combine(dataDir, "uci-physical-therapy", "s1", folder, source == RepSource.Thigh ? "u3" : "u2", "test.txt")).EnsureValid().Samples,
-                    folder, source == RepSource.Thigh ? "u3" : "u2"),
-            };
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| s1/{folder} | {exercise} | {source} | {r.Reps} of {r.TrueReps} | {r.TooFast.Precision:F2} / {r.TooFast.Recall:F2} / {r.TooFast.F1:F2} | {r.PartialRange.Precision:F2} / {r.PartialRange.Recall:F2} / {r.PartialRange.F1:F2} |"));
-        }
-    }
-
     public static UciSessionResult EvaluateUciPair(string dataDir, string exercise)
     {
         IReadOnlyList<ImuSample> Read(string unit) =>

@@ -151,7 +151,6 @@ internal static class ReplayCommands
         }
 
         PairCommands.EvaluateUci(dataDir, output);
-        PairCommands.EvaluateUciParticipant(dataDir, output);
 
         // The other leg (u1 left shank, u4 left thigh) does not exercise: it should count no reps.
         output.WriteLine();

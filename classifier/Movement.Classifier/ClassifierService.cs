@@ -151,6 +151,7 @@ public sealed class ClassifierService : BackgroundService
         {
             if (stream.Classifier.Add(sample, plan?.TargetRomDeg) is { } rep)
             {
+                stream.RememberRep(rep.Measurement);
                 if (entry is null || session is not { Active: true })
                 {
                     continue; // nobody wears this sensor in a running session: nothing to attribute
@@ -158,6 +159,11 @@ public sealed class ClassifierService : BackgroundService
 
                 if (pair is { } q && !q.PublishesSingle(entry, exercise, sample.TimestampUs))
                 {
+                    if (q.WatchesForMissedReps(entry, exercise))
+                    {
+                        stream.Unclaimed.Add((rep, plan?.TargetRomDeg));
+                    }
+
                     continue; // another source counts this participant's reps of this exercise
                 }
 
@@ -165,6 +171,11 @@ public sealed class ClassifierService : BackgroundService
             }
 
             pair?.Knee.Classifier!.Add(entry!.Placement, sample);
+        }
+
+        if (pair is { } missed && session is not null)
+        {
+            await ClaimMissedRepsAsync(address.Site, session, missed, cancellationToken).ConfigureAwait(false);
         }
 
         if (pair is { } k)
@@ -179,6 +190,37 @@ public sealed class ClassifierService : BackgroundService
             }
         }
     }
+
+    /// <summary>
+    /// A straight-leg raise is the thigh's rep, but a participant who bends the knee instead of lifting the leg moves
+    /// the shank and hardly the thigh (UCI e5's low-amplitude block: shank 20-30°, thigh 0.5-3°). Such a shank rep,
+    /// once the thigh's stream has run past it without a rep of its own there, is counted as the thigh's rep with
+    /// the thigh's range over that time: a partial rep, which is what it is.
+    /// </summary>
+    private async Task ClaimMissedRepsAsync(string site, SessionState session, ParticipantPair pair, CancellationToken cancellationToken)
+    {
+        if (pair.Thigh is not { } thigh || pair.Shank is not { } shank || shank.Unclaimed.Count == 0 || session is not { Active: true })
+        {
+            return;
+        }
+
+        while (shank.Unclaimed.Count > 0 && thigh.LastSampleUs - shank.Unclaimed[0].Rep.Measurement.EndUs > ClaimAfterUs)
+        {
+            var (found, target) = shank.Unclaimed[0];
+            shank.Unclaimed.RemoveAt(0);
+            if (thigh.Classifier.Exercise != found.Exercise || thigh.SawRepDuring(found.Measurement))
+            {
+                continue;
+            }
+
+            var rep = thigh.Classifier.JudgeMissedRep(found.Measurement, target);
+            var plan = StationFor(session, pair.ThighEntry) is { } station && station.Exercise == rep.Exercise ? station : null;
+            await PublishRepWithSetBreakAsync(site, session, pair.ThighEntry, plan, thigh.Set, rep, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How far past a shank rep the thigh must have been heard before the rep counts as missed by it.</summary>
+    private static readonly long ClaimAfterUs = 1_000_000;
 
     private async Task PublishRepWithSetBreakAsync(string site, SessionState session, RosterEntry entry, StationPlan? plan, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {
@@ -321,6 +363,35 @@ public sealed class ClassifierService : BackgroundService
         public uint? LastSequence { get; set; }
         public long LastSampleUs { get; set; } = long.MinValue;
         public RepSet Set { get; } = new(null);
+
+        /// <summary>Reps this sensor found that another source counts, waiting to see whether that source found them too.</summary>
+        public List<(ClassifiedRep Rep, double? TargetRomDeg)> Unclaimed { get; } = [];
+
+        private readonly Queue<(long StartUs, long EndUs)> _recentReps = new();
+
+        /// <summary>Keeps the last few reps' time spans (published or not) for <see cref="SawRepDuring"/>.</summary>
+        public void RememberRep(in RepMeasurement rep)
+        {
+            if (_recentReps.Count == 8)
+            {
+                _recentReps.Dequeue();
+            }
+
+            _recentReps.Enqueue((rep.StartUs, rep.EndUs));
+        }
+
+        public bool SawRepDuring(in RepMeasurement other)
+        {
+            foreach (var (startUs, endUs) in _recentReps)
+            {
+                if (startUs < other.EndUs && endUs > other.StartUs)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The set in progress of one rep source (a sensor, or a knee pair with its classifier).</summary>
@@ -348,6 +419,10 @@ public sealed class ClassifierService : BackgroundService
             // The knee needs both: while one is silent the other counts alone.
             _ => IsSilent(entry.Placement == Placement.Thigh ? Shank : Thigh, nowUs),
         };
+
+        /// <summary>Whether this sensor's unpublished reps of the exercise should wait for <see cref="ClaimMissedRepsAsync"/>.</summary>
+        public bool WatchesForMissedReps(RosterEntry entry, string exercise) =>
+            entry.Placement == Placement.Shank && exercise == ExerciseIds.StraightLegRaise && ParticipantRepSource.For(exercise) == RepSource.Thigh;
 
         private static bool IsSilent(SensorStream? stream, long nowUs) => stream is null || nowUs - stream.LastSampleUs > SilentAfterUs;
     }

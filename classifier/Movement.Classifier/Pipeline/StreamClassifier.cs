@@ -21,6 +21,13 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     private int _movementsPerRep = 1;
     private RepMeasurement? _firstMovement;
 
+    // The segmented angle's range per 0.1 s slot over the last 30 s, for measuring a rep another sensor found.
+    private const int HistorySlots = 300;
+    private const long HistorySlotUs = 100_000;
+    private readonly long[] _historySlot = new long[HistorySlots];
+    private readonly float[] _historyMinDeg = new float[HistorySlots];
+    private readonly float[] _historyMaxDeg = new float[HistorySlots];
+
     public string SensorId { get; } = sensorId;
 
     public SensorPipeline Pipeline { get; } = new(placement, side);
@@ -54,6 +61,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     {
         var flips = Pipeline.DirectionFlips;
         var completed = Pipeline.Add(sample, out var rep);
+        RecordAngle(sample.TimestampUs, Pipeline.AngleDeg);
         if (Pipeline.DirectionFlips != flips)
         {
             _form.Reset(); // the baseline so far was measured the wrong way round
@@ -79,6 +87,53 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         Reps++;
         var flags = _form.Assess(rep, targetRomDeg, judgeTempo: _movementsPerRep == 1 && !Pipeline.MeasuresRise);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
+    }
+
+    /// <summary>
+    /// Judges, as one of this stream's own reps, a movement the participant's other sensor found in a window where
+    /// this sensor found none (see ClassifierService: a straight-leg raise done by bending the knee). Its range is
+    /// what this sensor's angle did over that window, so it is measured against this stream's baseline like any rep.
+    /// </summary>
+    public ClassifiedRep JudgeMissedRep(in RepMeasurement found, double? targetRomDeg)
+    {
+        var rom = AngleRangeDeg(found.StartUs, found.EndUs) ?? 0;
+        var rep = found with { RomDeg = rom };
+        Reps++;
+        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: _movementsPerRep == 1 && !Pipeline.MeasuresRise);
+        return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
+    }
+
+    /// <summary>Range of the segmented angle between two times within the last 30 s (null when nothing was recorded then).</summary>
+    public double? AngleRangeDeg(long fromUs, long toUs)
+    {
+        double min = double.MaxValue, max = double.MinValue;
+        var lastSlot = toUs / HistorySlotUs;
+        for (var slot = Math.Max(fromUs / HistorySlotUs, lastSlot - HistorySlots + 1); slot <= lastSlot; slot++)
+        {
+            var i = (int)(slot % HistorySlots);
+            if (_historySlot[i] == slot + 1)
+            {
+                min = Math.Min(min, _historyMinDeg[i]);
+                max = Math.Max(max, _historyMaxDeg[i]);
+            }
+        }
+
+        return max >= min ? max - min : null;
+    }
+
+    private void RecordAngle(long timeUs, double angleDeg)
+    {
+        var slot = timeUs / HistorySlotUs;
+        var i = (int)(slot % HistorySlots);
+        if (_historySlot[i] != slot + 1)
+        {
+            _historySlot[i] = slot + 1; // +1: 0 means empty
+            _historyMinDeg[i] = _historyMaxDeg[i] = (float)angleDeg;
+            return;
+        }
+
+        _historyMinDeg[i] = Math.Min(_historyMinDeg[i], (float)angleDeg);
+        _historyMaxDeg[i] = Math.Max(_historyMaxDeg[i], (float)angleDeg);
     }
 
     /// <summary>
