@@ -144,12 +144,7 @@ public sealed class ClassifierServiceTests
         var (events, gateway) = (rig.Events, rig.Gateway);
         var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, shank[0], "imu-s", ExerciseIds.Squat);
 
-        var batches = thigh.Chunk(10).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(20).Select(c => (Sensor: "imu-s", Samples: c)))
-            .OrderBy(b => b.Samples[0].TimestampUs);
-        foreach (var (sensor, samples) in batches)
-        {
-            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
-        }
+        sequence = await PublishInTimeOrderAsync(gateway, thigh, shank, thighBatch: 10, shankBatch: 20, sequence);
 
         var (reps, summaries) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
@@ -197,12 +192,7 @@ public sealed class ClassifierServiceTests
         var state = TwoSensorSession(Side.Right, exercise, 30);
         await using var rig = await ClassifierRig.StartAsync(state);
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", exercise);
-        var batches = thigh.Chunk(10).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(10).Select(c => (Sensor: "imu-s", Samples: c)))
-            .OrderBy(b => b.Samples[0].TimestampUs);
-        foreach (var (sensor, samples) in batches)
-        {
-            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 25, true, samples)), retain: false, CancellationToken.None);
-        }
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
 
         var (reps, _) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
         var classified = reps.OrderBy(r => r.StartTime).Select(r => new ClassifiedRep(r.Id, r.RepNumber, r.Exercise,
@@ -229,18 +219,29 @@ public sealed class ClassifierServiceTests
         var state = TwoSensorSession(person.Side, ExerciseIds.StraightLegRaise, 8);
         await using var rig = await ClassifierRig.StartAsync(state);
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.StraightLegRaise);
-        var batches = thigh.Chunk(10).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(10).Select(c => (Sensor: "imu-s", Samples: c)))
-            .OrderBy(b => b.Samples[0].TimestampUs);
-        foreach (var (sensor, samples) in batches)
-        {
-            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
-        }
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
 
         var (reps, _) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
 
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
         Assert.Equal(reps.Count, reps.Select(r => r.Id).Distinct().Count());
         Assert.All(reps, r => Assert.Equal(("imu-t", (string?)null), (r.Sensor, r.PairedSensor)));
+    }
+
+    /// <summary>
+    /// Publishes a thigh's (imu-t) and a shank's (imu-s) samples as the gateway would: each sensor in its own batches,
+    /// batches in the order of their first sample. Returns the next batch sequence number.
+    /// </summary>
+    private static async Task<uint> PublishInTimeOrderAsync(MqttProbe gateway, IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank, int thighBatch, int shankBatch, uint sequence)
+    {
+        var batches = thigh.Chunk(thighBatch).Select(c => (Sensor: "imu-t", Samples: c)).Concat(shank.Chunk(shankBatch).Select(c => (Sensor: "imu-s", Samples: c)))
+            .OrderBy(b => b.Samples[0].TimestampUs);
+        foreach (var (sensor, samples) in batches)
+        {
+            await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, samples)), retain: false, CancellationToken.None);
+        }
+
+        return sequence;
     }
 
     /// <summary>Participant p-1 wears imu-t on the thigh and imu-s on the shank of one leg, at a squat station.</summary>
