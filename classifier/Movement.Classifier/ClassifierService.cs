@@ -27,6 +27,9 @@ public sealed class ClassifierService : BackgroundService
     private readonly ConcurrentDictionary<(string Site, string Sensor), SensorStream> _streams = new();
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
     private readonly ConcurrentDictionary<(string Site, string Thigh, string Shank), RepSet> _pairs = new();
+
+    /// <summary>How far past a shank rep the thigh must have been heard before the rep counts as missed by it.</summary>
+    private const long ClaimAfterUs = 1_000_000;
     private readonly Counter<long> _reps;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
@@ -218,9 +221,6 @@ public sealed class ClassifierService : BackgroundService
             await PublishRepWithSetBreakAsync(site, session, pair.ThighEntry, plan, thigh.Set, rep, null, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>How far past a shank rep the thigh must have been heard before the rep counts as missed by it.</summary>
-    private static readonly long ClaimAfterUs = 1_000_000;
 
     private async Task PublishRepWithSetBreakAsync(string site, SessionState session, RosterEntry entry, StationPlan? plan, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {

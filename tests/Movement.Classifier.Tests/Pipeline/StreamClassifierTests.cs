@@ -126,6 +126,37 @@ public sealed class StreamClassifierTests
     }
 
     [Fact]
+    public void JudgeMissedRep_WindowWhereThisSensorHardlyMoved_MeasuresItsOwnRangeAndFlagsPartial()
+    {
+        // Six 20° reps set the baseline; then, in a still stretch, another sensor reports a rep this one did not see.
+        var samples = TestSignals.Reps(6, 20, 50, restS: 3);
+        var classifier = new StreamClassifier("thigh", Placement.Thigh, Side.Right);
+        classifier.SetExercise(ExerciseIds.StraightLegRaise);
+        var own = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().ToList();
+        var lastUs = samples[^1].TimestampUs;
+        var found = new RepMeasurement(lastUs - 2_500_000, lastUs - 500_000, lastUs - 1_500_000, 25, 40, 0.4, 2);
+
+        var claimed = classifier.JudgeMissedRep(found, null);
+
+        Assert.Equal(6, own.Count);
+        Assert.InRange(claimed.Measurement.RomDeg, 0, 1);
+        Assert.Equal(7, claimed.RepNumber);
+        Assert.Contains(claimed.Flags, f => f.Flag == FormFlagIds.PartialRange);
+        Assert.Equal(StreamClassifier.RepId("thigh", claimed.Measurement), claimed.Id);
+    }
+
+    [Fact]
+    public void AngleRangeDeg_OverARep_IsAboutItsRange()
+    {
+        var samples = TestSignals.Reps(1, 30, 50);
+        var classifier = new StreamClassifier("s", Placement.Shank, Side.Right);
+        var rep = samples.Select(s => classifier.Add(s)).OfType<ClassifiedRep>().Single();
+
+        Assert.InRange(classifier.AngleRangeDeg(rep.Measurement.StartUs, rep.Measurement.EndUs)!.Value, 27, 33);
+        Assert.Null(classifier.AngleRangeDeg(samples[^1].TimestampUs + 60_000_000, samples[^1].TimestampUs + 61_000_000));
+    }
+
+    [Fact]
     public void RepLine_Rep_HasTheDocumentedFields()
     {
         var summary = RecordingReplay.Run(TestSignals.Reps(1, 60, 50), "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, 90, null);
