@@ -7,11 +7,12 @@ using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
 using Movement.Protocol;
 using Movement.TestSupport;
+using Xunit.Abstractions;
 
 namespace Movement.Classifier.Tests;
 
 /// <summary>The hosted service against a real (embedded MQTTnet) broker: samples in, events out.</summary>
-public sealed class ClassifierServiceTests
+public sealed class ClassifierServiceTests(ITestOutputHelper output)
 {
     private const string Site = "site-1";
 
@@ -199,6 +200,9 @@ public sealed class ClassifierServiceTests
         var classified = reps.OrderBy(r => r.StartTime).Select(r => new ClassifiedRep(r.Id, r.RepNumber, r.Exercise,
             new RepMeasurement(r.StartTime.ToUnixTimeMilliseconds() * 1000, r.Time.ToUnixTimeMilliseconds() * 1000, 0, r.RomDeg, 0, 0, 0), r.Flags)).ToList();
         var result = Movement.Classifier.Replay.UciSessionResult.Score(classified, session, "u3+u2");
+
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"s1/{session} {exercise}: {result.Reps} reps, too_fast P/R/F1 {result.TooFast.Precision:F2}/{result.TooFast.Recall:F2}/{result.TooFast.F1:F2}, partial_range {result.PartialRange.Precision:F2}/{result.PartialRange.Recall:F2}/{result.PartialRange.F1:F2}"));
 
         // The targets, per session: ±1 rep, flag F1 ≥ 0.9 (docs/accuracy.md, "Per session").
         Assert.InRange(result.Reps, 29, 31);
