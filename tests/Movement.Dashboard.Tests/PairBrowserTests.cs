@@ -15,7 +15,9 @@ public sealed class PairBrowserTests(SystemFixture system)
         // Demo participant 4 wears one shank sensor (participants 1-3 are seeded with pairs).
         var participant = await system.Server.ParticipantIdAsync(4);
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
-        await EnsureNoSessionRunningAsync(page);
+        await page.GotoAsync("/live");
+        await SystemFixture.WaitInteractiveAsync(page);
+        await BrowserTests.EnsureNoSessionRunningAsync(page);
         await page.GotoAsync("/programme");
         await SystemFixture.WaitInteractiveAsync(page);
         var rows = page.Locator($"[data-testid=assignments] tr[data-participant='{participant}']");
@@ -79,17 +81,5 @@ public sealed class PairBrowserTests(SystemFixture system)
         await page.Locator("#add-sensor-id").DispatchEventAsync("change");
         await page.SelectOptionAsync("#add-sensor-placement", placement);
         await page.ClickAsync("#add-sensor");
-    }
-
-    private static async Task EnsureNoSessionRunningAsync(IPage page)
-    {
-        await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
-        if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
-        {
-            await page.ClickAsync("[data-testid=end-session]");
-        }
-
-        await Expect(page.Locator("[data-testid=start-session]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 }
