@@ -38,10 +38,12 @@ public sealed class PairBrowserTests(SystemFixture system)
         await Expect(page.Locator("[data-testid=programme-message]")).ToContainTextAsync("has two sensors on the shank (sim-04 and sim-04-thigh)");
         await page.Locator($"tr[data-participant='{participant}'][data-sensor='sim-04-thigh'] [data-testid=remove-sensor]").ClickAsync();
 
-        // A thigh sensor on the same leg is saved.
+        // A thigh sensor on the same leg is saved, and kept as the participant's usual sensors.
         await AddSensorAsync(page, participant, "sim-04-thigh", "Thigh");
+        await page.CheckAsync("#make-usual");
         await page.ClickAsync("#save-assignments");
-        await Expect(page.Locator("[data-testid=programme-message]")).ToHaveTextAsync("Sensor assignment saved.");
+        await Expect(page.Locator("[data-testid=programme-message]")).ToHaveTextAsync("Sensor assignment saved, and kept as the participants' usual sensors.");
+        await Expect(page.Locator("[data-testid=attendance]")).ToContainTextAsync("sim-04 (shank) + sim-04-thigh (thigh)");
         await page.ReloadAsync();
         await SystemFixture.WaitInteractiveAsync(page);
         await Expect(rows).ToHaveCountAsync(2);

@@ -67,9 +67,11 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
     /// <summary>
     /// Replaces a session's sensor assignments with <paramref name="assignments"/> (rows may have been added or
     /// removed), after <see cref="Validate(IEnumerable{SensorAssignment}, IReadOnlyDictionary{string, string}?)"/>;
-    /// returns what is wrong, or null once saved. Nothing is changed when the list is rejected.
+    /// returns what is wrong, or null once saved. Nothing is changed when the list is rejected. With
+    /// <paramref name="makeUsual"/>, each listed participant's usual sensors become the ones listed (a pair's shank
+    /// as the usual sensor and its thigh as the usual thigh sensor), so later sessions start from them.
     /// </summary>
-    public async Task<string?> SaveAssignmentsAsync(int sessionId, IReadOnlyList<SensorAssignment> assignments, IReadOnlyDictionary<string, string>? names, CancellationToken cancellationToken)
+    public async Task<string?> SaveAssignmentsAsync(int sessionId, IReadOnlyList<SensorAssignment> assignments, IReadOnlyDictionary<string, string>? names, bool makeUsual, CancellationToken cancellationToken)
     {
         if (Validate(assignments, names) is { } error)
         {
@@ -97,6 +99,25 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
             Side = a.Side,
             Station = a.Station,
         }));
+        if (makeUsual)
+        {
+            foreach (var participant in await db.Participants.Where(p => p.CohortId == cohortId).ToListAsync(cancellationToken))
+            {
+                var worn = assignments.Where(a => a.ParticipantId == participant.Id).ToList();
+                if (worn.Count == 0)
+                {
+                    continue;
+                }
+
+                var pair = worn.Count == 2;
+                var usual = pair ? worn.Single(a => a.Placement == Placement.Shank) : worn[0];
+                participant.DefaultSensor = usual.Sensor.Trim();
+                participant.DefaultPlacement = usual.Placement;
+                participant.DefaultSide = usual.Side;
+                participant.DefaultThighSensor = pair ? worn.Single(a => a.Placement == Placement.Thigh).Sensor.Trim() : null;
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;

@@ -40,15 +40,32 @@ public sealed class PairedSensorTests(SystemFixture system)
         Assert.Equal(3, (await sessions.EnsureAssignmentsAsync(session.Id, CancellationToken.None)).Count); // nothing added twice
 
         // The supervisor takes the thigh sensor off: it stays off (the participant still has their shank sensor).
-        Assert.Null(await editor.SaveAssignmentsAsync(session.Id, assignments.Where(a => a.Sensor != "pt-thigh").ToList(), null, CancellationToken.None));
+        Assert.Null(await editor.SaveAssignmentsAsync(session.Id, assignments.Where(a => a.Sensor != "pt-thigh").ToList(), null, makeUsual: false, CancellationToken.None));
         Assert.Equal(["pt-shank", "pt-single"], (await sessions.EnsureAssignmentsAsync(session.Id, CancellationToken.None)).Select(a => a.Sensor).Order());
 
         // A rejected list changes nothing.
         var rejected = assignments.Select(a => new SensorAssignment { ParticipantId = a.ParticipantId, Sensor = a.Sensor, Placement = Placement.Thigh, Side = a.Side, Station = a.Station }).ToList();
         Assert.Equal(
             "Pair has two sensors on the thigh (pt-shank and pt-thigh): a pair is one on the thigh and one on the shank.",
-            await editor.SaveAssignmentsAsync(session.Id, rejected, new Dictionary<string, string> { [pair] = "Pair" }, CancellationToken.None));
+            await editor.SaveAssignmentsAsync(session.Id, rejected, new Dictionary<string, string> { [pair] = "Pair" }, makeUsual: true, CancellationToken.None));
         Assert.Equal(["pt-shank", "pt-single"], (await sessions.EnsureAssignmentsAsync(session.Id, CancellationToken.None)).Select(a => a.Sensor).Order());
+        Assert.Equal("pt-thigh", (await UsualAsync(pair)).DefaultThighSensor);
+
+        // Kept as usual: the single thigh wearer gets a shank sensor too and becomes a pair; the pair, listed with its
+        // shank only, no longer has a usual thigh sensor.
+        var current = await sessions.EnsureAssignmentsAsync(session.Id, CancellationToken.None);
+        current.Add(new SensorAssignment { SessionId = session.Id, ParticipantId = single, Sensor = "pt-single-shank", Placement = Placement.Shank, Side = Side.Right, Station = "station-1" });
+        Assert.Null(await editor.SaveAssignmentsAsync(session.Id, current, null, makeUsual: true, CancellationToken.None));
+        var usual = await UsualAsync(single);
+        Assert.Equal(("pt-single-shank", Placement.Shank, "pt-single"), (usual.DefaultSensor, usual.DefaultPlacement, usual.DefaultThighSensor));
+        Assert.Equal(("pt-shank", (string?)null), ((await UsualAsync(pair)).DefaultSensor, (await UsualAsync(pair)).DefaultThighSensor));
+        Assert.Null((await UsualAsync(none)).DefaultSensor);
+    }
+
+    private async Task<Participant> UsualAsync(string participant)
+    {
+        await using var scope = system.Server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DashboardDbContext>().Participants.AsNoTracking().SingleAsync(p => p.Id == participant);
     }
 
     [Fact]
@@ -60,14 +77,16 @@ public sealed class PairedSensorTests(SystemFixture system)
             [Topics.ParticipantEvent("site-1", participant, RepEvent.TypeName)]);
         var sessions = system.Server.Services.GetRequiredService<SessionControl>();
         var live = system.Server.Services.GetRequiredService<LiveGroupState>();
-        if (live.Session is not { Active: true })
+        // The session running, or the cohort's next one (the live state hears of a new one only when the broker echoes it).
+        var session = live.Session;
+        if (session is not { Active: true })
         {
             await using var scope = system.Server.Services.CreateAsyncScope();
             var cohortId = await scope.ServiceProvider.GetRequiredService<DashboardDbContext>().Participants.Where(p => p.Id == participant).Select(p => p.CohortId).SingleAsync();
-            await sessions.StartAsync((await sessions.NextSessionAsync(cohortId, CancellationToken.None))!.Id, CancellationToken.None);
+            session = await sessions.StartAsync((await sessions.NextSessionAsync(cohortId, CancellationToken.None))!.Id, CancellationToken.None);
         }
 
-        var roster = live.Session!.Roster.Where(e => e.Participant == participant).Select(e => (e.Sensor, e.Placement)).Order().ToArray();
+        var roster = session.Roster.Where(e => e.Participant == participant).Select(e => (e.Sensor, e.Placement)).Order().ToArray();
         Assert.Equal([("sim-01", Placement.Shank), ("sim-01-thigh", Placement.Thigh)], roster);
 
         var reps = new List<RepEvent>();
