@@ -47,6 +47,13 @@ public sealed class SeedOptions : IValidatableObject
     [Range(0, 200)]
     public int Participants { get; set; } = 8;
 
+    /// <summary>
+    /// The first N demo participants also wear simulated thigh sensor N (a thigh + shank pair on one leg): match
+    /// <c>Movement:Gateway:Simulator:ThighSensors</c> so the simulator streams those thigh sensors.
+    /// </summary>
+    [Range(0, 200)]
+    public int PairedParticipants { get; set; }
+
     [Range(1000, 30000)]
     public int DailyStepGoal { get; set; } = 6000;
 
@@ -60,6 +67,11 @@ public sealed class SeedOptions : IValidatableObject
         if (string.IsNullOrEmpty(SupervisorPassword))
         {
             yield return new ValidationResult("Seed is enabled: set Movement:Dashboard:Seed:SupervisorPassword.", [nameof(SupervisorPassword)]);
+        }
+
+        if (PairedParticipants > Participants)
+        {
+            yield return new ValidationResult($"Seed PairedParticipants ({PairedParticipants}) is more than Participants ({Participants}).", [nameof(PairedParticipants)]);
         }
 
         if (Participants > 0 && string.IsNullOrEmpty(ParticipantPassword))

@@ -160,7 +160,8 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.Context.CloseAsync();
     }
 
-    private static async Task EnsureNoSessionRunningAsync(IPage page)
+    /// <summary>On /live: ends the running session, if any, and waits for the Start button.</summary>
+    internal static async Task EnsureNoSessionRunningAsync(IPage page)
     {
         if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
         {

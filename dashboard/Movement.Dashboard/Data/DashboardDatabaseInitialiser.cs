@@ -51,6 +51,7 @@ public sealed partial class DashboardDatabaseInitialiser(
                 DisplayName = $"Demo participant {i + 1}",
                 CohortId = cohort.Id,
                 DefaultSensor = SimulatorOptions.SensorId(i),
+                DefaultThighSensor = i < options.PairedParticipants ? SimulatorOptions.ThighSensorId(i) : null,
                 StepSensor = SimulatorOptions.SensorId(i),
                 DailyStepGoal = options.DailyStepGoal,
             };
@@ -68,7 +69,7 @@ public sealed partial class DashboardDatabaseInitialiser(
         await activity.WriteAsync(
             await db.Participants.Where(p => p.StepSensor != null).Select(p => (ActivityRecord)new DeviceAssignmentRecord(site, p.StepSensor!, p.Id, time.GetUtcNow(), null)).ToListAsync(cancellationToken),
             cancellationToken);
-        LogSeeded(logger, options.SupervisorUserName, options.Participants, options.ParticipantUserNamePrefix);
+        LogSeeded(logger, options.SupervisorUserName, options.Participants, options.ParticipantUserNamePrefix, options.PairedParticipants);
     }
 
     /// <summary>
@@ -131,6 +132,6 @@ public sealed partial class DashboardDatabaseInitialiser(
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard database predates migrations: recorded it as at migration {Migration}")]
     private static partial void LogBaselined(ILogger logger, string migration);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo supervisor '{Supervisor}' and {Count} participants ({Prefix}01...) with the configured passwords")]
-    private static partial void LogSeeded(ILogger logger, string supervisor, int count, string prefix);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo supervisor '{Supervisor}' and {Count} participants ({Prefix}01...; the first {Paired} with a thigh + shank pair) with the configured passwords")]
+    private static partial void LogSeeded(ILogger logger, string supervisor, int count, string prefix, int paired);
 }

@@ -31,7 +31,9 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         builder.Entity<Participant>().Property(p => p.DefaultSide).HasConversion<string>();
         builder.Entity<ProgrammeSession>().HasIndex(s => new { s.CohortId, s.Number }).IsUnique();
         builder.Entity<ProgrammeSession>().HasIndex(s => s.SessionKey).IsUnique();
-        builder.Entity<SensorAssignment>().HasIndex(a => new { a.SessionId, a.ParticipantId }).IsUnique();
+        // A participant wears one sensor per placement (a thigh + shank pair at most); sensor ids are checked per
+        // session by ProgrammeEditor.Validate, with a message, before anything is saved.
+        builder.Entity<SensorAssignment>().HasIndex(a => new { a.SessionId, a.ParticipantId, a.Placement }).IsUnique();
         builder.Entity<SensorAssignment>().Property(a => a.Placement).HasConversion<string>();
         builder.Entity<SensorAssignment>().Property(a => a.Side).HasConversion<string>();
     }
@@ -67,11 +69,18 @@ public sealed class Participant
     public int CohortId { get; set; }
     public Cohort? Cohort { get; set; }
 
-    /// <summary>The sensor this participant usually wears in class; copied into each session's assignment.</summary>
+    /// <summary>The sensor this participant usually wears in class (normally on the shank); copied into each session's assignment.</summary>
     public string? DefaultSensor { get; set; }
 
     public Movement.Protocol.Placement DefaultPlacement { get; set; } = Movement.Protocol.Placement.Shank;
     public Movement.Protocol.Side DefaultSide { get; set; } = Movement.Protocol.Side.Right;
+
+    /// <summary>
+    /// A thigh sensor worn as well, on the same leg (<see cref="DefaultSide"/>), when <see cref="DefaultSensor"/> is on
+    /// the shank: the classifier then measures the knee angle from the pair (docs/classifier.md). Copied into each
+    /// session's assignment with placement Thigh.
+    /// </summary>
+    public string? DefaultThighSensor { get; set; }
 
     /// <summary>The step counter at home (after discharge), if the participant has a connected one.</summary>
     public string? StepSensor { get; set; }

@@ -3,11 +3,23 @@ using Movement.Protocol;
 
 namespace Movement.Dashboard.Live;
 
-/// <summary>What the supervisor's grid shows for one participant (pseudonymous id; names come from the programme).</summary>
+/// <summary>One sensor a participant wears, and its link as the gateway last reported it.</summary>
+public sealed record TileSensor(string Sensor, Placement Placement, bool? Connected = null, int? BatteryPct = null);
+
+/// <summary>
+/// What the supervisor's grid shows for one participant (pseudonymous id; names come from the programme): one tile
+/// per participant, whether they wear one sensor or a thigh + shank pair.
+/// </summary>
 public sealed record ParticipantTile
 {
     public required string Participant { get; init; }
+
+    /// <summary>The sensor their events name: the only one, or a pair's shank (events carry the thigh as paired_sensor).</summary>
     public string? Sensor { get; init; }
+
+    /// <summary>The sensors on the roster, thigh before shank; empty until a session lists the participant.</summary>
+    public IReadOnlyList<TileSensor> Sensors { get; init; } = [];
+
     public string? Station { get; init; }
     public Side? Side { get; init; }
     public string Exercise { get; init; } = ExerciseIds.Unknown;
@@ -20,9 +32,17 @@ public sealed record ParticipantTile
     /// <summary>Reps in a row that carried at least one form flag.</summary>
     public int FlaggedRepsInRow { get; init; }
 
-    public bool? SensorConnected { get; init; }
-    public int? BatteryPct { get; init; }
     public DateTimeOffset? LastRepTime { get; init; }
+
+    /// <summary>False when any of the participant's sensors is lost, true when all are linked, else not known yet.</summary>
+    public bool? SensorConnected =>
+        Sensors.Any(s => s.Connected == false) ? false : Sensors.Count > 0 && Sensors.All(s => s.Connected == true) ? true : null;
+
+    /// <summary>The lowest battery of the participant's sensors (the first to run out).</summary>
+    public int? BatteryPct => Sensors.Min(s => s.BatteryPct);
+
+    /// <summary>Where the sensors are worn, e.g. "shank" or "thigh + shank".</summary>
+    public string Placements => string.Join(" + ", Sensors.Select(s => s.Placement.ToString().ToLowerInvariant()));
 }
 
 public enum TileAlert
@@ -101,21 +121,24 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             }
 
             _session = session;
-            foreach (var entry in session.Roster)
+            foreach (var worn in session.Roster.GroupBy(e => e.Participant, StringComparer.Ordinal))
             {
-                var station = session.Stations.FirstOrDefault(s => s.Station == entry.Station);
-                var tile = _tiles.GetValueOrDefault(entry.Participant) ?? new ParticipantTile { Participant = entry.Participant };
-                var status = _sensors.GetValueOrDefault(entry.Sensor);
-                _tiles[entry.Participant] = tile with
+                // A pair's events name the shank; the thigh comes first in "thigh + shank" (top of the leg down).
+                var entries = worn.OrderBy(e => e.Placement == Placement.Thigh ? 0 : 1).ThenBy(e => e.Sensor, StringComparer.Ordinal).ToArray();
+                var named = entries.FirstOrDefault(e => e.Placement == Placement.Shank && entries.Length > 1) ?? entries[0];
+                var station = session.Stations.FirstOrDefault(s => s.Station == named.Station);
+                var tile = _tiles.GetValueOrDefault(worn.Key) ?? new ParticipantTile { Participant = worn.Key };
+                _tiles[worn.Key] = tile with
                 {
-                    Sensor = entry.Sensor,
-                    Station = entry.Station,
-                    Side = entry.Side,
+                    Sensor = named.Sensor,
+                    Sensors = entries.Select(e => _sensors.GetValueOrDefault(e.Sensor) is { } status
+                        ? new TileSensor(e.Sensor, e.Placement, status.Connected, status.BatteryPct)
+                        : tile.Sensors.FirstOrDefault(s => s.Sensor == e.Sensor) ?? new TileSensor(e.Sensor, e.Placement)).ToArray(),
+                    Station = named.Station,
+                    Side = named.Side,
                     Exercise = tile.LastRepTime is null ? station?.Exercise ?? tile.Exercise : tile.Exercise,
                     TargetReps = station?.TargetReps ?? tile.TargetReps,
                     TargetRomDeg = station?.TargetRomDeg ?? tile.TargetRomDeg,
-                    SensorConnected = status?.Connected ?? tile.SensorConnected,
-                    BatteryPct = status?.BatteryPct ?? tile.BatteryPct,
                 };
             }
         }
@@ -128,9 +151,12 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         lock (_lock)
         {
             _sensors[status.Sensor] = status;
-            foreach (var tile in _tiles.Values.Where(t => t.Sensor == status.Sensor).ToArray())
+            foreach (var tile in _tiles.Values.Where(t => t.Sensors.Any(s => s.Sensor == status.Sensor)).ToArray())
             {
-                _tiles[tile.Participant] = tile with { SensorConnected = status.Connected, BatteryPct = status.BatteryPct };
+                _tiles[tile.Participant] = tile with
+                {
+                    Sensors = tile.Sensors.Select(s => s.Sensor == status.Sensor ? s with { Connected = status.Connected, BatteryPct = status.BatteryPct } : s).ToArray(),
+                };
             }
         }
 
@@ -151,7 +177,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             {
                 RepEvent rep => tile with
                 {
-                    Sensor = rep.Sensor,
+                    Sensor = tile.Sensors.Count > 0 ? tile.Sensor : rep.Sensor,
                     Exercise = rep.Exercise,
                     RepsInSet = rep.RepNumber,
                     TargetReps = rep.TargetReps ?? tile.TargetReps,

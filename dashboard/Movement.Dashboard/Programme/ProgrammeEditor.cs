@@ -17,8 +17,8 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
         return cohort;
     }
 
-    /// <summary>Adds a participant with a login; returns an error message, or null on success.</summary>
-    public async Task<string?> AddParticipantAsync(int cohortId, string displayName, string userName, string password, string? sensor, CancellationToken cancellationToken)
+    /// <summary>Adds a participant with a login and usual sensors (shank, and thigh for a pair); returns an error message, or null on success.</summary>
+    public async Task<string?> AddParticipantAsync(int cohortId, string displayName, string userName, string password, string? sensor, string? thighSensor, CancellationToken cancellationToken)
     {
         var participant = new Participant
         {
@@ -26,6 +26,7 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
             DisplayName = displayName,
             CohortId = cohortId,
             DefaultSensor = string.IsNullOrWhiteSpace(sensor) ? null : sensor,
+            DefaultThighSensor = string.IsNullOrWhiteSpace(thighSensor) ? null : thighSensor,
         };
         var user = new DashboardUser { UserName = userName, ParticipantId = participant.Id };
         var created = await users.CreateAsync(user, password);
@@ -63,19 +64,63 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task SaveAssignmentsAsync(IReadOnlyList<SensorAssignment> assignments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a session's sensor assignments with <paramref name="assignments"/> (rows may have been added or
+    /// removed), after <see cref="Validate(IEnumerable{SensorAssignment}, IReadOnlyDictionary{string, string}?)"/>;
+    /// returns what is wrong, or null once saved. Nothing is changed when the list is rejected. With
+    /// <paramref name="makeUsual"/>, each listed participant's usual sensors become the ones listed (a pair's shank
+    /// as the usual sensor and its thigh as the usual thigh sensor), so later sessions start from them.
+    /// </summary>
+    public async Task<string?> SaveAssignmentsAsync(int sessionId, IReadOnlyList<SensorAssignment> assignments, IReadOnlyDictionary<string, string>? names, bool makeUsual, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var edited in assignments)
+        if (Validate(assignments, names) is { } error)
         {
-            var assignment = await db.SensorAssignments.SingleAsync(a => a.Id == edited.Id, cancellationToken);
-            assignment.Sensor = edited.Sensor;
-            assignment.Side = edited.Side;
-            assignment.Placement = edited.Placement;
-            assignment.Station = edited.Station;
+            return error;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var cohortId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.CohortId).SingleAsync(cancellationToken);
+        var participants = await db.Participants.Where(p => p.CohortId == cohortId).Select(p => p.Id).ToListAsync(cancellationToken);
+        if (assignments.FirstOrDefault(a => !participants.Contains(a.ParticipantId)) is { } stranger)
+        {
+            return $"Participant {stranger.ParticipantId} is not in this session's cohort.";
+        }
+
+        // Delete then insert: rows may swap placements, which row-by-row updates would trip over (one sensor per placement).
+        db.SensorAssignments.RemoveRange(await db.SensorAssignments.Where(a => a.SessionId == sessionId).ToListAsync(cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        db.SensorAssignments.AddRange(assignments.Select(a => new SensorAssignment
+        {
+            SessionId = sessionId,
+            ParticipantId = a.ParticipantId,
+            Sensor = a.Sensor.Trim(),
+            Placement = a.Placement,
+            Side = a.Side,
+            Station = a.Station,
+        }));
+        if (makeUsual)
+        {
+            foreach (var participant in await db.Participants.Where(p => p.CohortId == cohortId).ToListAsync(cancellationToken))
+            {
+                var worn = assignments.Where(a => a.ParticipantId == participant.Id).ToList();
+                if (worn.Count == 0)
+                {
+                    continue;
+                }
+
+                var pair = worn.Count == 2;
+                var usual = pair ? worn.Single(a => a.Placement == Placement.Shank) : worn[0];
+                participant.DefaultSensor = usual.Sensor.Trim();
+                participant.DefaultPlacement = usual.Placement;
+                participant.DefaultSide = usual.Side;
+                participant.DefaultThighSensor = pair ? worn.Single(a => a.Placement == Placement.Thigh).Sensor.Trim() : null;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return null;
     }
 
     /// <summary>Null when the circuit plan is usable, else what is wrong.</summary>
@@ -112,16 +157,63 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
         return null;
     }
 
-    /// <summary>Null when the assignments are usable, else what is wrong (a sensor can be on one leg only).</summary>
-    public static string? Validate(IEnumerable<SensorAssignment> assignments)
+    /// <summary>
+    /// Null when a session's assignments are usable, else what is wrong: a sensor is worn by one person on one leg;
+    /// a participant wears one sensor, or a thigh + shank pair on the same leg (what the classifier pairs into a knee
+    /// angle, docs/classifier.md). <paramref name="names"/> (participant id → display name) makes messages readable.
+    /// </summary>
+    public static string? Validate(IEnumerable<SensorAssignment> assignments, IReadOnlyDictionary<string, string>? names = null)
     {
         var list = assignments.ToList();
-        if (list.FirstOrDefault(a => !Topics.IsValidId(a.Sensor)) is { } bad)
+        string Who(string participant) => names?.GetValueOrDefault(participant) ?? participant;
+        foreach (var a in list)
         {
-            return $"Sensor id '{bad.Sensor}' is not valid: use 1-64 of a-z, 0-9, '-', '_'.";
+            if (!Topics.IsValidId(a.Sensor?.Trim() ?? ""))
+            {
+                return $"{Who(a.ParticipantId)}: sensor id '{a.Sensor}' is not valid: use 1-64 of a-z, 0-9, '-', '_'.";
+            }
+
+            if (!Enum.IsDefined(a.Placement))
+            {
+                return $"{Who(a.ParticipantId)}: sensor {a.Sensor} has an unknown placement '{a.Placement}': use one of {string.Join(", ", Enum.GetNames<Placement>())}.";
+            }
+
+            if (!Enum.IsDefined(a.Side))
+            {
+                return $"{Who(a.ParticipantId)}: sensor {a.Sensor} has an unknown leg '{a.Side}': use Left or Right.";
+            }
         }
 
-        var duplicate = list.GroupBy(a => a.Sensor).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null ? null : $"Sensor {duplicate.Key} is assigned to {duplicate.Count()} participants.";
+        var duplicate = list.GroupBy(a => a.Sensor.Trim(), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            return $"Sensor {duplicate.Key} is listed {duplicate.Count()} times ({string.Join(", ", duplicate.Select(a => Who(a.ParticipantId)).Distinct())}): a sensor is worn by one person on one leg.";
+        }
+
+        foreach (var worn in list.GroupBy(a => a.ParticipantId, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var who = Who(worn.Key);
+            if (worn.Count() > 2)
+            {
+                return $"{who} has {worn.Count()} sensors: a participant wears one, or a thigh + shank pair.";
+            }
+
+            if (worn.GroupBy(a => a.Placement).FirstOrDefault(g => g.Count() > 1) is { } samePlacement)
+            {
+                return $"{who} has two sensors on the {samePlacement.Key.ToString().ToLowerInvariant()} ({string.Join(" and ", samePlacement.Select(a => a.Sensor))}): a pair is one on the thigh and one on the shank.";
+            }
+
+            if (worn.Any(a => a.Placement is not (Placement.Thigh or Placement.Shank)))
+            {
+                return $"{who} has two sensors on the {string.Join(" and ", worn.Select(a => a.Placement.ToString().ToLowerInvariant()))}: a pair is one on the thigh and one on the shank.";
+            }
+
+            if (worn.Select(a => a.Side).Distinct().Count() > 1)
+            {
+                return $"{who}'s thigh and shank sensors are on different legs: a pair measures one knee, so both go on the same leg.";
+            }
+        }
+
+        return null;
     }
 }

@@ -44,31 +44,51 @@ public sealed partial class SessionControl
         return await db.Sessions.Where(s => s.CohortId == cohortId && s.StartedAt == null).OrderBy(s => s.Number).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Creates the default assignments (each participant's usual sensor at the first station) where none exist.</summary>
+    /// <summary>
+    /// Creates the default assignments where a participant has none yet: each of their usual sensors (the usual one,
+    /// and the usual thigh sensor of a thigh + shank pair) at the first station.
+    /// </summary>
     public async Task<List<SensorAssignment>> EnsureAssignmentsAsync(int sessionId, CancellationToken cancellationToken)
     {
         await using var db = await _db.CreateDbContextAsync(cancellationToken);
         var session = await db.Sessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
         var existing = await db.SensorAssignments.Where(a => a.SessionId == sessionId).ToListAsync(cancellationToken);
         var firstStation = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).Select(s => s.Station).FirstOrDefaultAsync(cancellationToken) ?? "station-1";
-        var participants = await db.Participants.Where(p => p.CohortId == session.CohortId && p.DefaultSensor != null).ToListAsync(cancellationToken);
+        var participants = await db.Participants.Where(p => p.CohortId == session.CohortId && (p.DefaultSensor != null || p.DefaultThighSensor != null)).ToListAsync(cancellationToken);
         foreach (var participant in participants.Where(p => existing.All(a => a.ParticipantId != p.Id)))
         {
-            var assignment = new SensorAssignment
+            foreach (var (sensor, placement) in UsualSensors(participant))
             {
-                SessionId = sessionId,
-                ParticipantId = participant.Id,
-                Sensor = participant.DefaultSensor!,
-                Placement = participant.DefaultPlacement,
-                Side = participant.DefaultSide,
-                Station = firstStation,
-            };
-            db.SensorAssignments.Add(assignment);
-            existing.Add(assignment);
+                var assignment = new SensorAssignment
+                {
+                    SessionId = sessionId,
+                    ParticipantId = participant.Id,
+                    Sensor = sensor,
+                    Placement = placement,
+                    Side = participant.DefaultSide,
+                    Station = firstStation,
+                };
+                db.SensorAssignments.Add(assignment);
+                existing.Add(assignment);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         return existing;
+    }
+
+    /// <summary>The sensors a participant usually wears in class, one per placement (a thigh sensor already usual is not added twice).</summary>
+    public static IEnumerable<(string Sensor, Placement Placement)> UsualSensors(Participant participant)
+    {
+        if (participant.DefaultSensor is { } usual)
+        {
+            yield return (usual, participant.DefaultPlacement);
+        }
+
+        if (participant.DefaultThighSensor is { } thigh && (participant.DefaultSensor is null || participant.DefaultPlacement != Placement.Thigh))
+        {
+            yield return (thigh, Placement.Thigh);
+        }
     }
 
     public async Task<SessionState> StartAsync(int sessionId, CancellationToken cancellationToken)

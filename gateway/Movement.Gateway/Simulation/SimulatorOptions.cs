@@ -10,9 +10,16 @@ public sealed class SimulatorOptions : IValidatableObject
 
     public bool Enabled { get; set; }
 
-    /// <summary>Number of simulated sensors, named <c>sim-01</c>, <c>sim-02</c>, ...</summary>
+    /// <summary>Number of simulated people, each wearing a shank sensor named <c>sim-01</c>, <c>sim-02</c>, ...</summary>
     [Range(0, 2000)]
     public int Sensors { get; set; } = 8;
+
+    /// <summary>
+    /// The first N simulated people also wear a thigh sensor, <c>sim-01-thigh</c>, ..., on the same leg as their
+    /// shank sensor: the same person and motion, on one clock (a thigh + shank pair for the classifier's knee angle).
+    /// </summary>
+    [Range(0, 2000)]
+    public int ThighSensors { get; set; }
 
     [Range(25, 200)]
     public int SampleRateHz { get; set; } = 50;
@@ -28,11 +35,18 @@ public sealed class SimulatorOptions : IValidatableObject
 
     public static string SensorId(int index) => $"sim-{index + 1:D2}";
 
+    public static string ThighSensorId(int index) => $"sim-{index + 1:D2}-thigh";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Kind is not (SensorKind.Thingy52 or SensorKind.PolarPmd))
         {
             yield return new ValidationResult($"Simulator Kind '{Kind}' is not simulated; use Thingy52 or PolarPmd.", [nameof(Kind)]);
+        }
+
+        if (ThighSensors > Sensors)
+        {
+            yield return new ValidationResult($"Simulator ThighSensors ({ThighSensors}) is more than Sensors ({Sensors}): a thigh sensor is worn by one of the simulated people.", [nameof(ThighSensors)]);
         }
     }
 }

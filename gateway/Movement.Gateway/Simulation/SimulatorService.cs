@@ -7,7 +7,7 @@ namespace Movement.Gateway.Simulation;
 
 /// <summary>
 /// Drives the simulated sensors in real time on the gateway's batch clock. Their bytes take the same driver,
-/// decoder, batching and durable publishing path as a real sensor's (see <see cref="SimulatedSensor"/>).
+/// decoder, batching and durable publishing path as a real sensor's (see <see cref="SimulatedPerson"/>).
 /// </summary>
 public sealed class SimulatorService(
     IOptions<SimulatorOptions> options,
@@ -26,11 +26,11 @@ public sealed class SimulatorService(
         // Building the sessions takes a moment: do not hold up the host's start.
         await Task.Yield();
         var startUs = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-        var sensors = Enumerable.Range(0, simulator.Sensors)
-            .Select(i => new SimulatedSensor(simulator, i, hub, startUs))
+        var people = Enumerable.Range(0, simulator.Sensors)
+            .Select(i => new SimulatedPerson(simulator, i, hub, startUs))
             .ToArray();
         var nextStepsUs = startUs;
-        foreach (var sensor in sensors)
+        foreach (var sensor in people.SelectMany(p => p.Sensors))
         {
             sensor.Channel.SetLink(connected: true, batteryPct: sensor.BatteryPct, rssiDbm: -60);
         }
@@ -40,17 +40,17 @@ public sealed class SimulatorService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var nowUs = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-            foreach (var sensor in sensors)
+            foreach (var person in people)
             {
-                sensor.EmitUntil(nowUs, frame);
+                person.EmitUntil(nowUs, frame);
             }
 
             if (nowUs >= nextStepsUs)
             {
                 nextStepsUs = nowUs + (long)simulator.StepReportInterval.TotalMicroseconds;
-                foreach (var sensor in sensors)
+                foreach (var person in people)
                 {
-                    sensor.EmitSteps(nowUs);
+                    person.EmitSteps(nowUs);
                 }
             }
         }

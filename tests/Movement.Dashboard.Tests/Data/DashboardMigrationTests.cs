@@ -36,6 +36,9 @@ public sealed class DashboardMigrationTests : IDisposable
                     VALUES ('p-k3x9', 'Participant A', 7, 'thingy-3', 'Thigh', 'Left', 5500);
                 INSERT INTO "AspNetUsers" ("Id", "ParticipantId", "UserName", "NormalizedUserName", "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
                     VALUES ('u-1', 'p-k3x9', 'participant01', 'PARTICIPANT01', 0, 0, 0, 1, 0);
+                INSERT INTO "Sessions" ("Id", "CohortId", "Number", "PlannedDate", "SessionKey") VALUES (3, 7, 1, '2026-03-03', 's-1-abc');
+                INSERT INTO "SensorAssignments" ("Id", "SessionId", "ParticipantId", "Sensor", "Placement", "Side", "Station")
+                    VALUES (1, 3, 'p-k3x9', 'thingy-3', 'Thigh', 'Left', 'station-1');
                 """;
             await command.ExecuteNonQueryAsync();
         }
@@ -51,7 +54,17 @@ public sealed class DashboardMigrationTests : IDisposable
             Assert.Equal(68.5, Assert.Single(cohort.Stations).TargetRomDeg);
             var participant = Assert.Single(cohort.Participants);
             Assert.Equal(("Participant A", "thingy-3", Placement.Thigh, Side.Left, 5500), (participant.DisplayName, participant.DefaultSensor, participant.DefaultPlacement, participant.DefaultSide, participant.DailyStepGoal));
+            Assert.Null(participant.DefaultThighSensor);
             Assert.Equal("p-k3x9", (await db.Users.SingleAsync(u => u.NormalizedUserName == "PARTICIPANT01")).ParticipantId);
+            var assignment = await db.SensorAssignments.SingleAsync();
+            Assert.Equal((3, "p-k3x9", "thingy-3", Placement.Thigh, Side.Left), (assignment.SessionId, assignment.ParticipantId, assignment.Sensor, assignment.Placement, assignment.Side));
+
+            // The participant can now wear a second sensor in that session (one per placement), not a second thigh one.
+            db.SensorAssignments.Add(new SensorAssignment { SessionId = 3, ParticipantId = "p-k3x9", Sensor = "thingy-4", Placement = Placement.Shank, Side = Side.Left, Station = "station-1" });
+            await db.SaveChangesAsync();
+            db.SensorAssignments.Add(new SensorAssignment { SessionId = 3, ParticipantId = "p-k3x9", Sensor = "thingy-5", Placement = Placement.Thigh, Side = Side.Left, Station = "station-1" });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
 
             // Writable as before: the next cohort gets the next id.
             db.Cohorts.Add(new Cohort { Name = "Thursday group", StartDate = new DateOnly(2026, 3, 5) });

@@ -103,4 +103,71 @@ public sealed class LiveGroupStateTests
         state.Apply(Rep("p-a", 1, 80));
         Assert.Equal(2, changes);
     }
+
+    /// <summary>p-a wears a thigh + shank pair on the left leg (sim-01-thigh, sim-01); p-b one shank sensor (sim-02).</summary>
+    private static SessionState PairSession() => new()
+    {
+        SessionId = "s01",
+        Active = true,
+        Time = T0,
+        Roster =
+        [
+            new RosterEntry("p-a", "sim-01", Placement.Shank, Side.Left, "station-1"),
+            new RosterEntry("p-a", "sim-01-thigh", Placement.Thigh, Side.Left, "station-1"),
+            new RosterEntry("p-b", "sim-02", Placement.Shank, Side.Right, "station-1"),
+        ],
+        Stations = [new StationPlan("station-1", ExerciseIds.KneeExtension, 12, 90)],
+    };
+
+    private static SensorStatus Status(string sensor, bool connected, int battery) =>
+        new() { Sensor = sensor, Gateway = "gw-1", Kind = "test", Connected = connected, Time = T0, BatteryPct = battery };
+
+    [Fact]
+    public void Apply_SessionWithPair_OneTilePerParticipantShowingBothSensors()
+    {
+        var state = NewState();
+        state.Apply(Status("sim-01-thigh", connected: true, battery: 64));
+        state.Apply(PairSession());
+        state.Apply(Status("sim-01", connected: true, battery: 81));
+
+        Assert.Equal(["p-a", "p-b"], state.Tiles.Select(t => t.Participant));
+        var pair = state.Tiles[0];
+        Assert.Equal(("sim-01", "thigh + shank", Side.Left), (pair.Sensor, pair.Placements, pair.Side!.Value));
+        Assert.Equal([new TileSensor("sim-01-thigh", Placement.Thigh, true, 64), new TileSensor("sim-01", Placement.Shank, true, 81)], pair.Sensors);
+        Assert.Equal((true, 64), (pair.SensorConnected!.Value, pair.BatteryPct!.Value));
+        Assert.Equal("shank", state.Tiles[1].Placements);
+        Assert.Null(state.Tiles[1].SensorConnected);
+    }
+
+    [Fact]
+    public void Alerts_PairThighLost_SensorLostUntilItIsBack()
+    {
+        var state = NewState();
+        state.Apply(PairSession());
+        state.Apply(Status("sim-01", connected: true, battery: 80));
+        state.Apply(Status("sim-01-thigh", connected: true, battery: 80));
+        Assert.Empty(state.Alerts(state.Tiles[0]));
+
+        state.Apply(Status("sim-01-thigh", connected: false, battery: 80));
+        Assert.Equal([TileAlert.SensorLost], state.Alerts(state.Tiles[0]));
+        Assert.Empty(state.Alerts(state.Tiles[1]));
+
+        state.Apply(Status("sim-01-thigh", connected: true, battery: 12));
+        Assert.Equal([TileAlert.LowBattery], state.Alerts(state.Tiles[0]));
+    }
+
+    [Fact]
+    public void Apply_RepsFromPair_CountOncePerRepOnTheOneTile()
+    {
+        var state = NewState();
+        state.Apply(PairSession());
+        foreach (var number in new[] { 1, 2, 3 })
+        {
+            state.Apply(Rep("p-a", number, 70) with { Sensor = "sim-01", PairedSensor = "sim-01-thigh" });
+        }
+
+        var tile = state.Tiles.Single(t => t.Participant == "p-a");
+        Assert.Equal((3, 70.0, "sim-01", 2), (tile.RepsInSet, tile.LastRomDeg!.Value, tile.Sensor, tile.Sensors.Count));
+        Assert.Equal(2, state.Tiles.Count);
+    }
 }

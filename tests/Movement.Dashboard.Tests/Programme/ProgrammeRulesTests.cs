@@ -85,7 +85,7 @@ public sealed class ProgrammeRulesTests
             new SensorAssignment { ParticipantId = "p-a", Sensor = "sim-01", Station = "station-1" },
             new SensorAssignment { ParticipantId = "p-b", Sensor = "sim-01", Station = "station-1" },
         ]);
-        Assert.Equal("Sensor sim-01 is assigned to 2 participants.", error);
+        Assert.Equal("Sensor sim-01 is listed 2 times (p-a, p-b): a sensor is worn by one person on one leg.", error);
     }
 
     [Fact]
@@ -93,5 +93,37 @@ public sealed class ProgrammeRulesTests
     {
         var error = ProgrammeEditor.Validate([new CircuitStation { Station = "station-2", Exercise = ExerciseIds.SitToStand, TargetReps = 10, MaxReps = 8 }]);
         Assert.Contains("station-2", error, StringComparison.Ordinal);
+    }
+
+    private static SensorAssignment Worn(string participant, string sensor, Placement placement, Side side = Side.Right) =>
+        new() { ParticipantId = participant, Sensor = sensor, Placement = placement, Side = side, Station = "station-1" };
+
+    [Fact]
+    public void ProgrammeEditor_Validate_ThighAndShankPairOnOneLeg_Accepted() =>
+        Assert.Null(ProgrammeEditor.Validate([
+            Worn("p-a", "sim-01", Placement.Shank, Side.Left),
+            Worn("p-a", "sim-01-thigh", Placement.Thigh, Side.Left),
+            Worn("p-b", "sim-02", Placement.Thigh),
+        ]));
+
+    [Theory]
+    [InlineData("sim-01", Placement.Thigh, Side.Left, "Sensor sim-01 is listed 2 times (Ann): a sensor is worn by one person on one leg.")]
+    [InlineData("sim-09", Placement.Shank, Side.Left, "Ann has two sensors on the shank (sim-01 and sim-09): a pair is one on the thigh and one on the shank.")]
+    [InlineData("sim-09", Placement.Wrist, Side.Left, "Ann has two sensors on the shank and wrist: a pair is one on the thigh and one on the shank.")]
+    [InlineData("sim-09", Placement.Thigh, Side.Right, "Ann's thigh and shank sensors are on different legs: a pair measures one knee, so both go on the same leg.")]
+    [InlineData("sim-09", (Placement)17, Side.Left, "Ann: sensor sim-09 has an unknown placement '17': use one of Shank, Thigh, Wrist, Other.")]
+    [InlineData("Sim 9", Placement.Thigh, Side.Left, "Ann: sensor id 'Sim 9' is not valid: use 1-64 of a-z, 0-9, '-', '_'.")]
+    public void ProgrammeEditor_Validate_BadSecondSensor_RejectedSayingWhy(string sensor, Placement placement, Side side, string expected)
+    {
+        var names = new Dictionary<string, string> { ["p-a"] = "Ann" };
+        var error = ProgrammeEditor.Validate([Worn("p-a", "sim-01", Placement.Shank, Side.Left), Worn("p-a", sensor, placement, side)], names);
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void ProgrammeEditor_Validate_ThreeSensorsOnOneParticipant_Rejected()
+    {
+        var error = ProgrammeEditor.Validate([Worn("p-a", "a1", Placement.Shank), Worn("p-a", "a2", Placement.Thigh), Worn("p-a", "a3", Placement.Wrist)]);
+        Assert.Equal("p-a has 3 sensors: a participant wears one, or a thigh + shank pair.", error);
     }
 }

@@ -77,4 +77,56 @@ public sealed class SimulatorTests : IAsyncLifetime
         // A status may go out before the simulated link is up; once up, the sensor reports connected with a battery.
         Assert.Contains(statuses, s => s.Connected && s.BatteryPct is > 0 and <= 100);
     }
+
+    [Fact]
+    public async Task Simulator_ThighSensors_FirstPeopleAlsoStreamAThighSensorOnTheSameClock()
+    {
+        await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "sim-sub-thigh",
+            [Topics.AllSamples("site-1"), Topics.AllSensorStatus("site-1")]);
+        var settings = GatewayHost.Settings(_broker.Port, _queueDirectory);
+        settings["Movement:Gateway:Simulator:Enabled"] = "true";
+        settings["Movement:Gateway:Simulator:Sensors"] = "2";
+        settings["Movement:Gateway:Simulator:ThighSensors"] = "1";
+        using var host = GatewayHost.Build(settings);
+        await host.StartAsync();
+
+        var samples = new Dictionary<string, List<ImuSample>>();
+        var connected = new HashSet<string>();
+        while (samples.Count < 3 || samples.Values.Any(s => s.Count < 100) || connected.Count < 3)
+        {
+            var (topic, payload) = await probe.NextAsync(TimeSpan.FromSeconds(30));
+            Assert.True(Topics.TryParse(topic, out var address, out _));
+            if (address.Kind == TopicKind.SensorSamples)
+            {
+                Assert.True(SampleBatchCodec.TryDecode(payload, out var batch, out var error), error);
+                (samples.TryGetValue(address.EntityId, out var list) ? list : samples[address.EntityId] = []).AddRange(batch!.Samples);
+            }
+            else if (address.Kind == TopicKind.SensorStatus && ProtocolJson.TryDecodeSensorStatus(payload, out var status, out _) && status!.Connected)
+            {
+                connected.Add(status.Sensor);
+            }
+        }
+
+        await host.StopAsync();
+
+        Assert.Equal(["sim-01", "sim-01-thigh", "sim-02"], samples.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["sim-01", "sim-01-thigh", "sim-02"], connected.Order(StringComparer.Ordinal));
+        var (shank, thigh) = (samples["sim-01"], samples["sim-01-thigh"]);
+        // One person, one clock: both sensors start with the session (within a sample period and the sensors' clock offsets).
+        Assert.InRange(Math.Abs(thigh[0].TimestampUs - shank[0].TimestampUs), 0, 100_000);
+        // Its own sensor, not a copy of the shank's samples.
+        Assert.NotEqual(shank.Take(100).Select(s => s.AccelX), thigh.Take(100).Select(s => s.AccelX));
+    }
+
+    [Fact]
+    public async Task Simulator_MoreThighSensorsThanPeople_RefusedAtStart()
+    {
+        var settings = GatewayHost.Settings(_broker.Port, _queueDirectory);
+        settings["Movement:Gateway:Simulator:Enabled"] = "true";
+        settings["Movement:Gateway:Simulator:Sensors"] = "2";
+        settings["Movement:Gateway:Simulator:ThighSensors"] = "3";
+        using var host = GatewayHost.Build(settings);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("ThighSensors (3) is more than Sensors (2)", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -300,6 +300,9 @@ namespace Movement.Dashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefaultThighSensor")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("DischargeDate")
                         .HasColumnType("TEXT");
 
@@ -384,7 +387,7 @@ namespace Movement.Dashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SessionId", "ParticipantId")
+                    b.HasIndex("SessionId", "ParticipantId", "Placement")
                         .IsUnique();
 
                     b.ToTable("SensorAssignments");
