@@ -69,7 +69,7 @@ public sealed class PairedSensorTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task SimulatedPairParticipant_Reps_ArriveOncePerRepNamingBothSensors()
+    public async Task SimulatedPairParticipant_Reps_ArriveOncePerRepFromTheExercisesSource()
     {
         // Demo participant 1 wears simulated shank sim-01 and thigh sim-01-thigh (Seed:PairedParticipants, Simulator:ThighSensors).
         var participant = await system.Server.ParticipantIdAsync(1);
@@ -109,8 +109,16 @@ public sealed class PairedSensorTests(SystemFixture system)
         }
 
         Assert.All(reps, r => Assert.Equal(participant, r.Participant));
-        Assert.Contains(reps, r => r is { Sensor: "sim-01", PairedSensor: "sim-01-thigh" });
-        Assert.All(reps, r => Assert.Contains(r.Sensor, new[] { "sim-01", "sim-01-thigh" }));
+        // Each rep names the source its exercise takes reps from (ParticipantRepSource): the knee pair (shank id plus the
+        // thigh as paired sensor), the thigh, or the shank.
+        Assert.All(reps, r => Assert.Equal(
+            Movement.Classifier.ParticipantRepSource.For(r.Exercise) switch
+            {
+                Movement.Classifier.RepSource.KneePair => ("sim-01", "sim-01-thigh"),
+                Movement.Classifier.RepSource.Thigh => ("sim-01-thigh", (string?)null),
+                _ => ("sim-01", null),
+            },
+            (r.Sensor, r.PairedSensor)));
 
         // The participant's one tile follows the reps.
         var tile = Assert.Single(live.Tiles, t => t.Participant == participant);
