@@ -315,7 +315,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
     {
-        for (var probe = firstSequence; probe < firstSequence + 40; probe++)
+        for (var probe = firstSequence; probe < firstSequence + 120; probe++)
         {
             var still = new ImuSample(first.TimestampUs + offsetUs + ((probe - firstSequence) * 20_000), first.AccelX, first.AccelY, first.AccelZ, 0, 0, 0);
             await gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(probe, 50, true, [still])), retain: false, CancellationToken.None);
