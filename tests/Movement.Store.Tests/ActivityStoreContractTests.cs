@@ -196,6 +196,27 @@ public abstract class ActivityStoreContractTests
     }
 
     [Fact]
+    public async Task GetDailyStepsAsync_TwoDevicesWornTogether_CountTheStepsOnce()
+    {
+        // A thigh and a shank sensor in class (10:00-11:00) both count the same walk; the participant's home counter
+        // counts the morning before it (07:00-10:00) and is then left off.
+        var store = Store();
+        var site = NewSite();
+        await store.WriteAsync(
+        [
+            Assign(site, "thigh-1", "p1", "2026-05-01T00:00:00Z"),
+            Assign(site, "shank-1", "p1", "2026-05-01T00:00:00Z"),
+            Assign(site, "home-1", "p1", "2026-05-01T00:00:00Z"),
+            Reading(site, "home-1", "2026-05-10T07:00:00Z", 0), Reading(site, "home-1", "2026-05-10T10:00:00Z", 2000),
+            Reading(site, "thigh-1", "2026-05-10T10:00:00Z", 100), Reading(site, "thigh-1", "2026-05-10T10:30:00Z", 400), Reading(site, "thigh-1", "2026-05-10T11:00:00Z", 700),
+            Reading(site, "shank-1", "2026-05-10T10:05:00Z", 40), Reading(site, "shank-1", "2026-05-10T10:55:00Z", 620),
+        ], Ct);
+
+        // The morning's 2000 plus the class once: the thigh's 600, which counted more than the shank's 580.
+        Assert.Equal(2600, Assert.Single(await store.GetDailyStepsAsync(site, "p1", Day("2026-05-10"), Day("2026-05-10"), Ct)).Total);
+    }
+
+    [Fact]
     public async Task GetDailyStepsAsync_SpringForward_23HourDaySplitsByRealTime()
     {
         var store = Store();

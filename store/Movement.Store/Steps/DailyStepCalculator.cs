@@ -16,8 +16,9 @@ public readonly record struct SensorAssignment(DateTimeOffset From, string? Part
 /// <item>An increment is spread over its interval in proportion to elapsed (real) time, so an interval across local
 /// midnight — a gap while out of range, or a daylight-saving night of 23 or 25 hours — splits by the hours on each
 /// side. Rounding uses largest remainders, so the day totals add up exactly to the increments.</item>
-/// <item>Sensors of one participant add up; a manual entry for a day stands for the whole day, and the day's total is the
-/// larger of the device and manual figures.</item>
+/// <item>Sensors of one participant worn one after another add up; while several count at the same time, only the one that
+/// counted the most counts (<see cref="CountedOnce"/>). A manual entry for a day stands for the whole day, and the day's
+/// total is the larger of the device and manual figures.</item>
 /// </list>
 /// </summary>
 public static class DailyStepCalculator
@@ -49,7 +50,7 @@ public static class DailyStepCalculator
         DateOnly to,
         TimeZoneInfo zone)
     {
-        var device = new Dictionary<DateOnly, long>();
+        var increments = new List<(string Sensor, DateTimeOffset Start, DateTimeOffset End, long Steps)>();
         foreach (var (sensor, sensorReadings) in readings)
         {
             var history = assignments.TryGetValue(sensor, out var a) ? a.OrderBy(x => x.From).ToArray() : [];
@@ -67,9 +68,15 @@ public static class DailyStepCalculator
                 var increment = current.StepsTotal >= previous.StepsTotal ? current.StepsTotal - previous.StepsTotal : current.StepsTotal;
                 if (increment > 0)
                 {
-                    Spread(increment, previous.Time, current.Time, zone, device);
+                    increments.Add((sensor, previous.Time, current.Time, increment));
                 }
             }
+        }
+
+        var device = new Dictionary<DateOnly, long>();
+        foreach (var counted in CountedOnce(increments))
+        {
+            Spread(counted.Steps, counted.Start, counted.End, zone, device);
         }
 
         var days = new List<DailySteps>();
@@ -79,6 +86,36 @@ public static class DailyStepCalculator
         }
 
         return days;
+    }
+
+    /// <summary>
+    /// Sensors worn one after another add up, but two worn at the same time (a thigh and a shank sensor in class, or
+    /// a home counter kept on during class) count the same steps. Increments that overlap in time across sensors form
+    /// a cluster, and in a cluster only the sensor that counted the most is kept.
+    /// </summary>
+    private static IEnumerable<(string Sensor, DateTimeOffset Start, DateTimeOffset End, long Steps)> CountedOnce(
+        List<(string Sensor, DateTimeOffset Start, DateTimeOffset End, long Steps)> increments)
+    {
+        increments.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var cluster = new List<(string Sensor, DateTimeOffset Start, DateTimeOffset End, long Steps)>();
+        var clusterEnd = DateTimeOffset.MinValue;
+        foreach (var increment in increments.Append((Sensor: "", Start: DateTimeOffset.MaxValue, End: DateTimeOffset.MaxValue, Steps: 0L)))
+        {
+            if (cluster.Count > 0 && increment.Start >= clusterEnd)
+            {
+                var kept = cluster.GroupBy(c => c.Sensor, StringComparer.Ordinal)
+                    .OrderByDescending(g => g.Sum(c => c.Steps)).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+                foreach (var c in kept)
+                {
+                    yield return c;
+                }
+
+                cluster.Clear();
+            }
+
+            cluster.Add(increment);
+            clusterEnd = cluster.Count == 1 || increment.End > clusterEnd ? increment.End : clusterEnd;
+        }
     }
 
     private static string? ParticipantAt(SensorAssignment[] history, DateTimeOffset time)
