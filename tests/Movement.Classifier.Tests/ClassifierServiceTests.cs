@@ -133,12 +133,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     {
         // A held-out simulated person (seed outside every tuned range, see KneeAngleEstimatorTests) squatting 6 times,
         // thigh at 52 Hz and shank at 100 Hz, each sensor's samples in its own 0.2 s batches.
-        const int seed = 920_020;
-        var person = ParticipantProfile.Random(seed);
-        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
-        const long startUs = 1_700_000_000_000_000;
-        var thigh = simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, 52), startUs).Samples;
-        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 100), startUs).Samples;
+        var (person, simulated, thigh, shank) = SimulatePair(920_020, ExerciseIds.Squat, 6, thighHz: 52, shankHz: 100);
 
         var session = TwoSensorSquatSession(person.Side);
         await using var rig = await ClassifierRig.StartAsync(session);
@@ -160,10 +155,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     public async Task ExecuteAsync_PairWhoseThighIsSilent_PublishesTheShanksRepsAlone()
     {
         // The roster lists a thigh that never sends: the knee pair cannot work, and the shank must count alone.
-        const int seed = 920_021;
-        var person = ParticipantProfile.Random(seed);
-        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.Squat, 6), person, seed);
-        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 50), 1_700_000_000_000_000).Samples;
+        var (person, simulated, _, shank) = SimulatePair(920_021, ExerciseIds.Squat, 6, thighHz: 50, shankHz: 50);
         var session = TwoSensorSquatSession(person.Side);
         await using var rig = await ClassifierRig.StartAsync(session);
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
@@ -217,12 +209,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     public async Task ExecuteAsync_SimulatedStraightLegRaisesWithThighAndShank_CountsEachRepOnce()
     {
         // Thigh and shank move together in a straight-leg raise: every shank rep overlaps a thigh rep, none is claimed.
-        const int seed = 920_030;
-        var person = ParticipantProfile.Random(seed);
-        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(ExerciseIds.StraightLegRaise, 8), person, seed);
-        const long startUs = 1_700_000_000_000_000;
-        var thigh = simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, 50), startUs).Samples;
-        var shank = simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, 50), startUs).Samples;
+        var (person, simulated, thigh, shank) = SimulatePair(920_030, ExerciseIds.StraightLegRaise, 8, thighHz: 50, shankHz: 50);
         var state = TwoSensorSession(person.Side, ExerciseIds.StraightLegRaise, 8);
         await using var rig = await ClassifierRig.StartAsync(state);
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.StraightLegRaise);
@@ -233,6 +220,21 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
         Assert.Equal(reps.Count, reps.Select(r => r.Id).Distinct().Count());
         Assert.All(reps, r => Assert.Equal(("imu-t", (string?)null), (r.Sensor, r.PairedSensor)));
+    }
+
+    /// <summary>
+    /// A held-out simulated person (seeds 920000+, outside every tuned range) doing one set, recorded by a thigh and a
+    /// shank sensor on the same clock.
+    /// </summary>
+    private static (ParticipantProfile Person, SimulatedSession Session, IReadOnlyList<ImuSample> Thigh, IReadOnlyList<ImuSample> Shank) SimulatePair(
+        int seed, string exercise, int reps, double thighHz, double shankHz)
+    {
+        const long startUs = 1_700_000_000_000_000;
+        var person = ParticipantProfile.Random(seed);
+        var simulated = SimulatedSession.Create(SessionPlan.SingleSet(exercise, reps), person, seed);
+        return (person, simulated,
+            simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, thighHz), startUs).Samples,
+            simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, shankHz), startUs).Samples);
     }
 
     /// <summary>

@@ -1,10 +1,5 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,16 +10,7 @@ using Movement.TestSupport;
 namespace Movement.Benchmarks.Store;
 
 /// <summary>Each invocation is seconds of real broker traffic: one warm-up and five measured iterations.</summary>
-public sealed class RecorderAckConfig : ManualConfig
-{
-    public RecorderAckConfig()
-    {
-        AddJob(Job.Default
-            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5)
-            .WithToolchain(InProcessEmitToolchain.Instance));
-        AddColumn(StatisticColumn.OperationsPerSecond);
-    }
-}
+public sealed class RecorderAckConfig() : InProcessMonitoringConfig(warmups: 1, iterations: 5);
 
 /// <summary>
 /// Messages acknowledged per second by the recorder: a publisher sends step readings at QoS 1 through a real

@@ -18,12 +18,18 @@ namespace Movement.Benchmarks.Store;
 /// A short run (2 warm-ups, 8 measured iterations) in process: each invocation is thousands of database writes,
 /// so the monitoring strategy (no pilot stage) fits, and in-process avoids building a separate exe per suite.
 /// </summary>
-public sealed class StoreWriteConfig : ManualConfig
+public sealed class StoreWriteConfig() : InProcessMonitoringConfig(warmups: 2, iterations: 8);
+
+/// <summary>
+/// In process, monitoring strategy (no pilot stage), one launch, operations per second: the shape of the store suites,
+/// whose invocations are long (many writes, or seconds of broker traffic).
+/// </summary>
+public abstract class InProcessMonitoringConfig : ManualConfig
 {
-    public StoreWriteConfig()
+    protected InProcessMonitoringConfig(int warmups, int iterations)
     {
         AddJob(Job.Default
-            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(8)
+            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(warmups).WithIterationCount(iterations)
             .WithToolchain(InProcessEmitToolchain.Instance));
         AddColumn(StatisticColumn.OperationsPerSecond);
     }

@@ -85,7 +85,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         }
 
         Reps++;
-        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: _movementsPerRep == 1 && !Pipeline.MeasuresRise);
+        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: JudgesTempo);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
     }
 
@@ -99,7 +99,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         var rom = AngleRangeDeg(found.StartUs, found.EndUs) ?? 0;
         var rep = found with { RomDeg = rom };
         Reps++;
-        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: _movementsPerRep == 1 && !Pipeline.MeasuresRise);
+        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: JudgesTempo);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
     }
 
@@ -156,6 +156,9 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
             Math.Max(first.PeakAngularVelocityDps, second.PeakAngularVelocityDps), (first.Smoothness + second.Smoothness) / 2,
             Math.Max(first.SwayDeg, second.SwayDeg));
     }
+
+    /// <summary>Whether a rep's out-and-back timing describes it: not for two-movement reps or a heel raise's rise.</summary>
+    private bool JudgesTempo => _movementsPerRep == 1 && !Pipeline.MeasuresRise;
 
     public static string RepId(string sensorId, in RepMeasurement rep) => $"{sensorId}-{rep.StartUs}-{rep.EndUs}";
 }
