@@ -136,7 +136,7 @@ public sealed partial class MqttConnection : IDisposable
 
     public bool IsConnected => _client.IsConnected;
 
-    /// <summary>Connects and stays connected until <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>Connects and stays connected until <paramref name="cancellationToken"/> fires, then disconnects and returns.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _runToken = cancellationToken;
@@ -161,14 +161,30 @@ public sealed partial class MqttConnection : IDisposable
                 LogConnectFailed(_logger, ClientId, _options.ToString(), ex.Message, delay);
             }
 
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
         }
 
         if (_client.IsConnected)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+            {
+                // The broker went away before the client noticed: there is nobody left to say goodbye to.
+                LogDisconnectFailed(_logger, ClientId, ex.Message);
+            }
         }
     }
 
@@ -356,6 +372,9 @@ public sealed partial class MqttConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} could not connect to {Broker}: {Reason}; retrying in {Delay}")]
     private static partial void LogConnectFailed(ILogger logger, string clientId, string broker, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} could not say goodbye to the broker on shutdown: {Reason}")]
+    private static partial void LogDisconnectFailed(ILogger logger, string clientId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} rejected a message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string clientId, string topic, string reason);

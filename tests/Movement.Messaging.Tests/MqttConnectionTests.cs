@@ -51,4 +51,24 @@ public sealed class MqttConnectionTests
             }
         });
     }
+
+    [Fact]
+    public async Task RunAsync_BrokerKilledJustBeforeShutdown_EndsWithoutThrowing()
+    {
+        await using var broker = await MosquittoServer.StartAsync();
+        var connection = new MqttConnection(broker.ConnectionOptions(MosquittoServer.ServiceUser), new MqttConnectionSetup { ClientName = "bye" },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var run = connection.RunAsync(stop.Token);
+        await connection.WaitConnectedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+
+        // Stop before the client notices the socket is gone: its goodbye then meets a dead socket, which must not
+        // turn a clean shutdown into a failure.
+        await broker.StopAsync();
+        await stop.CancelAsync();
+        await run;
+
+        Assert.False(connection.IsConnected);
+        connection.Dispose();
+    }
 }
