@@ -14,7 +14,7 @@ public sealed class DashboardOptions
     [Required]
     public string DatabasePath { get; set; } = "data/dashboard.db";
 
-    /// <summary>Start the demo cohort's next session as soon as the broker is reachable (single-box demo).</summary>
+    /// <summary>Start (or resume) a session of the demo cohort as soon as the broker is reachable (single-box demo).</summary>
     public bool DemoSession { get; set; }
 
     /// <summary>Consecutive flagged reps that raise a "repeated poor form" alert on the live grid.</summary>

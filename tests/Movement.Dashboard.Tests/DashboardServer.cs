@@ -60,6 +60,7 @@ public sealed class DashboardServer : IAsyncDisposable
             ["Movement:Store:SqlitePath"] = Path.Combine(directory, "movement.db"),
             ["Movement:Store:OutboxPath"] = Path.Combine(directory, "outbox.db"),
             ["Movement:Dashboard:DatabasePath"] = Path.Combine(directory, "dashboard.db"),
+            ["Movement:Gateway:Queue:Directory"] = Path.Combine(directory, "gateway-queue"),
             ["Movement:Dashboard:DemoSession"] = "false",
             ["Movement:Dashboard:Seed:Enabled"] = "true",
             ["Movement:Dashboard:Seed:SupervisorUserName"] = SupervisorUser,

@@ -23,7 +23,12 @@ public sealed class SingleBoxTests : IAsyncLifetime
         {
             builder.UseSetting("Movement:Broker:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Movement:Mqtt:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+            // Every file the single box writes goes to this test's own directory: a database left by an earlier run
+            // would carry its cohort's used-up sessions into this one.
             builder.UseSetting("Movement:Store:SqlitePath", Path.Combine(_dataDirectory, "movement.db"));
+            builder.UseSetting("Movement:Store:OutboxPath", Path.Combine(_dataDirectory, "outbox.db"));
+            builder.UseSetting("Movement:Dashboard:DatabasePath", Path.Combine(_dataDirectory, "dashboard.db"));
+            builder.UseSetting("Movement:Gateway:Queue:Directory", Path.Combine(_dataDirectory, "gateway-queue"));
             builder.UseSetting("Movement:Gateway:Simulator:Sensors", "8");
         });
         _ = _factory.Server; // starts the host and its hosted services

@@ -45,6 +45,20 @@ public sealed partial class SessionControl
     }
 
     /// <summary>
+    /// The session the demo runs on each start: the one a previous run left going (a demo is usually stopped, not
+    /// ended), else the next one, else the last one again, so the demo still shows a live class after all twelve
+    /// sessions have been used.
+    /// </summary>
+    private async Task<ProgrammeSession?> DemoSessionAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        var sessions = db.Sessions.Where(s => s.CohortId == cohortId);
+        return await sessions.Where(s => s.StartedAt != null && s.EndedAt == null).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken)
+            ?? await NextSessionAsync(cohortId, cancellationToken)
+            ?? await sessions.OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Creates the default assignments where a participant has none yet: each of their usual sensors (the usual one,
     /// and the usual thigh sensor of a thigh + shank pair) at the first station.
     /// </summary>
@@ -165,9 +179,9 @@ public sealed partial class SessionControl
         {
             await using var db = await _db.CreateDbContextAsync(cancellationToken);
             var cohort = await db.Cohorts.OrderBy(c => c.Id).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
-            if (cohort is { } cohortId && await NextSessionAsync(cohortId, cancellationToken) is { } next)
+            if (cohort is { } cohortId && await DemoSessionAsync(cohortId, cancellationToken) is { } demo)
             {
-                await StartAsync(next.Id, cancellationToken);
+                await StartAsync(demo.Id, cancellationToken);
             }
         }
     }

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Movement.Dashboard.Data;
+using Movement.Dashboard.Live;
+using Movement.Dashboard.Programme;
+using Movement.Protocol;
+
+namespace Movement.Dashboard.Tests.Programme;
+
+/// <summary>The single-box demo started again and again on the same data folder, as a user runs it.</summary>
+public sealed class DemoSessionTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("movement-demo-").FullName;
+
+    private Dictionary<string, string?> Settings => new()
+    {
+        ["Movement:Dashboard:DemoSession"] = "true",
+        ["Movement:Store:SqlitePath"] = Path.Combine(_directory, "movement.db"),
+        ["Movement:Store:OutboxPath"] = Path.Combine(_directory, "outbox.db"),
+        ["Movement:Dashboard:DatabasePath"] = Path.Combine(_directory, "dashboard.db"),
+        ["Movement:Gateway:Queue:Directory"] = Path.Combine(_directory, "gateway-queue"),
+    };
+
+    [Fact]
+    public async Task OnBrokerConnected_DemoStartedAgain_ResumesItsSessionAndStillRunsOneAfterAllTwelve()
+    {
+        string first;
+        await using (var server = await DashboardServer.StartAsync(Settings))
+        {
+            first = (await RunningSessionAsync(server)).SessionId;
+        }
+
+        // Stopped without ending the session (the demo's usual end): the next start resumes it, not session 2.
+        await using (var server = await DashboardServer.StartAsync(Settings))
+        {
+            Assert.Equal(first, (await RunningSessionAsync(server)).SessionId);
+
+            // Every session of the cohort held and ended: the demo must still show a live class.
+            await server.Services.GetRequiredService<SessionControl>().EndAsync(CancellationToken.None);
+            await using var scope = server.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
+            foreach (var session in await db.Sessions.ToListAsync())
+            {
+                (session.StartedAt, session.EndedAt) = (session.StartedAt ?? DateTimeOffset.UnixEpoch, session.EndedAt ?? DateTimeOffset.UnixEpoch);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await using (var server = await DashboardServer.StartAsync(Settings))
+        {
+            var resumed = await RunningSessionAsync(server);
+            await using var scope = server.Services.CreateAsyncScope();
+            var last = await scope.ServiceProvider.GetRequiredService<DashboardDbContext>().Sessions.OrderByDescending(s => s.Number).FirstAsync();
+            Assert.Equal(12, last.Number);
+            Assert.Equal(last.SessionKey, resumed.SessionId);
+            Assert.NotEmpty(resumed.Roster);
+        }
+    }
+
+    /// <summary>The session the dashboard's live feed hears from the broker, once it is active.</summary>
+    private static async Task<SessionState> RunningSessionAsync(DashboardServer server)
+    {
+        var live = server.Services.GetRequiredService<LiveGroupState>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (live.Session is not { Active: true })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the demo session never reached the live feed");
+            await Task.Delay(100);
+        }
+
+        return live.Session;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
