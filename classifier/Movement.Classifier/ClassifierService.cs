@@ -28,6 +28,13 @@ public sealed class ClassifierService : BackgroundService
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
     private readonly ConcurrentDictionary<(string Site, string Thigh, string Shank), RepSet> _pairs = new();
 
+    /// <summary>
+    /// The last set number given to each participant in a session. Sets are numbered per participant, not per rep
+    /// source: a participant wearing a thigh and a shank sensor counts sets from the knee pair, the thigh and the
+    /// shank, and the supervisor should see one sequence 1, 2, 3.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Site, string Session, string Participant), int> _setNumbers = new();
+
     /// <summary>How far past a shank rep the thigh must have been heard before the rep counts as missed by it.</summary>
     private const long ClaimAfterUs = 1_000_000;
     private readonly Counter<long> _reps;
@@ -75,6 +82,10 @@ public sealed class ClassifierService : BackgroundService
             if (ProtocolJson.TryDecodeSessionState(bytes, out var newSession, out error))
             {
                 _sessions[address.Site] = newSession!;
+                foreach (var key in _setNumbers.Keys.Where(k => k.Site == address.Site && k.Session != newSession!.SessionId))
+                {
+                    _setNumbers.TryRemove(key, out _); // sets are numbered afresh in each session
+                }
             }
             else
             {
@@ -268,6 +279,11 @@ public sealed class ClassifierService : BackgroundService
 
     private async Task PublishRepAsync(string site, SessionState session, RosterEntry entry, StationPlan? station, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {
+        if (set.Reps.Count == 0)
+        {
+            set.SetNumber = _setNumbers.AddOrUpdate((site, session.SessionId, entry.Participant), 1, (_, last) => last + 1);
+        }
+
         set.Reps.Add(rep);
         var m = rep.Measurement;
         var repEvent = new RepEvent
@@ -341,7 +357,6 @@ public sealed class ClassifierService : BackgroundService
             MeanDurationS = Math.Round(reps.Average(r => r.Measurement.DurationS), 2),
             FlagCounts = flagCounts,
         }, cancellationToken).ConfigureAwait(false);
-        set.SetNumber++;
         reps.Clear();
     }
 
@@ -398,7 +413,8 @@ public sealed class ClassifierService : BackgroundService
     private sealed class RepSet(KneePairClassifier? classifier)
     {
         public KneePairClassifier? Classifier { get; } = classifier;
-        public int SetNumber { get; set; } = 1;
+        /// <summary>The participant's set number of the set in progress, given at its first rep.</summary>
+        public int SetNumber { get; set; }
         public List<ClassifiedRep> Reps { get; } = [];
     }
 

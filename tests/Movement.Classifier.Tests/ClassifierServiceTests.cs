@@ -222,14 +222,38 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         Assert.All(reps, r => Assert.Equal(("imu-t", (string?)null), (r.Sensor, r.PairedSensor)));
     }
 
+    [Fact]
+    public async Task ExecuteAsync_PairDoesSetsFromDifferentSources_NumbersTheParticipantsSetsInOneSequence()
+    {
+        // Squats come from the knee pair, knee extensions from the shank: two rep sources, one participant, whose
+        // supervisor must see set 1 then set 2 (not two sets 1).
+        var (person, squats, thigh, shank) = SimulatePair(920_040, ExerciseIds.Squat, 6, thighHz: 50, shankHz: 50);
+        var state = TwoSensorSession(person.Side, ExerciseIds.Squat, 6);
+        await using var rig = await ClassifierRig.StartAsync(state);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
+        var (squatReps, squatSets) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
+
+        // The plan change moved station A to knee extensions; the same person does them a minute later.
+        var (_, extensions, thigh2, shank2) = SimulatePair(920_040, ExerciseIds.KneeExtension, 6, thighHz: 50, shankHz: 50, startUs: shank[^1].TimestampUs + 60_000_000);
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh2, shank2, thighBatch: 10, shankBatch: 10, sequence + 10_000);
+        var (extensionReps, extensionSets) = await CollectUntilPlanChangeAsync(rig, state with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }, shank2[^1], sequence + 10_000);
+
+        Assert.Equal(squats.Truth.Reps.Count, squatReps.Count);
+        Assert.All(squatReps, r => Assert.Equal(("imu-t", 1), (r.PairedSensor, r.SetNumber)));
+        Assert.Equal([1], squatSets.Select(s => s.SetNumber));
+        Assert.InRange(extensionReps.Count, extensions.Truth.Reps.Count - 1, extensions.Truth.Reps.Count + 1);
+        Assert.All(extensionReps, r => Assert.Equal(("imu-s", (string?)null, 2), (r.Sensor, r.PairedSensor, r.SetNumber)));
+        Assert.Equal([2], extensionSets.Select(s => s.SetNumber));
+    }
+
     /// <summary>
     /// A held-out simulated person (seeds 920000+, outside every tuned range) doing one set, recorded by a thigh and a
     /// shank sensor on the same clock.
     /// </summary>
     private static (ParticipantProfile Person, SimulatedSession Session, IReadOnlyList<ImuSample> Thigh, IReadOnlyList<ImuSample> Shank) SimulatePair(
-        int seed, string exercise, int reps, double thighHz, double shankHz)
+        int seed, string exercise, int reps, double thighHz, double shankHz, long startUs = 1_700_000_000_000_000)
     {
-        const long startUs = 1_700_000_000_000_000;
         var person = ParticipantProfile.Random(seed);
         var simulated = SimulatedSession.Create(SessionPlan.SingleSet(exercise, reps), person, seed);
         return (person, simulated,
