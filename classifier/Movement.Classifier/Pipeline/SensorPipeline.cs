@@ -131,6 +131,9 @@ public sealed class SensorPipeline
                 Gaps++;
                 _orientation.Reset();
                 _segmenter.Reset();
+                // Start the angle again from gravity: the limb may rest elsewhere after the gap (seated now, standing
+                // before), and letting the drift correction pull the angle there would look like a movement.
+                _angleStarted = false;
             }
             else
             {

@@ -67,6 +67,33 @@ public sealed class SensorPipelineTests
     }
 
     [Fact]
+    public void Add_LimbRestsAtAnotherAngleAfterAGap_CountsNoMovementForTheChange()
+    {
+        // Three reps standing, a minute's silence, then three reps from a rest tilted 15° further (seated, say):
+        // the new rest is where the angle starts again, not a 15° movement.
+        var before = TestSignals.Reps(3, 60, 50);
+        var after = TestSignals.Reps(3, 60, 50).Select(s =>
+        {
+            var angle = Math.Atan2(s.AccelY, s.AccelZ) + (15 * Math.PI / 180);
+            var g = Math.Sqrt((s.AccelY * s.AccelY) + (s.AccelZ * s.AccelZ));
+            return s with { TimestampUs = s.TimestampUs + before.Count * 20_000L + 60_000_000, AccelY = (float)(g * Math.Sin(angle)), AccelZ = (float)(g * Math.Cos(angle)) };
+        });
+        var pipeline = new SensorPipeline();
+        var reps = new List<RepMeasurement>();
+        foreach (var sample in before.Concat(after))
+        {
+            if (pipeline.Add(sample, out var rep))
+            {
+                reps.Add(rep);
+            }
+        }
+
+        Assert.Equal(1, pipeline.Gaps);
+        Assert.Equal(6, reps.Count);
+        Assert.All(reps, r => Assert.InRange(r.RomDeg, 55, 65));
+    }
+
+    [Fact]
     public void Add_OutOfOrderSample_IsSkippedAndCounted()
     {
         var samples = TestSignals.Reps(2, 60, 50);
