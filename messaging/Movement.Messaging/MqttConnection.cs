@@ -156,7 +156,7 @@ public sealed partial class MqttConnection : IDisposable
             {
                 break;
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MqttConnectFailedException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is MqttConnectFailedException || IsBrokerUnreachable(ex))
             {
                 LogConnectFailed(_logger, ClientId, _options.ToString(), ex.Message, delay);
             }
@@ -180,13 +180,17 @@ public sealed partial class MqttConnection : IDisposable
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (IsBrokerUnreachable(ex))
             {
                 // The broker went away before the client noticed: there is nobody left to say goodbye to.
                 LogDisconnectFailed(_logger, ClientId, ex.Message);
             }
         }
     }
+
+    /// <summary>The ways a connect or a disconnect fails when the broker cannot be reached or stops answering.</summary>
+    private static bool IsBrokerUnreachable(Exception ex) =>
+        ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException;
 
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
