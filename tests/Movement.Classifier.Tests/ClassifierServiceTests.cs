@@ -137,12 +137,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
 
         var session = TwoSensorSquatSession(person.Side);
         await using var rig = await ClassifierRig.StartAsync(session);
-        var (events, gateway) = (rig.Events, rig.Gateway);
-        var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, shank[0], "imu-s", ExerciseIds.Squat);
-
-        sequence = await PublishInTimeOrderAsync(gateway, thigh, shank, thighBatch: 10, shankBatch: 20, sequence);
-
-        var (reps, summaries) = await CollectUntilPlanChangeAsync(rig, session, shank[^1], sequence);
+        var (reps, summaries, _) = await RunPairSetAsync(rig, session, thigh, shank, shankBatch: 20);
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
         Assert.All(reps, r => Assert.Equal(("imu-s", "imu-t"), (r.Sensor, r.PairedSensor)));
         Assert.All(reps, r => Assert.StartsWith("imu-s-knee-", r.Id, StringComparison.Ordinal));
@@ -185,10 +180,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var (thigh, shank) = (Read("u3"), Read("u2"));
         var state = TwoSensorSession(Side.Right, exercise, 30);
         await using var rig = await ClassifierRig.StartAsync(state);
-        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", exercise);
-        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
-
-        var (reps, _) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
+        var (reps, _, _) = await RunPairSetAsync(rig, state, thigh, shank);
         var classified = reps.OrderBy(r => r.StartTime).Select(r => new ClassifiedRep(r.Id, r.RepNumber, r.Exercise,
             new RepMeasurement(r.StartTime.ToUnixTimeMilliseconds() * 1000, r.Time.ToUnixTimeMilliseconds() * 1000, 0, r.RomDeg, 0, 0, 0), r.Flags)).ToList();
         var result = Movement.Classifier.Replay.UciSessionResult.Score(classified, session, "u3+u2");
@@ -212,10 +204,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var (person, simulated, thigh, shank) = SimulatePair(920_030, ExerciseIds.StraightLegRaise, 8, thighHz: 50, shankHz: 50);
         var state = TwoSensorSession(person.Side, ExerciseIds.StraightLegRaise, 8);
         await using var rig = await ClassifierRig.StartAsync(state);
-        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.StraightLegRaise);
-        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
-
-        var (reps, _) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
+        var (reps, _, _) = await RunPairSetAsync(rig, state, thigh, shank);
 
         Assert.Equal(simulated.Truth.Reps.Count, reps.Count);
         Assert.Equal(reps.Count, reps.Select(r => r.Id).Distinct().Count());
@@ -230,14 +219,12 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var (person, squats, thigh, shank) = SimulatePair(920_040, ExerciseIds.Squat, 6, thighHz: 50, shankHz: 50);
         var state = TwoSensorSession(person.Side, ExerciseIds.Squat, 6);
         await using var rig = await ClassifierRig.StartAsync(state);
-        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", ExerciseIds.Squat);
-        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch: 10, shankBatch: 10, sequence);
-        var (squatReps, squatSets) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
+        var (squatReps, squatSets, sequence) = await RunPairSetAsync(rig, state, thigh, shank);
 
         // The plan change moved station A to knee extensions; the same person does them a minute later.
         var (_, extensions, thigh2, shank2) = SimulatePair(920_040, ExerciseIds.KneeExtension, 6, thighHz: 50, shankHz: 50, startUs: shank[^1].TimestampUs + 60_000_000);
-        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh2, shank2, thighBatch: 10, shankBatch: 10, sequence + 10_000);
-        var (extensionReps, extensionSets) = await CollectUntilPlanChangeAsync(rig, state with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }, shank2[^1], sequence + 10_000);
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh2, shank2, thighBatch: 10, shankBatch: 10, sequence + 10_000); // past the plan change's probes
+        var (extensionReps, extensionSets) = await CollectUntilPlanChangeAsync(rig, state with { Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 6)] }, shank2[^1], sequence);
 
         Assert.Equal(squats.Truth.Reps.Count, squatReps.Count);
         Assert.All(squatReps, r => Assert.Equal(("imu-t", 1), (r.PairedSensor, r.SetNumber)));
@@ -260,6 +247,20 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         return (person, simulated,
             simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, thighHz), startUs).Samples,
             simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, shankHz), startUs).Samples);
+    }
+
+    /// <summary>
+    /// One set of a two-sensor participant through the service: waits until the classifier has the session, publishes
+    /// the thigh's and shank's samples (<see cref="PublishInTimeOrderAsync"/>), and collects the events until the next
+    /// plan change (<see cref="CollectUntilPlanChangeAsync"/>). Returns them and the next batch sequence number.
+    /// </summary>
+    private static async Task<(List<RepEvent> Reps, List<SetSummaryEvent> Summaries, uint Sequence)> RunPairSetAsync(
+        ClassifierRig rig, SessionState state, IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank, int thighBatch = 10, int shankBatch = 10)
+    {
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, shank[0], "imu-s", state.Stations[0].Exercise);
+        sequence = await PublishInTimeOrderAsync(rig.Gateway, thigh, shank, thighBatch, shankBatch, sequence);
+        var (reps, summaries) = await CollectUntilPlanChangeAsync(rig, state, shank[^1], sequence);
+        return (reps, summaries, sequence);
     }
 
     /// <summary>

@@ -58,18 +58,29 @@ public sealed class DemoSessionTests : IDisposable
         }
     }
 
-    /// <summary>The session the dashboard's live feed hears from the broker, once it is active.</summary>
+    /// <summary>The session the dashboard's live feed hears from the broker, once it is active (waits on its change signal).</summary>
     private static async Task<SessionState> RunningSessionAsync(DashboardServer server)
     {
         var live = server.Services.GetRequiredService<LiveGroupState>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (live.Session is not { Active: true })
+        var active = new TaskCompletionSource<SessionState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
         {
-            Assert.True(DateTime.UtcNow < deadline, "the demo session never reached the live feed");
-            await Task.Delay(100);
+            if (live.Session is { Active: true } session)
+            {
+                active.TrySetResult(session);
+            }
         }
 
-        return live.Session;
+        live.Changed += Check;
+        try
+        {
+            Check();
+            return await active.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            live.Changed -= Check;
+        }
     }
 
     public void Dispose()
