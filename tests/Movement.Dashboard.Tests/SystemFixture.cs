@@ -31,14 +31,15 @@ public sealed class SystemFixture : IAsyncLifetime
         await page.FillAsync("#username", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#login");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        // Readiness, not speed: signing in hashes the password, which takes seconds on a loaded 2-core machine.
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 60_000 });
         await WaitInteractiveAsync(page);
         return page;
     }
 
     /// <summary>Waits until the page's Blazor circuit is live (prerendered HTML does not yet react to clicks).</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 20_000 });
+        page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
 
     /// <summary>Where screenshots go: docs/img when MOVEMENT_UPDATE_SCREENSHOTS=1, else the temp folder.</summary>
     public static string ScreenshotPath(string name) =>

@@ -7,7 +7,12 @@ using Movement.Protocol;
 
 namespace Movement.Dashboard.Tests.Programme;
 
-/// <summary>The single-box demo started again and again on the same data folder, as a user runs it.</summary>
+/// <summary>
+/// The single-box demo started again and again on the same data folder, as a user runs it. In the system
+/// collection, so its three starts (each hashing the seeded passwords) do not load the machine while the browser
+/// tests log in.
+/// </summary>
+[Collection(SystemCollection.Name)]
 public sealed class DemoSessionTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("movement-demo-").FullName;
@@ -19,6 +24,11 @@ public sealed class DemoSessionTests : IDisposable
         ["Movement:Store:OutboxPath"] = Path.Combine(_directory, "outbox.db"),
         ["Movement:Dashboard:DatabasePath"] = Path.Combine(_directory, "dashboard.db"),
         ["Movement:Gateway:Queue:Directory"] = Path.Combine(_directory, "gateway-queue"),
+        // A small class is enough to see which session runs.
+        ["Movement:Dashboard:Seed:Participants"] = "2",
+        ["Movement:Dashboard:Seed:PairedParticipants"] = "0",
+        ["Movement:Gateway:Simulator:Sensors"] = "2",
+        ["Movement:Gateway:Simulator:ThighSensors"] = "0",
     };
 
     [Fact]
