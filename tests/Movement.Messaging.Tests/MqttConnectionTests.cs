@@ -3,6 +3,7 @@ using Movement.TestSupport;
 
 namespace Movement.Messaging.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class MqttConnectionTests
 {
     [Fact]
