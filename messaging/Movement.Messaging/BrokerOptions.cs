@@ -35,6 +35,14 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(250, 10_000_000)]
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest PUBLISH payload accepted; bigger ones are refused (PUBACK <c>QuotaExceeded</c> with a reason string), counted, and never
+    /// queued or retained. A 100 ms batch of one 200 Hz IMU is under 6 KiB and a session message a few KiB; without a
+    /// bound one client made the broker hold a 200 MB payload.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))

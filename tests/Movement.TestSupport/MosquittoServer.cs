@@ -56,6 +56,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             set_tcp_nodelay true
             max_inflight_messages 100
             max_queued_messages 100000
+            max_packet_size 262400
             log_dest stdout
             """);
         await server.StartProcessAsync();
