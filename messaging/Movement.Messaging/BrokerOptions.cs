@@ -100,12 +100,21 @@ public sealed class BrokerUser
 
 public enum BrokerRole
 {
-    /// <summary>Subscribe only.</summary>
+    /// <summary>Subscribe only, to anything under its site (monitoring, a read-only bridge).</summary>
     ReadOnly,
 
-    /// <summary>Publishes sensor data and its own availability under its site; reads the session topic.</summary>
+    /// <summary>Publishes its site's sensor samples, steps and status and its own availability; reads the session.</summary>
     Gateway,
 
-    /// <summary>Classifier, recorder, dashboard: read and publish anywhere under the site.</summary>
+    /// <summary>Everything under its site. For operators' tools and tests; no component needs it.</summary>
     Service,
+
+    /// <summary>Reads sample batches, step readings and the session; publishes participant events.</summary>
+    Classifier,
+
+    /// <summary>Reads what it stores (events, steps, samples, the session); publishes nothing.</summary>
+    Recorder,
+
+    /// <summary>Reads events, sensor status, gateway availability and the session; publishes the session.</summary>
+    Dashboard,
 }
