@@ -28,8 +28,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await EnsureNoSessionRunningAsync(page);
         await SetKneeExtensionTargetAsync(UnreachableRomDeg);
 
-        await page.ClickAsync("[data-testid=start-session]");
-        await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await StartNextSessionAsync(page);
         await Expect(page.Locator("[data-testid=group-grid] section.tile")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
 
         // Some simulated participant counts a rep, then another on the same tile.
@@ -160,15 +159,35 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.Context.CloseAsync();
     }
 
-    /// <summary>On /live: ends the running session, if any, and waits for the Start button.</summary>
+    /// <summary>On /live: ends the running session, if any (confirming), and waits for the Start button.</summary>
     internal static async Task EnsureNoSessionRunningAsync(IPage page)
     {
         if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
         {
             await page.ClickAsync("[data-testid=end-session]");
+            await page.ClickAsync("[data-testid=confirm-yes]");
         }
 
         await Expect(page.Locator("[data-testid=start-session]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+
+    /// <summary>
+    /// On /live with no session running: starts the cohort's next session, confirming when it is planned for a later
+    /// day (tests run several sessions on one day), and waits for the header to show it. Returns its broker id.
+    /// </summary>
+    internal static async Task<string> StartNextSessionAsync(IPage page)
+    {
+        await page.ClickAsync("[data-testid=start-session]");
+        var confirm = page.Locator("[data-testid=confirm-yes]");
+        var running = page.Locator("[data-testid=session-number]");
+        await Expect(confirm.Or(running)).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        if (await confirm.IsVisibleAsync())
+        {
+            await confirm.ClickAsync();
+        }
+
+        await Expect(running).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        return (await page.Locator("[data-testid=session]").GetAttributeAsync("data-session"))!;
     }
 
     [GeneratedRegex("/live$")]

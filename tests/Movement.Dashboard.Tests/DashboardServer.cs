@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Movement.Dashboard;
 using Movement.Dashboard.Data;
 using Movement.TestSupport;
@@ -78,7 +79,8 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             ApplicationName = "Movement.Dashboard",
             ContentRootPath = projectDirectory,
-            EnvironmentName = "Development",
+            // What users run (the README's command has no environment): Development-only behaviour must not hide a fault.
+            EnvironmentName = Environments.Production,
         });
         await app.StartAsync();
         return new DashboardServer(app, directory, baseUrl, brokerPort);

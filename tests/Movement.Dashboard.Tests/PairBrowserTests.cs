@@ -52,9 +52,7 @@ public sealed class PairBrowserTests(SystemFixture system)
         // Starting the session publishes both on the retained roster.
         await page.GotoAsync("/live");
         await SystemFixture.WaitInteractiveAsync(page);
-        await page.ClickAsync("[data-testid=start-session]");
-        await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        var sessionId = await page.Locator("[data-testid=session-id]").InnerTextAsync();
+        var sessionId = await BrowserTests.StartNextSessionAsync(page);
         await using (var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "pair-roster", [Topics.Session("site-1")]))
         {
             var (_, payload) = await probe.NextAsync(TimeSpan.FromSeconds(20));
