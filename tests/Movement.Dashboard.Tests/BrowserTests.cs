@@ -46,7 +46,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await Expect(flag).ToBeVisibleAsync(Slow);
         await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
 
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid.png"), FullPage = true });
 
         // The gateway reports a sensor gone: its wearer's tile raises the alert, pushed without a reload.
         var lostSensor = system.Server.Services.GetRequiredService<LiveGroupState>().Tiles.Single(t => t.Participant == participant).Sensor!;
@@ -69,7 +69,7 @@ public sealed partial class BrowserTests(SystemFixture system)
             """);
         Assert.True(layout[0] >= 3, $"{layout[0]} tiles in the first row on a tablet");
         Assert.True(layout[1] <= 0, $"page is {layout[1]} px wider than a tablet");
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-tablet.png") });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid-tablet.png") });
         await page.Context.CloseAsync();
     }
 
@@ -115,7 +115,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.FillAsync("#manual-steps", "7321");
         await page.ClickAsync("#save-steps");
         await Expect(page.Locator("[data-testid=steps-today]")).ToHaveTextAsync("7,321", new() { Timeout = 20_000 });
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("participant-page.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("participant-page.png"), FullPage = true });
 
         var response = await page.GotoAsync($"/participant/{other}");
         Assert.NotNull(response);
@@ -134,7 +134,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.GotoAsync("/programme");
         await SystemFixture.WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=attendance] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme.png"), FullPage = true });
 
         await page.GotoAsync("/outcomes");
         await SystemFixture.WaitInteractiveAsync(page);
@@ -154,7 +154,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
         await page.ClickAsync("#save-scores");
         await Expect(page.Locator("[data-testid=outcome-report]")).ToContainTextAsync("7 → 4 (-3)");
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("outcomes.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("outcomes.png"), FullPage = true });
         Assert.StartsWith("p-", participant, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }

@@ -47,7 +47,7 @@ public sealed class PairBrowserTests(SystemFixture system)
         await page.ReloadAsync();
         await SystemFixture.WaitInteractiveAsync(page);
         await Expect(rows).ToHaveCountAsync(2);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme-pair.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme-pair.png"), FullPage = true });
 
         // Starting the session publishes both on the retained roster.
         await page.GotoAsync("/live");
@@ -70,7 +70,7 @@ public sealed class PairBrowserTests(SystemFixture system)
         await Expect(tile.Locator("[data-testid=placements]")).ToHaveTextAsync("thigh + shank");
         await Expect(tile.Locator("[data-testid=sensor-link]")).ToHaveCountAsync(2);
         await Expect(page.Locator("[data-testid=group-grid] section.tile")).ToHaveCountAsync(DashboardServer.GroupSize);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-pairs.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid-pairs.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 

@@ -41,12 +41,6 @@ public sealed class SystemFixture : IAsyncLifetime
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
 
-    /// <summary>Where screenshots go: docs/img when MOVEMENT_UPDATE_SCREENSHOTS=1, else the temp folder.</summary>
-    public static string ScreenshotPath(string name) =>
-        Environment.GetEnvironmentVariable("MOVEMENT_UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepositoryRoot.Path, "docs", "img", name)
-            : Path.Combine(Path.GetTempPath(), "movement-" + name);
-
     public async Task DisposeAsync()
     {
         if (Chromium is not null)

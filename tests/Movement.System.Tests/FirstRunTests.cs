@@ -76,6 +76,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
                 before, new() { Timeout = (float)RepTimeout.TotalMilliseconds });
             Assert.NotEqual(before, await RepCountsAsync(page));
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-live.png"), FullPage = true });
 
             // A participant's page draws its 30-day chart.
             var participant = await page.Locator("[data-testid=group-grid] section.tile").First.GetAttributeAsync("data-participant");
