@@ -132,12 +132,12 @@ public sealed partial class BrowserTests(SystemFixture system)
     {
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync("/programme");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=attendance] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize);
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme.png"), FullPage = true });
 
         await page.GotoAsync("/outcomes");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         var participant = await page.Locator("#outcome-participant").InputValueAsync();
         await page.FillAsync("#score-pain_nrs", "11");
         await page.Locator("#score-pain_nrs").DispatchEventAsync("change");

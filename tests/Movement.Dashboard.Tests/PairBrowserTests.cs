@@ -16,10 +16,10 @@ public sealed class PairBrowserTests(SystemFixture system)
         var participant = await system.Server.ParticipantIdAsync(4);
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await BrowserTests.EnsureNoSessionRunningAsync(page);
         await page.GotoAsync("/programme");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         var rows = page.Locator($"[data-testid=assignments] tr[data-participant='{participant}']");
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-testid=assignments] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize + 3);
@@ -45,13 +45,13 @@ public sealed class PairBrowserTests(SystemFixture system)
         await Expect(page.Locator("[data-testid=programme-message]")).ToHaveTextAsync("Sensor assignment saved, and kept as the participants' usual sensors.");
         await Expect(page.Locator("[data-testid=attendance]")).ToContainTextAsync("sim-04 (shank) + sim-04-thigh (thigh)");
         await page.ReloadAsync();
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await Expect(rows).ToHaveCountAsync(2);
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme-pair.png"), FullPage = true });
 
         // Starting the session publishes both on the retained roster.
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         var sessionId = await BrowserTests.StartNextSessionAsync(page);
         await using (var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "pair-roster", [Topics.Session("site-1")]))
         {

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
+using Movement.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Movement.Dashboard.Tests;
@@ -19,7 +20,7 @@ public sealed partial class SessionControlsBrowserTests(SystemFixture system)
     {
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await BrowserTests.EnsureNoSessionRunningAsync(page);
         var next = await PlanNextSessionInDaysAsync(3);
 
@@ -80,16 +81,16 @@ public sealed partial class SessionControlsBrowserTests(SystemFixture system)
         var expected = Enumerable.Range(1, DashboardServer.GroupSize).Select(n => $"Demo participant {n}").ToArray();
 
         await page.GotoAsync("/programme");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         Assert.Equal(expected, await page.Locator("[data-testid=attendance] tbody tr td:first-child").AllInnerTextsAsync());
         Assert.Equal(expected, await page.Locator("#add-sensor-participant option").AllInnerTextsAsync());
 
         await page.GotoAsync("/outcomes");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         Assert.Equal(expected, await page.Locator("#outcome-participant option").AllInnerTextsAsync());
 
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         if (await page.Locator("[data-testid=start-session]").CountAsync() > 0)
         {
             await BrowserTests.StartNextSessionAsync(page);

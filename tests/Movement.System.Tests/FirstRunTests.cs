@@ -81,7 +81,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
             // A participant's page draws its 30-day chart.
             var participant = await page.Locator("[data-testid=group-grid] section.tile").First.GetAttributeAsync("data-participant");
             await page.GotoAsync($"/participant/{participant}");
-            await page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 120_000 });
+            await DashboardPages.WaitInteractiveAsync(page);
             await page.WaitForFunctionAsync(
                 """
                 () => {
@@ -269,15 +269,11 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
         return (page, problems);
     }
 
-    /// <summary>Signs in as the README's supervisor and waits for the live page's circuit.</summary>
+    /// <summary>Signs in as the README's supervisor, who lands on the live page.</summary>
     private static async Task SignInAsync(IPage page)
     {
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", SupervisorUser);
-        await page.FillAsync("#password", SupervisorPassword);
-        await page.ClickAsync("#login");
-        await page.WaitForURLAsync(url => url.EndsWith("/live", StringComparison.Ordinal), new() { Timeout = 120_000 });
-        await page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 120_000 });
+        await DashboardPages.SignInAsync(page, SupervisorUser, SupervisorPassword);
+        Assert.EndsWith("/live", page.Url, StringComparison.Ordinal);
     }
 
     private static Task<string> RepCountsAsync(IPage page) =>
