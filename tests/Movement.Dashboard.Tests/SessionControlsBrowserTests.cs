@@ -13,6 +13,7 @@ namespace Movement.Dashboard.Tests;
 
 /// <summary>The live page's session header and its confirmation steps, names in natural order, the favicon: in real Chromium.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed partial class SessionControlsBrowserTests(SystemFixture system)
 {
     [Fact]

@@ -24,6 +24,7 @@ public sealed class ReadmePortsCollection
 /// (<c>dashboard/Movement.Dashboard/data/</c>, git-ignored): a folder left by an earlier run only makes the demo resume
 /// its session, which is what a returning user sees.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(ReadmePortsCollection.Name)]
 public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
 {
