@@ -47,7 +47,7 @@ public sealed class SingleBoxTests : IAsyncLifetime
             {
                 Port = _brokerPort, Username = "dashboard", Password = "local-dashboard-secret", ClientIdPrefix = "observer",
             },
-            "observer", [Topics.AllEvents()]);
+            "observer", [Topics.AllEvents("site-1")]);
 
         // Exercise changes and set summaries travel on the same filter: wait for the first repetition.
         RepEvent? rep = null;
