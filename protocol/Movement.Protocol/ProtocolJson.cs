@@ -31,8 +31,37 @@ public static class ProtocolJson
     public static bool TryDecodeSensorStatus(ReadOnlySpan<byte> payload, out SensorStatus? value, out string? error) =>
         TryDecode(payload, ProtocolJsonContext.Default.SensorStatus, out value, out error);
 
-    public static bool TryDecodeSessionState(ReadOnlySpan<byte> payload, out SessionState? value, out string? error) =>
-        TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error);
+    public static bool TryDecodeSessionState(ReadOnlySpan<byte> payload, out SessionState? value, out string? error)
+    {
+        if (!TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error))
+        {
+            return false;
+        }
+
+        // Circuit timing drives where every consumer thinks a participant is: implausible values are refused, not guessed.
+        if (value!.StationTimeS is { } stationS && !(stationS is >= MinStationTimeS and <= MaxStationTimeS))
+        {
+            error = $"station_time_s {stationS} is outside {MinStationTimeS}-{MaxStationTimeS} s";
+        }
+        else if (value.ChangeoverS is { } changeoverS && !(changeoverS is >= 0 and <= MaxChangeoverS))
+        {
+            error = $"changeover_s {changeoverS} is outside 0-{MaxChangeoverS} s";
+        }
+
+        if (error is not null)
+        {
+            value = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Shortest and longest plausible time at one circuit station, seconds.</summary>
+    public const double MinStationTimeS = 10, MaxStationTimeS = 3600;
+
+    /// <summary>Longest plausible walk between two stations, seconds.</summary>
+    public const double MaxChangeoverS = 600;
 
     private static bool TryDecode<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, out T? value, out string? error)
         where T : class
