@@ -177,7 +177,12 @@ public sealed record SessionState
     /// order after each station's time and changeover. Null while they walk to the next station, or when the roster
     /// names no station of the plan (a roster without stations and a one-station plan: that station).
     /// </summary>
-    public StationPlan? StationAt(RosterEntry entry, DateTimeOffset time)
+    public StationPlan? StationAt(RosterEntry entry, DateTimeOffset time) => Locate(entry, time).Station;
+
+    /// <summary>True while the timed circuit has <paramref name="entry"/> walking to their next station.</summary>
+    public bool IsChangingStation(RosterEntry entry, DateTimeOffset time) => Locate(entry, time).Changing;
+
+    private (StationPlan? Station, bool Changing) Locate(RosterEntry entry, DateTimeOffset time)
     {
         var first = -1;
         for (var i = 0; i < Stations.Count && first < 0; i++)
@@ -187,18 +192,18 @@ public sealed record SessionState
 
         if (first < 0)
         {
-            return entry.Station is null && Stations.Count == 1 ? Stations[0] : null;
+            return (entry.Station is null && Stations.Count == 1 ? Stations[0] : null, false);
         }
 
         if (StationTimeS is not { } stationS || stationS <= 0)
         {
-            return Stations[first];
+            return (Stations[first], false);
         }
 
         var periodS = stationS + Math.Max(ChangeoverS ?? 0, 0);
         var elapsedS = Math.Max((time - Time).TotalSeconds, 0);
         var rotation = (long)Math.Floor(elapsedS / periodS);
-        return elapsedS - (rotation * periodS) >= stationS ? null : Stations[(int)((first + rotation) % Stations.Count)];
+        return elapsedS - (rotation * periodS) >= stationS ? (null, true) : (Stations[(int)((first + rotation) % Stations.Count)], false);
     }
 }
 

@@ -36,6 +36,7 @@ public class SessionStateTests
         var session = Circuit(stationTimeS: 180, changeoverS: 20);
 
         Assert.Equal(expected, session.StationAt(AtSecond, T0.AddSeconds(secondsIn))?.Station);
+        Assert.Equal(expected is null, session.IsChangingStation(AtSecond, T0.AddSeconds(secondsIn)));
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public class SessionStateTests
         var session = Circuit(stationTimeS: 180, changeoverS: 20);
 
         Assert.Null(session.StationAt(AtSecond with { Station = "st-9" }, T0));
+        Assert.False(session.IsChangingStation(AtSecond with { Station = "st-9" }, T0.AddSeconds(190)));
     }
 
     [Fact]
