@@ -111,7 +111,8 @@ public sealed class DemoCircuitTests(ITestOutputHelper output)
         var repsWhileWalking = new List<RepEvent>();
         int trueReps = 0, counted = 0, correct = 0, correctFound = 0, correctFlagged = 0, faulted = 0, faultedFound = 0, faultedFlagged = 0, extra = 0;
         var flaggedCorrectByExercise = new Dictionary<string, (int Found, int Flagged)>();
-        var tempo = new Dictionary<string, List<(double DurationS, double PeakDps)>>();
+        var tempo = new Dictionary<string, List<(double DurationS, double PeakDps, double RomDeg)>>();
+        var partialRom = new Dictionary<string, List<double>>();
         foreach (var person in people)
         {
             var reps = events.OfType<RepEvent>().Where(r => r.Participant == person.Participant).ToList();
@@ -139,7 +140,7 @@ public sealed class DemoCircuitTests(ITestOutputHelper output)
                     flaggedCorrectByExercise[truth.Exercise] = (f + (isFound ? 1 : 0), g + (flagged ? 1 : 0));
                     if (isFound)
                     {
-                        (tempo.TryGetValue(truth.Exercise, out var list) ? list : tempo[truth.Exercise] = []).Add((found!.DurationS, found.PeakAngularVelocityDps));
+                        (tempo.TryGetValue(truth.Exercise, out var list) ? list : tempo[truth.Exercise] = []).Add((found!.DurationS, found.PeakAngularVelocityDps, found.RomDeg));
                     }
                 }
                 else
@@ -147,6 +148,10 @@ public sealed class DemoCircuitTests(ITestOutputHelper output)
                     faulted++;
                     faultedFound += isFound ? 1 : 0;
                     faultedFlagged += flagged ? 1 : 0;
+                    if (isFound && truth.Faults.Contains(FormFlagIds.PartialRange))
+                    {
+                        (partialRom.TryGetValue(truth.Exercise, out var roms) ? roms : partialRom[truth.Exercise] = []).Add(found!.RomDeg);
+                    }
                 }
             }
 
@@ -162,8 +167,13 @@ public sealed class DemoCircuitTests(ITestOutputHelper output)
         {
             var t = tempo.GetValueOrDefault(exercise) ?? [];
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"  {exercise}: correct found {found}, flagged {flagged}; duration s {Range(t.Select(x => x.DurationS))}; peak deg/s {Range(t.Select(x => x.PeakDps))}");
+                $"  {exercise}: correct found {found}, flagged {flagged}; duration s {Range(t.Select(x => x.DurationS))}; peak deg/s {Range(t.Select(x => x.PeakDps))}; range deg {Range(t.Select(x => x.RomDeg))}, partial reps' {Range(partialRom.GetValueOrDefault(exercise) ?? [])}");
         }
+
+        // The old demo plan's knee extension target, for the docs: how many correct reps it would have called partial.
+        var kneeRoms = tempo.GetValueOrDefault(ExerciseIds.KneeExtension) ?? [];
+        report.AppendLine(CultureInfo.InvariantCulture, $"  correct knee extensions under 80 % of 72°: {kneeRoms.Count(x => x.RomDeg < 0.8 * 72)} of {kneeRoms.Count}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  exercise changes to walking: {events.OfType<ExerciseChangeEvent>().Count(c => c.To == ExerciseIds.Walking)}, reps of walking published: {events.OfType<RepEvent>().Count(r => r.Exercise == ExerciseIds.Walking)}");
 
         foreach (var flag in events.OfType<FormFlagEvent>().GroupBy(f => (f.Exercise, f.Flag.Flag)).OrderBy(g => g.Key.Exercise, StringComparer.Ordinal))
         {
