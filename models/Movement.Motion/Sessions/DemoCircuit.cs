@@ -17,10 +17,10 @@ public static class DemoCircuit
     public const double ChangeoverS = 30;
 
     /// <summary>
-    /// Stations in circuit order with the first session's targets. A target range is the least a correct rep of the
-    /// slowest-to-reach simulated person measures on the shank, over the classifier's 80 % partial-range threshold
-    /// (FormAssessor): correct reps pass, half-range reps (the model's partial_range fault) do not. Without a target,
-    /// range is judged against the person's own first reps.
+    /// Stations in circuit order with the first session's targets. Knee extension's 50°: the classifier flags a range
+    /// below 80 % of it (40°), and on the shank correct simulated reps measure 54–88°, partial ones 27–39°
+    /// (docs/motion-model.md, "Class circuit"). The other stations have no range target (a shank sees only 11–42° of a
+    /// mini squat's 44° knee bend): range is judged against each person's own first reps.
     /// </summary>
     public static IReadOnlyList<StationPlan> Stations { get; } =
     [
