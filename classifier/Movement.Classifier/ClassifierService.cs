@@ -121,7 +121,7 @@ public sealed class ClassifierService : BackgroundService
         }
 
         var pair = entry is null || session is null ? null : PairOf(address.Site, session, entry);
-        var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry);
+        var station = entry is null || session is not { Active: true } ? null : StationFor(session, entry, batch.Samples.Length > 0 ? batch.Samples[0].TimestampUs : stream.LastSampleUs);
         // Recognition (Recognition/): the station plan is a strong prior; the model may override it when confident and stable.
         var recognised = stream.Recognizer.Update(station?.Exercise, batch.Samples);
         // A pair's participant does one exercise: the shank's recogniser decides it for both (the thigh's while the
@@ -194,7 +194,7 @@ public sealed class ClassifierService : BackgroundService
 
         if (pair is { } k)
         {
-            var kneePlan = session is { Active: true } && StationFor(session, k.ShankEntry) is { } s && s.Exercise == k.Knee.Classifier!.Exercise ? s : null;
+            var kneePlan = session is { Active: true } && StationFor(session, k.ShankEntry, stream.LastSampleUs) is { } s && s.Exercise == k.Knee.Classifier!.Exercise ? s : null;
             while (k.Knee.Classifier!.TryNextRep(kneePlan?.TargetRomDeg, out var kneeRep))
             {
                 if (session is { Active: true } && ParticipantRepSource.For(kneeRep.Exercise) == RepSource.KneePair)
@@ -228,13 +228,18 @@ public sealed class ClassifierService : BackgroundService
             }
 
             var rep = thigh.Classifier.JudgeMissedRep(found.Measurement, target);
-            var plan = StationFor(session, pair.ThighEntry) is { } station && station.Exercise == rep.Exercise ? station : null;
+            var plan = StationFor(session, pair.ThighEntry, rep.Measurement.StartUs) is { } station && station.Exercise == rep.Exercise ? station : null;
             await PublishRepWithSetBreakAsync(site, session, pair.ThighEntry, plan, thigh.Set, rep, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task PublishRepWithSetBreakAsync(string site, SessionState session, RosterEntry entry, StationPlan? plan, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {
+        if (session.IsChangingStation(entry, TimeOf(rep.Measurement.StartUs)))
+        {
+            return; // the plan has the participant walking to their next station: steps, not reps
+        }
+
         if (set.Reps.Count > 0 && rep.Measurement.StartUs - set.Reps[^1].Measurement.EndUs > (long)(_options.SetBreak.TotalMilliseconds * 1000))
         {
             await FinishSetAsync(site, session, entry, set, pairedSensor, cancellationToken).ConfigureAwait(false);
@@ -274,8 +279,10 @@ public sealed class ClassifierService : BackgroundService
         return new ParticipantPair(thigh, shank, Stream(thigh.Sensor), Stream(shank.Sensor), knee);
     }
 
-    private static StationPlan? StationFor(SessionState session, RosterEntry entry) =>
-        session.Stations.FirstOrDefault(s => s.Station == entry.Station) ?? (entry.Station is null && session.Stations.Count == 1 ? session.Stations[0] : null);
+    /// <summary>The participant's station at a sample time: a timed circuit moves them on (SessionState.StationAt).</summary>
+    private static StationPlan? StationFor(SessionState session, RosterEntry entry, long timeUs) => session.StationAt(entry, TimeOf(timeUs));
+
+    private static DateTimeOffset TimeOf(long timeUs) => DateTimeOffset.FromUnixTimeMilliseconds(timeUs / 1000);
 
     private async Task PublishRepAsync(string site, SessionState session, RosterEntry entry, StationPlan? station, RepSet set, ClassifiedRep rep, string? pairedSensor, CancellationToken cancellationToken)
     {
@@ -352,7 +359,7 @@ public sealed class ClassifierService : BackgroundService
             Exercise = reps[0].Exercise,
             SetNumber = set.SetNumber,
             Reps = reps.Count,
-            TargetReps = StationFor(session, entry)?.TargetReps,
+            TargetReps = StationFor(session, entry, reps[0].Measurement.StartUs)?.TargetReps,
             MeanRomDeg = Math.Round(reps.Average(r => r.Measurement.RomDeg), 1),
             MeanDurationS = Math.Round(reps.Average(r => r.Measurement.DurationS), 2),
             FlagCounts = flagCounts,

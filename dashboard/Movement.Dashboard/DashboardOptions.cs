@@ -26,6 +26,18 @@ public sealed class DashboardOptions
     /// <summary>Consecutive flagged reps that raise a "repeated poor form" alert on the live grid.</summary>
     [Range(2, 50)]
     public int PoorFormAlertReps { get; set; } = 3;
+
+    /// <summary>
+    /// A timed circuit: how long the group stays at each station before moving on to the next in plan order
+    /// (published with the session, so the classifier follows each participant round). Unset: everyone stays at
+    /// their assigned station.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan? CircuitStationTime { get; set; }
+
+    /// <summary>The walk to the next station after each station's time (with <see cref="CircuitStationTime"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan? CircuitChangeoverTime { get; set; }
 }
 
 /// <summary>

@@ -161,6 +161,50 @@ public sealed record SessionState
     public required DateTimeOffset Time { get; init; }
     public IReadOnlyList<RosterEntry> Roster { get; init; } = [];
     public IReadOnlyList<StationPlan> Stations { get; init; } = [];
+
+    /// <summary>
+    /// Circuit timing: seconds each participant spends at a station (their sets and the rests between them) before
+    /// the group moves on to the next station in plan order. Null: everyone stays at their roster station.
+    /// </summary>
+    public double? StationTimeS { get; init; }
+
+    /// <summary>Seconds to walk to the next station after each station's time (none when null).</summary>
+    public double? ChangeoverS { get; init; }
+
+    /// <summary>
+    /// The station <paramref name="entry"/> is at, at <paramref name="time"/>: their roster station from
+    /// <see cref="Time"/> (when the session started), then, with <see cref="StationTimeS"/>, the next one in plan
+    /// order after each station's time and changeover. Null while they walk to the next station, or when the roster
+    /// names no station of the plan (a roster without stations and a one-station plan: that station).
+    /// </summary>
+    public StationPlan? StationAt(RosterEntry entry, DateTimeOffset time) => Locate(entry, time).Station;
+
+    /// <summary>True while the timed circuit has <paramref name="entry"/> walking to their next station.</summary>
+    public bool IsChangingStation(RosterEntry entry, DateTimeOffset time) => Locate(entry, time).Changing;
+
+    private (StationPlan? Station, bool Changing) Locate(RosterEntry entry, DateTimeOffset time)
+    {
+        var first = -1;
+        for (var i = 0; i < Stations.Count && first < 0; i++)
+        {
+            first = Stations[i].Station == entry.Station ? i : -1;
+        }
+
+        if (first < 0)
+        {
+            return (entry.Station is null && Stations.Count == 1 ? Stations[0] : null, false);
+        }
+
+        if (StationTimeS is not { } stationS || stationS <= 0)
+        {
+            return (Stations[first], false);
+        }
+
+        var periodS = stationS + Math.Max(ChangeoverS ?? 0, 0);
+        var elapsedS = Math.Max((time - Time).TotalSeconds, 0);
+        var rotation = (long)Math.Floor(elapsedS / periodS);
+        return elapsedS - (rotation * periodS) >= stationS ? (null, true) : (Stations[(int)((first + rotation) % Stations.Count)], false);
+    }
 }
 
 public sealed record RosterEntry(string Participant, string Sensor, Placement Placement, Side Side, string? Station = null);

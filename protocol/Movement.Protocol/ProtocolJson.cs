@@ -35,6 +35,12 @@ public static class ProtocolJson
     public static bool TryDecodeSessionState(ReadOnlySpan<byte> payload, out SessionState? value, out string? error) =>
         TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error) && TryComplete(ref value, out error);
 
+    /// <summary>Shortest and longest plausible time at one circuit station, seconds.</summary>
+    public const double MinStationTimeS = 10, MaxStationTimeS = 3600;
+
+    /// <summary>Longest plausible walk between two stations, seconds.</summary>
+    public const double MaxChangeoverS = 600;
+
     // The source generator sets an init-only property it did not find to its type's default (null), not to the
     // property's initialiser, and does not check list elements for null: complete optional lists here, refuse nulls.
     private static bool TryComplete(ref MovementEvent? value, out string? error)
@@ -53,8 +59,13 @@ public static class ProtocolJson
     private static bool TryComplete(ref SessionState? value, out string? error)
     {
         value = value! with { Roster = value.Roster ?? [], Stations = value.Stations ?? [] };
+        // Circuit timing drives where every consumer thinks a participant is: implausible values are refused, not guessed.
         error = value.Roster.Any(r => r is null) ? "invalid SessionState JSON: a null in 'roster'"
             : value.Stations.Any(s => s is null) ? "invalid SessionState JSON: a null in 'stations'"
+            : value.StationTimeS is { } stationS && !(stationS is >= MinStationTimeS and <= MaxStationTimeS)
+                ? $"station_time_s {stationS} is outside {MinStationTimeS}-{MaxStationTimeS} s"
+            : value.ChangeoverS is { } changeoverS && !(changeoverS is >= 0 and <= MaxChangeoverS)
+                ? $"changeover_s {changeoverS} is outside 0-{MaxChangeoverS} s"
             : null;
         value = error is null ? value : null;
         return error is null;

@@ -343,7 +343,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
     /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
     /// </summary>
-    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
+    internal static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
     {
         for (var probe = firstSequence; probe < firstSequence + 120; probe++)
         {
@@ -382,7 +382,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// An embedded broker, the classifier host, the probes a test talks through, and a running session: by default
     /// one whose only station, A, plans knee extensions with a 90° target.
     /// </summary>
-    private sealed class ClassifierRig : IAsyncDisposable
+    internal sealed class ClassifierRig : IAsyncDisposable
     {
         private readonly EmbeddedBrokerServer _broker;
         private readonly IHost _host;

@@ -59,8 +59,9 @@ public sealed class PairBrowserTests(SystemFixture system)
             var (_, payload) = await probe.NextAsync(TimeSpan.FromSeconds(20));
             Assert.True(ProtocolJson.TryDecodeSessionState(payload, out var state, out var error), error);
             Assert.Equal((sessionId, true), (state!.SessionId, state.Active));
+            // The class starts spread over the circuit in the order of the usual sensors: sim-04's wearer at station 4.
             Assert.Equal(
-                [new RosterEntry(participant, "sim-04", Placement.Shank, Side.Right, "station-1"), new RosterEntry(participant, "sim-04-thigh", Placement.Thigh, Side.Right, "station-1")],
+                [new RosterEntry(participant, "sim-04", Placement.Shank, Side.Right, "station-4"), new RosterEntry(participant, "sim-04-thigh", Placement.Thigh, Side.Right, "station-4")],
                 state.Roster.Where(e => e.Participant == participant).OrderBy(e => e.Sensor, StringComparer.Ordinal));
             Assert.Equal(DashboardServer.GroupSize + 4, state.Roster.Count);
         }

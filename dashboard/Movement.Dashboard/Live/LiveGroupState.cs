@@ -164,6 +164,12 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         Changed?.Invoke();
     }
 
+    /// <summary>Where a timed circuit has the participant at a time (their last station while they walk to the next).</summary>
+    private string? StationAt(ParticipantTile tile, DateTimeOffset time) =>
+        _session is { } session && session.Roster.FirstOrDefault(r => r.Participant == tile.Participant) is { } entry
+            ? session.StationAt(entry, time)?.Station ?? tile.Station
+            : tile.Station;
+
     public void Apply(MovementEvent movementEvent)
     {
         lock (_lock)
@@ -182,14 +188,16 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     Exercise = rep.Exercise,
                     RepsInSet = rep.RepNumber,
                     TargetReps = rep.TargetReps ?? tile.TargetReps,
-                    TargetRomDeg = rep.TargetRomDeg ?? tile.TargetRomDeg,
+                    // The range this rep was judged against: none when its station sets none (or it was another exercise).
+                    TargetRomDeg = rep.TargetRomDeg,
+                    Station = StationAt(tile, rep.StartTime),
                     LastRomDeg = rep.RomDeg,
                     LastFlags = rep.Flags,
                     FlaggedRepsInRow = rep.Flags.Count > 0 ? tile.FlaggedRepsInRow + 1 : 0,
                     LastRepTime = rep.Time,
                 },
                 FormFlagEvent flag when tile.LastFlags.All(f => f.Flag != flag.Flag.Flag) => tile with { LastFlags = [.. tile.LastFlags, flag.Flag] },
-                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0 },
+                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, Station = StationAt(tile, change.Time) },
                 _ => tile,
             };
         }

@@ -60,17 +60,25 @@ public sealed partial class SessionControl
 
     /// <summary>
     /// Creates the default assignments where a participant has none yet: each of their usual sensors (the usual one,
-    /// and the usual thigh sensor of a thigh + shank pair) at the first station.
+    /// and the usual thigh sensor of a thigh + shank pair), the participants spread over the stations in turn (in
+    /// the order of their usual sensor), as a circuit class starts.
     /// </summary>
     public async Task<List<SensorAssignment>> EnsureAssignmentsAsync(int sessionId, CancellationToken cancellationToken)
     {
         await using var db = await _db.CreateDbContextAsync(cancellationToken);
         var session = await db.Sessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
         var existing = await db.SensorAssignments.Where(a => a.SessionId == sessionId).ToListAsync(cancellationToken);
-        var firstStation = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).Select(s => s.Station).FirstOrDefaultAsync(cancellationToken) ?? "station-1";
-        var participants = await db.Participants.Where(p => p.CohortId == session.CohortId && (p.DefaultSensor != null || p.DefaultThighSensor != null)).ToListAsync(cancellationToken);
-        foreach (var participant in participants.Where(p => existing.All(a => a.ParticipantId != p.Id)))
+        var stations = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).Select(s => s.Station).ToListAsync(cancellationToken);
+        if (stations.Count == 0)
         {
+            stations.Add("station-1");
+        }
+
+        var participants = (await db.Participants.Where(p => p.CohortId == session.CohortId && (p.DefaultSensor != null || p.DefaultThighSensor != null)).ToListAsync(cancellationToken))
+            .OrderBy(p => p.DefaultSensor ?? p.DefaultThighSensor, StringComparer.Ordinal).ToList();
+        foreach (var (participant, turn) in participants.Select((p, i) => (p, i)).Where(x => existing.All(a => a.ParticipantId != x.p.Id)))
+        {
+            var station = stations[turn % stations.Count];
             foreach (var (sensor, placement) in UsualSensors(participant))
             {
                 var assignment = new SensorAssignment
@@ -80,7 +88,7 @@ public sealed partial class SessionControl
                     Sensor = sensor,
                     Placement = placement,
                     Side = participant.DefaultSide,
-                    Station = firstStation,
+                    Station = station,
                 };
                 db.SensorAssignments.Add(assignment);
                 existing.Add(assignment);
@@ -123,6 +131,8 @@ public sealed partial class SessionControl
                 Roster = assignments.OrderBy(a => a.Sensor, StringComparer.Ordinal)
                     .Select(a => new RosterEntry(a.ParticipantId, a.Sensor, a.Placement, a.Side, a.Station)).ToArray(),
                 Stations = stations.Select(s => new StationPlan(s.Station, s.Exercise, s.TargetRepsFor(session.Number), s.TargetRomDeg)).ToArray(),
+                StationTimeS = _options.CircuitStationTime?.TotalSeconds,
+                ChangeoverS = _options.CircuitStationTime is null ? null : _options.CircuitChangeoverTime?.TotalSeconds,
             };
             await _feed.PublishSessionAsync(state, cancellationToken);
             session.StartedAt ??= now;

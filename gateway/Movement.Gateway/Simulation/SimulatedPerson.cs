@@ -10,15 +10,17 @@ namespace Movement.Gateway.Simulation;
 
 /// <summary>
 /// One simulated person at the radio boundary, wearing a shank sensor and, if asked, a thigh sensor on the same leg.
-/// The motion model (Movement.Motion) plays the person through an ESCAPE-pain style circuit, back to back; each
-/// sensor reads the same leg's motion on one clock, and its samples become the vendor's GATT bytes (Thingy:52 raw
-/// motion and step counter, or Polar PMD frames) and go through the vendor's driver and decoder into the sensor's
-/// channel, exactly as a real sensor's notifications do.
+/// The motion model (Movement.Motion) plays the person: in a running session whose roster lists their sensor, the
+/// session's circuit on its timing (their station's sets, rests, the walk to the next station, round the plan); else
+/// an ESCAPE-pain style circuit of their own, back to back. Each sensor reads the same leg's motion on one clock, and
+/// its samples become the vendor's GATT bytes (Thingy:52 raw motion and step counter, or Polar PMD frames) and go
+/// through the vendor's driver and decoder into the sensor's channel, exactly as a real sensor's notifications do.
 /// </summary>
 internal sealed class SimulatedPerson
 {
     private readonly SimulatorOptions _options;
     private readonly int _index;
+    private readonly ParticipantProfile _profile;
     private readonly WornSensor _shank;
     private readonly WornSensor? _thigh;
     private int _sessionNumber;
@@ -26,33 +28,71 @@ internal sealed class SimulatedPerson
     private uint _stepsBefore;
     private int _strikeIndex;
 
+    /// <summary>The class session the person is following (its id, start and plan), or null outside one.</summary>
+    private SessionState? _following;
+
     public SimulatedPerson(SimulatorOptions options, int index, SensorHub hub, long startUnixUs)
     {
         _options = options;
         _index = index;
-        _shank = new WornSensor(options, hub, $"00:00:00:00:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.SensorId(index), Placement.Shank, 70 + (index * 7 % 30));
+        // The same person in every session: their build, pace and range belong to them.
+        _profile = ParticipantProfile.Random(new Random(unchecked((options.Seed * 1_000_003) + (index * 7919)))) with { Side = Side.Right };
+        _shank = new WornSensor(options, hub, $"00:00:00:00:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.SensorId(index), Placement.Shank, 70 + (index * 7 % 30), DrainFactor(index), startUnixUs);
         if (index < options.ThighSensors)
         {
-            _thigh = new WornSensor(options, hub, $"00:00:00:01:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.ThighSensorId(index), Placement.Thigh, 70 + (((index * 7) + 11) % 30));
+            _thigh = new WornSensor(options, hub, $"00:00:00:01:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.ThighSensorId(index), Placement.Thigh, 70 + (((index * 7) + 11) % 30), DrainFactor(index + 5), startUnixUs);
         }
 
-        StartSession(startUnixUs);
+        StartSession(startUnixUs, null, null);
     }
+
+    /// <summary>Each sensor drains at its own rate: 0.75–1.25 × the configured rate.</summary>
+    private static double DrainFactor(int n) => 0.75 + (0.05 * (n * 7 % 11));
 
     /// <summary>The person's sensors: the shank's, then the thigh's if worn.</summary>
     public IEnumerable<WornSensor> Sensors => _thigh is null ? [_shank] : [_shank, _thigh];
 
-    /// <summary>Emits every sample up to <paramref name="nowUs"/> as notifications; starts the next session when one ends.</summary>
-    public void EmitUntil(long nowUs, byte[] frame)
+    /// <summary>The motion planned for the person now (for tests).</summary>
+    internal SimulatedSession Session => _session;
+
+    /// <summary>The session the person is following now, if any (for tests and tracing).</summary>
+    public SessionState? Following => _following;
+
+    /// <summary>
+    /// Emits every sample up to <paramref name="nowUs"/> as notifications. A newly started session that lists the
+    /// person's sensor takes over from now; when the planned motion runs out, the next part is planned.
+    /// </summary>
+    public void EmitUntil(long nowUs, byte[] frame, SessionState? session)
     {
+        var entry = RosterEntryIn(session);
+        if (entry is not null && !SameSession(session!, _following))
+        {
+            _stepsBefore = StepsAt((nowUs - _shank.Stream.StartUnixUs) / 1e6);
+            StartSession(Math.Max(nowUs, LastTimestampUs) + 1, session, entry);
+        }
+        else if (entry is null)
+        {
+            _following = null; // the session ended or lists someone else: the person finishes what they are doing
+        }
+
         _shank.EmitUntil(nowUs, frame);
         _thigh?.EmitUntil(nowUs, frame);
         if (_shank.Stream.Completed && _thigh?.Stream.Completed != false)
         {
             _stepsBefore = StepsAt(double.MaxValue);
-            StartSession(Math.Max(nowUs, Math.Max(_shank.LastTimestampUs, _thigh?.LastTimestampUs ?? 0) + 1));
+            StartSession(Math.Max(nowUs, LastTimestampUs) + 1, _following, _following is null ? null : RosterEntryIn(_following));
         }
     }
+
+    private long LastTimestampUs => Math.Max(_shank.LastTimestampUs, _thigh?.LastTimestampUs ?? 0);
+
+    private RosterEntry? RosterEntryIn(SessionState? session) =>
+        session is { Active: true } ? session.Roster.FirstOrDefault(r => r.Sensor == _shank.Channel.SensorId || r.Sensor == _thigh?.Channel.SensorId) : null;
+
+    /// <summary>The same session, started at the same time, on the same plan (a republished state changes nothing).</summary>
+    private static bool SameSession(SessionState a, SessionState? b) =>
+        b is not null && a.SessionId == b.SessionId && a.Time == b.Time && a.StationTimeS == b.StationTimeS && a.ChangeoverS == b.ChangeoverS
+        && a.Stations.SequenceEqual(b.Stations) && a.Roster.SequenceEqual(b.Roster);
 
     /// <summary>The shank sensor's step counter as the device would report it: heel strikes of both legs so far.</summary>
     public void EmitSteps(long nowUs)
@@ -82,12 +122,16 @@ internal sealed class SimulatedPerson
         return _stepsBefore + (uint)_strikeIndex;
     }
 
-    private void StartSession(long startUnixUs)
+    private void StartSession(long startUnixUs, SessionState? session, RosterEntry? entry)
     {
         var seed = unchecked((_options.Seed * 1_000_003) + (_index * 7919) + (_sessionNumber++ * 104_729));
         var random = new Random(seed);
-        var participant = ParticipantProfile.Random(random) with { Side = Side.Right };
-        _session = SimulatedSession.Create(SessionPlan.Circuit(seed), participant, seed);
+        // In a class: one round of its circuit (or a block of sets at their station) from now; the next round follows.
+        var plan = session is null || entry is null
+            ? null
+            : SessionPlan.ForSession(session, entry, DateTimeOffset.FromUnixTimeMilliseconds(startUnixUs / 1000), session.StationTimeS is null ? 1 : session.Stations.Count, seed);
+        _following = plan is null ? null : session;
+        _session = SimulatedSession.Create(plan ?? SessionPlan.Circuit(seed), _profile, seed);
         var hasGyro = _options.Kind == SensorKind.Thingy52;
         _shank.Stream = _session.OpenSensor(SensorSpec.Random(random, Placement.Shank, _options.SampleRateHz) with { HasGyro = hasGyro }, startUnixUs, seed);
 
@@ -107,7 +151,7 @@ internal sealed class SimulatedPerson
         private readonly byte[] _notification = new byte[Thingy52.RawMotionLength];
         private readonly List<ImuSample> _pending = new(512);
 
-        public WornSensor(SimulatorOptions options, SensorHub hub, string address, string sensorId, Placement placement, int batteryPct)
+        public WornSensor(SimulatorOptions options, SensorHub hub, string address, string sensorId, Placement placement, int batteryPct, double drainFactor, long startUnixUs)
         {
             var registration = new SensorRegistration
             {
@@ -120,14 +164,23 @@ internal sealed class SimulatedPerson
             };
             Driver = SensorDrivers.Create(registration);
             Channel = hub.GetOrAdd(registration, "simulated-" + Driver.KindName);
-            BatteryPct = batteryPct;
+            _batteryStartPct = batteryPct;
+            _batteryStartUs = startUnixUs;
+            _drainPctPerHour = options.BatteryDrainPctPerHour * drainFactor;
         }
+
+        private readonly int _batteryStartPct;
+        private readonly long _batteryStartUs;
+        private readonly double _drainPctPerHour;
 
         public ISensorDriver Driver { get; }
 
         public SensorChannel Channel { get; }
 
-        public int BatteryPct { get; }
+        /// <summary>The simulated battery level at a time: draining steadily from its level when the simulator started.</summary>
+        /// <remarks>A coin cell streaming IMU data lasts a day or two: a few percent an hour.</remarks>
+        public int BatteryPctAt(long nowUs) =>
+            Math.Max(1, (int)Math.Ceiling(_batteryStartPct - (_drainPctPerHour * (nowUs - _batteryStartUs) / 3.6e9)));
 
         public ImuStream Stream { get; set; } = null!;
 

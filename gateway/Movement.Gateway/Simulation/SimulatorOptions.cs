@@ -33,6 +33,13 @@ public sealed class SimulatorOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StepReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How fast the simulated sensors' batteries drain, percent per hour (each sensor 0.75–1.25 × this): a coin cell
+    /// streaming motion data lasts a day or two.
+    /// </summary>
+    [Range(0, 100)]
+    public double BatteryDrainPctPerHour { get; set; } = 4;
+
     public static string SensorId(int index) => $"sim-{index + 1:D2}";
 
     public static string ThighSensorId(int index) => $"sim-{index + 1:D2}-thigh";

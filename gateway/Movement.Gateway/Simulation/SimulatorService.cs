@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Movement.Gateway.Decoders;
 using Movement.Gateway.Sensors;
+using Movement.Gateway.Sessions;
 
 namespace Movement.Gateway.Simulation;
 
@@ -13,6 +14,7 @@ public sealed class SimulatorService(
     IOptions<SimulatorOptions> options,
     IOptions<GatewayOptions> gatewayOptions,
     SensorHub hub,
+    SessionRoster roster,
     TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,9 +32,11 @@ public sealed class SimulatorService(
             .Select(i => new SimulatedPerson(simulator, i, hub, startUs))
             .ToArray();
         var nextStepsUs = startUs;
-        foreach (var sensor in people.SelectMany(p => p.Sensors))
+        var sensors = people.SelectMany(p => p.Sensors).ToArray();
+        var batteries = sensors.Select(s => s.BatteryPctAt(startUs)).ToArray();
+        for (var i = 0; i < sensors.Length; i++)
         {
-            sensor.Channel.SetLink(connected: true, batteryPct: sensor.BatteryPct, rssiDbm: -60);
+            sensors[i].Channel.SetLink(connected: true, batteryPct: batteries[i], rssiDbm: -60);
         }
 
         var frame = new byte[PolarAccStream.HeaderLength + (64 * 6)];
@@ -40,9 +44,20 @@ public sealed class SimulatorService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var nowUs = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+            // The simulated class follows the session the supervisor runs, as the gateway hears it.
+            var session = roster.Current;
             foreach (var person in people)
             {
-                person.EmitUntil(nowUs, frame);
+                person.EmitUntil(nowUs, frame, session);
+            }
+
+            for (var i = 0; i < sensors.Length; i++)
+            {
+                if (sensors[i].BatteryPctAt(nowUs) is var battery && battery != batteries[i])
+                {
+                    batteries[i] = battery;
+                    sensors[i].Channel.SetLink(connected: true, batteryPct: battery);
+                }
             }
 
             if (nowUs >= nextStepsUs)

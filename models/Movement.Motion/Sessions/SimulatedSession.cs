@@ -48,12 +48,25 @@ public sealed class SimulatedSession
 
         var random = new Random(seed);
         var firstPosture = ExerciseCatalogue.Get(plan.Activities[0].Exercise).Posture;
-        var builder = new SessionBuilder(participant, random, firstPosture);
+        var builder = new SessionBuilder(participant, random, plan.StartPosture ?? firstPosture);
         builder.Rest(random.NextDouble() * 2 + 3, firstPosture);
-        for (var i = 0; i < plan.Activities.Count; i++)
+        double? restBeforeS = null; // the rest after the last activity done, taken before the next one
+        ExerciseDefinition? last = null;
+        foreach (var activity in plan.Activities)
         {
-            var activity = plan.Activities[i];
             var exercise = ExerciseCatalogue.Get(activity.Exercise);
+            // On a timed plan the next start is the supervisor's signal: rest until it, however long the nominal rest.
+            var restS = activity.StartAtS is { } startAt ? Math.Max(startAt - builder.TimeS, restBeforeS is null ? 0 : 1.0) : restBeforeS ?? 0;
+            if (activity.EndByS is { } endBy && builder.TimeS + restS + EstimatedS(exercise, activity, participant) > endBy)
+            {
+                continue; // no time left for this set at this person's pace: they rest on
+            }
+
+            if (restBeforeS is not null || restS > 0.3)
+            {
+                builder.Rest(Math.Max(restS, 1.0), exercise.Posture);
+            }
+
             switch (exercise.Id)
             {
                 case ExerciseIds.Walking:
@@ -67,9 +80,11 @@ public sealed class SimulatedSession
                     break;
             }
 
-            var nextPosture = i + 1 < plan.Activities.Count ? ExerciseCatalogue.Get(plan.Activities[i + 1].Exercise).Posture : exercise.Posture;
-            builder.Rest(Math.Max(activity.RestAfterS, 1.0), nextPosture);
+            restBeforeS = activity.RestAfterS;
+            last = exercise;
         }
+
+        builder.Rest(Math.Max(restBeforeS ?? 0, 1.0), (last ?? ExerciseCatalogue.Get(plan.Activities[^1].Exercise)).Posture);
 
         var noise = new LegNoise(participant.TremorDeg, participant.TremorHz, random);
         var leg = builder.Timeline.Build(participant.Body, participant.Side, noise);
@@ -88,6 +103,22 @@ public sealed class SimulatedSession
             builder.Segments.Select(s => new SegmentTruth(s.Exercise, Math.Round(s.StartS, 3), Math.Round(s.EndS, 3))).ToList(),
             Side: participant.Side);
         return new SimulatedSession(participant, plan, seed, leg, strikes, truth);
+    }
+
+    /// <summary>
+    /// A generous estimate of how long an activity takes this person (their pace, fatigue and pauses, the step-up's
+    /// extra movements, the set's lead-in), for leaving out a set that would not fit a timed station.
+    /// </summary>
+    private static double EstimatedS(ExerciseDefinition exercise, ActivityPlan activity, ParticipantProfile person)
+    {
+        if (exercise.Id is ExerciseIds.Walking or ExerciseIds.Rest)
+        {
+            return activity.DurationS + 2;
+        }
+
+        var moveS = (exercise.UpS + exercise.HoldS + exercise.DownS) * (exercise.Id == ExerciseIds.StepUp ? 1.7 : 1.0);
+        var pauseS = exercise.Id == ExerciseIds.Marching ? moveS : exercise.PauseS * person.PauseFactor;
+        return 8 + (activity.Reps * ((moveS * person.SpeedFactor * (1 + person.Fatigue) * 1.1) + (pauseS * 1.2)));
     }
 
     /// <summary>A live sensor on this session; session time 0 is <paramref name="startUnixUs"/>.</summary>

@@ -94,6 +94,24 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void Apply_TimedCircuitMovesOn_TileShowsTheCurrentStationAndThatStationsTarget()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with
+        {
+            Stations = [new StationPlan("station-1", ExerciseIds.KneeExtension, 12, 50), new StationPlan("station-2", ExerciseIds.SitToStand, 8)],
+            StationTimeS = 240,
+            ChangeoverS = 30,
+        });
+        state.Apply(Rep("p-a", 1, 70) with { TargetRomDeg = 50, TargetReps = 12 });
+        Assert.Equal(("station-1", 50.0), (state.Tiles[0].Station, state.Tiles[0].TargetRomDeg));
+
+        state.Apply(Rep("p-a", 100, 30) with { Exercise = ExerciseIds.SitToStand, TargetReps = 8 }); // 298 s in: station 2, no range target
+
+        Assert.Equal(("station-2", (double?)null, 8), (state.Tiles[0].Station, state.Tiles[0].TargetRomDeg, state.Tiles[0].TargetReps));
+    }
+
+    [Fact]
     public void Changed_RaisedForEveryUpdate()
     {
         var state = NewState();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
+using Movement.Motion.Sessions;
 using Movement.Protocol;
 
 namespace Movement.Dashboard.Tests.Programme;
@@ -38,7 +39,14 @@ public sealed class DemoSessionTests : IDisposable
         string first;
         await using (var server = await DashboardServer.StartAsync(Settings))
         {
-            first = (await RunningSessionAsync(server)).SessionId;
+            var started = await RunningSessionAsync(server);
+            first = started.SessionId;
+
+            // A circuit class: the plan's five stations on the demo's timing, the group spread over them from the start.
+            Assert.Equal(DemoCircuit.Stations.Select(s => (s.Station, s.Exercise)), started.Stations.Select(s => (s.Station, s.Exercise)));
+            Assert.Equal(DemoCircuit.StationTimeS, started.StationTimeS);
+            Assert.Equal(DemoCircuit.ChangeoverS, started.ChangeoverS);
+            Assert.Equal(["station-1", "station-2"], started.Roster.OrderBy(r => r.Sensor, StringComparer.Ordinal).Select(r => r.Station));
         }
 
         // Stopped without ending the session (the demo's usual end): the next start resumes it, not session 2.
