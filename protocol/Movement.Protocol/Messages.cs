@@ -94,6 +94,15 @@ public sealed record RepEvent : MovementEvent
     public int? TargetReps { get; init; }
     public double? TargetRomDeg { get; init; }
     public IReadOnlyList<FormFlag> Flags { get; init; } = [];
+
+    /// <summary>
+    /// How sure the classifier is that this is one rep of <see cref="Exercise"/>, 0..1 (1 in events from before this
+    /// field existed). Below 0.7 a count should be shown as uncertain (docs/mqtt.md).
+    /// </summary>
+    public double Confidence { get; init; } = 1;
+
+    /// <summary>What the exercise recogniser thinks this rep is, when it disagrees with <see cref="Exercise"/> (the plan's).</summary>
+    public string? LooksLike { get; init; }
 }
 
 public sealed record FormFlagEvent : MovementEvent

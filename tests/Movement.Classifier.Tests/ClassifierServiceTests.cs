@@ -64,11 +64,11 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ExecuteAsync_RecognisedExerciseDiffersFromTheStations_NoFlagsAgainstTheStationTarget()
+    public async Task ExecuteAsync_OneWalksAtAStationTheOtherExercises_WalkingIsNoRepsAndOnlyTheExerciseIsMeasured()
     {
         // Two people at a knee-extension station with a 90° target: one walks (the motion model's gait, which the
-        // recogniser tells from the plan), the other does 60° knee extensions. Only the knee extensions are measured
-        // against the station's 90°.
+        // recogniser tells from the plan), the other does 60° knee extensions. Walking is steps, never reps; only the
+        // knee extensions are counted and measured against the station's 90°.
         await using var rig = await ClassifierRig.StartAsync(
             new RosterEntry("p-1", "imu-1", Placement.Shank, Side.Right, "A"),
             new RosterEntry("p-2", "imu-2", Placement.Shank, Side.Right, "A"));
@@ -102,13 +102,11 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         }
 
         var walker = received.Where(e => e.Participant == "p-1").ToList();
-        Assert.Contains(walker.OfType<ExerciseChangeEvent>(), c => c.To == ExerciseIds.Walking);
-        var walkingReps = walker.OfType<RepEvent>().Where(r => r.Exercise == ExerciseIds.Walking).ToList();
-        Assert.NotEmpty(walkingReps);
-        Assert.All(walkingReps, r => Assert.DoesNotContain(r.Flags, f => f.Flag == FormFlagIds.PartialRange));
-        Assert.All(walkingReps, r => Assert.Null(r.TargetRomDeg));
-        var walkingRepIds = walkingReps.Select(r => r.Id).ToHashSet();
-        Assert.DoesNotContain(walker.OfType<FormFlagEvent>(), f => walkingRepIds.Contains(f.RepId) && f.Flag.Flag == FormFlagIds.PartialRange);
+        var toWalking = Assert.Single(walker.OfType<ExerciseChangeEvent>(), c => c.To == ExerciseIds.Walking);
+        // Until the recogniser has seen 4 windows of gait (about 10 s) its strides count as the station's exercise
+        // (docs/accuracy.md names this miss); from then on, none.
+        Assert.DoesNotContain(walker.OfType<RepEvent>(), r => r.Time > toWalking.Time);
+        Assert.True(walker.OfType<RepEvent>().Count() <= 8, $"{walker.OfType<RepEvent>().Count()} reps while walking 90 s");
 
         var exerciser = received.Where(e => e.Participant == "p-2").ToList();
         var kneeReps = exerciser.OfType<RepEvent>().ToList();
@@ -116,6 +114,53 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         Assert.All(kneeReps, r => Assert.Equal(ExerciseIds.KneeExtension, r.Exercise));
         Assert.All(kneeReps, r => Assert.Equal(90, r.TargetRomDeg));
         Assert.All(exerciser.OfType<FormFlagEvent>(), f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of 90°
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SensorHeardBeforeTheRosterListsIt_ClassifiedWithTheRostersPlacement()
+    {
+        // imu-1 streams before the roster lists it; then the roster says it is p-1's thigh at a step-up station. A
+        // thigh pairs a step-up's two movements into one rep: 6 movements are 3 step-ups (the placement "other",
+        // which a stream created before the roster used to keep for ever, would count 6).
+        var stepUps = new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = [new RosterEntry("p-0", "imu-0", Placement.Shank, Side.Right, "A")],
+            Stations = [new StationPlan("A", ExerciseIds.StepUp, 10)],
+        };
+        await using var rig = await ClassifierRig.StartAsync(stepUps);
+        var movements = TestSignals.Reps(6, 40, 50, repS: 1.5, restS: 0.5);
+        var unlisted = TestSignals.Reps(3, 40, 50).Select(x => x with { TimestampUs = x.TimestampUs + movements[0].TimestampUs - 200_000_000 }).ToList();
+        await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, movements[0], "imu-0", ExerciseIds.StepUp, participant: "p-0");
+        await PublishSamplesAsync(rig.Gateway, "imu-1", 0, unlisted);
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(stepUps with { Roster = [.. stepUps.Roster, new RosterEntry("p-1", "imu-1", Placement.Thigh, Side.Right, "A")] }), retain: true, CancellationToken.None);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, movements[0], "imu-1", ExerciseIds.StepUp, firstSequence: 1_000);
+        await PublishSamplesAsync(rig.Gateway, "imu-1", sequence, movements);
+        // A still second after the last movement closes nothing; the set summary comes when the plan changes.
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(stepUps with { Stations = [new StationPlan("A", ExerciseIds.Squat, 10)], Roster = [.. stepUps.Roster, new RosterEntry("p-1", "imu-1", Placement.Thigh, Side.Right, "A")] }), retain: true, CancellationToken.None);
+        var end = movements[^1];
+        await PublishSamplesAsync(rig.Gateway, "imu-1", sequence + 1_000, [end with { TimestampUs = end.TimestampUs + 100_000, GyroX = 0, GyroY = 0, GyroZ = 0 }]);
+
+        var reps = new List<RepEvent>();
+        while (true)
+        {
+            var (_, payload) = await rig.Events.NextAsync(TimeSpan.FromSeconds(20));
+            Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+            if (decoded is RepEvent rep)
+            {
+                reps.Add(rep);
+            }
+            else if (decoded is SetSummaryEvent summary)
+            {
+                Assert.Equal(3, summary.Reps);
+                break;
+            }
+        }
+
+        Assert.Equal(3, reps.Count);
+        Assert.All(reps, r => Assert.Equal(ExerciseIds.StepUp, r.Exercise));
     }
 
     /// <summary>Publishes the samples as 0.5 s batches (25 at 50 Hz) numbered from <paramref name="sequence"/>.</summary>
@@ -341,7 +386,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
     /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
     /// </summary>
-    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
+    private static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0, string participant = "p-1")
     {
         for (var probe = firstSequence; probe < firstSequence + 120; probe++)
         {
@@ -356,7 +401,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
                     continue; // a set summary closing the previous exercise comes first
                 }
 
-                Assert.EndsWith("/participants/p-1/events/exercise_change", topic);
+                Assert.EndsWith($"/participants/{participant}/events/exercise_change", topic);
                 Assert.Equal(sensor, change.Sensor);
                 Assert.Equal(exercise, change.To);
                 return probe + 1;

@@ -44,7 +44,13 @@ public sealed class KneePairClassifier
             return;
         }
 
+        var naming = _exercise == ExerciseIds.Unknown && Reps > 0;
         _exercise = exercise;
+        if (naming)
+        {
+            return; // the recogniser named what was counted as unknown: the same movement carries on (as StreamClassifier)
+        }
+
         _form.Reset();
         _segmenter = default; // direction and range are learned again (as SensorPipeline.StartNewExercise)
         Reps = 0;

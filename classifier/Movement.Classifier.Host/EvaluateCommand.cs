@@ -1,0 +1,195 @@
+using System.Globalization;
+using Movement.Classifier.Pipeline;
+using Movement.Classifier.Recognition;
+using Movement.Classifier.Replay;
+using Movement.Motion.Recordings;
+using Movement.Protocol;
+
+namespace Movement.Classifier.Host;
+
+/// <summary>
+/// <c>evaluate</c>: every figure cross-subject on the real recordings (docs/accuracy.md). A rule is chosen on one
+/// UCI subject and reported on the other, both ways; each participant is replayed through the live path
+/// (<see cref="RecordingReplay"/> over a <see cref="ParticipantClassifier"/>).
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static readonly string[] Subjects = ["s1", "s2"];
+
+    private static readonly RepSource[] Sources = [RepSource.KneePair, RepSource.Thigh, RepSource.Shank];
+
+    private const int TrueReps = 3 * UciSessionResult.TestSessionRepsPerBlock;
+
+    public static int Run(string dataDir, TextWriter output)
+    {
+        var recognition = new ExerciseRecognition(new RecognitionOptions());
+        if (recognition.Model is null)
+        {
+            throw new ArgumentException($"exercise recognition model '{new RecognitionOptions().ResolvedModelPath}' does not exist");
+        }
+
+        Func<RosterEntry, ExerciseRecognizer> recognizers = e => recognition.CreateRecognizer(e.Placement, e.Side);
+        IReadOnlyList<ImuSample> Read(string subject, string session, string unit) =>
+            UciPhysicalTherapyFile.Read(Path.Combine(dataDir, "uci-physical-therapy", subject, session, unit, "test.txt")).EnsureValid().Samples;
+
+        // Every subject, session and candidate source, for a participant wearing the right thigh (u3) and shank (u2).
+        var pair = new Dictionary<(string Subject, string Session, RepSource Source), Scored>();
+        foreach (var subject in Subjects)
+        {
+            foreach (var (session, exercise) in UciExercises.Map)
+            {
+                var recordings = new[] { new SensorRecording("u3", Placement.Thigh, Side.Right, Read(subject, session, "u3")), new SensorRecording("u2", Placement.Shank, Side.Right, Read(subject, session, "u2")) };
+                foreach (var source in Sources)
+                {
+                    var summary = RecordingReplay.Run(recordings, exercise, null, null, recognizers, _ => source);
+                    pair[(subject, session, source)] = new Scored(UciSessionResult.Score(summary.Reps, exercise, "u3+u2"), summary);
+                }
+            }
+        }
+
+        // The rule: per exercise, the source that counts best on the subject it is chosen on (count error first, then flags).
+        RepSource ChooseOn(string subject, string exercise) => Sources.MinBy(source =>
+            UciExercises.Map.Where(m => m.Exercise == exercise).Sum(m => pair[(subject, m.Folder, source)].Cost))!;
+        var exercises = UciExercises.Map.Select(m => m.Exercise).Distinct().ToList();
+
+        output.WriteLine("Rule: which source counts an exercise for a participant wearing a thigh and a shank, chosen on one subject.");
+        output.WriteLine();
+        output.WriteLine("| exercise | chosen on s1 | chosen on s2 | shipped (ParticipantRepSource) |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (var exercise in exercises)
+        {
+            output.WriteLine($"| {exercise} | {ChooseOn("s1", exercise)} | {ChooseOn("s2", exercise)} | {ParticipantRepSource.For(exercise)} |");
+        }
+
+        var heldOut = new List<Scored>();
+        output.WriteLine();
+        output.WriteLine("Held out: the source chosen on the other subject, thigh + shank, station plan = the session's exercise, recognition on.");
+        output.WriteLine();
+        output.WriteLine("| held-out session | source (chosen on) | reps (of 30) | too_fast P / R / F1 | partial_range P / R / F1 | reps with a looks_like note |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        foreach (var subject in Subjects)
+        {
+            var other = Subjects.Single(s => s != subject);
+            foreach (var (session, exercise) in UciExercises.Map)
+            {
+                var source = ChooseOn(other, exercise);
+                var scored = pair[(subject, session, source)];
+                heldOut.Add(scored);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {subject}/{session} {exercise} | {source} ({other}) | {scored.Result.Reps} | {Flag(scored.Result.TooFast)} | {Flag(scored.Result.PartialRange)} | {scored.Summary.Reps.Count(r => r.LooksLike is not null)} |"));
+            }
+        }
+
+        // One sensor: no rule is chosen here; the pipeline's thresholds were set on s1 in earlier sessions, so s2 is held out.
+        var single = new List<(string Subject, Scored Scored)>();
+        output.WriteLine();
+        output.WriteLine("One sensor (a participant wearing only it), station plan = the session's exercise, recognition on. The pipeline's thresholds were set on s1: s2 is held out, s1 is not.");
+        output.WriteLine();
+        output.WriteLine("| session | sensor | reps (of 30) | too_fast P / R / F1 | partial_range P / R / F1 |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (var subject in Subjects)
+        {
+            foreach (var (session, exercise) in UciExercises.Map)
+            {
+                foreach (var (unit, placement) in new[] { ("u2", Placement.Shank), ("u3", Placement.Thigh) })
+                {
+                    var summary = RecordingReplay.Run([new SensorRecording(unit, placement, Side.Right, Read(subject, session, unit))], exercise, null, null, recognizers);
+                    var scored = new Scored(UciSessionResult.Score(summary.Reps, exercise, unit), summary);
+                    single.Add((subject, scored));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {subject}/{session} {exercise} | {unit} {placement.ToString().ToLowerInvariant()} | {scored.Result.Reps} | {Flag(scored.Result.TooFast)} | {Flag(scored.Result.PartialRange)} |"));
+                }
+            }
+        }
+
+        // Without a plan: the recogniser names the exercise (trained on simulated people only: both subjects are held out).
+        var named = new List<(int Right, int All, int Reps)>();
+        output.WriteLine();
+        output.WriteLine("No station plan: the recogniser names the exercise (trained on simulated people only; both subjects held out). Thigh + shank, shipped sources.");
+        output.WriteLine();
+        output.WriteLine("| session | reps (of 30) | reps named right | exercises named |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (var subject in Subjects)
+        {
+            foreach (var (session, exercise) in UciExercises.Map)
+            {
+                var recordings = new[] { new SensorRecording("u3", Placement.Thigh, Side.Right, Read(subject, session, "u3")), new SensorRecording("u2", Placement.Shank, Side.Right, Read(subject, session, "u2")) };
+                var summary = RecordingReplay.Run(recordings, null, null, null, recognizers);
+                var right = summary.Reps.Count(r => r.Exercise == exercise);
+                named.Add((right, summary.Reps.Count, summary.Reps.Count));
+                var names = string.Join(", ", summary.Reps.GroupBy(r => r.Exercise).Select(g => $"{g.Key} {g.Count()}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {subject}/{session} {exercise} | {summary.Reps.Count} | {right} | {names} |"));
+            }
+        }
+
+        // The leg that does not exercise (u1 left shank, u4 left thigh): no reps.
+        output.WriteLine();
+        output.WriteLine("| still leg (u4 left thigh + u1 left shank) | reps (expected 0) |");
+        output.WriteLine("|---|---|");
+        foreach (var subject in Subjects)
+        {
+            foreach (var (session, exercise) in UciExercises.Map)
+            {
+                var recordings = new[] { new SensorRecording("u4", Placement.Thigh, Side.Left, Read(subject, session, "u4")), new SensorRecording("u1", Placement.Shank, Side.Left, Read(subject, session, "u1")) };
+                output.WriteLine($"| {subject}/{session} | {RecordingReplay.Run(recordings, exercise, null, null, recognizers).Reps.Count} |");
+            }
+        }
+
+        var steps = Steps(dataDir, output);
+
+        output.WriteLine();
+        output.WriteLine("Headline (held out only):");
+        output.WriteLine();
+        output.WriteLine("| measure | thigh + shank, source chosen on the other subject (8 sets) | one sensor, s2 only (8 sets) | target |");
+        output.WriteLine("|---|---|---|---|");
+        var s2Single = single.Where(x => x.Subject == "s2").Select(x => x.Scored).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sets within ±1 | {Within(heldOut)} | {Within(s2Single)} | ≥ 95 % |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| mean absolute error, reps per set | {heldOut.Average(s => Math.Abs(s.Result.Reps - TrueReps)):F2} | {s2Single.Average(s => Math.Abs(s.Result.Reps - TrueReps)):F2} | ≤ 0.5 |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| too_fast F1 (pooled) | {Pooled(heldOut, r => r.TooFast):F2} | {Pooled(s2Single, r => r.TooFast):F2} | ≥ 0.9 |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| partial_range F1 (pooled) | {Pooled(heldOut, r => r.PartialRange):F2} | {Pooled(s2Single, r => r.PartialRange):F2} | ≥ 0.9 |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| exercise named right, no plan (reps, both subjects) | {100.0 * named.Sum(n => n.Right) / Math.Max(1, named.Sum(n => n.All)):F0} % | | ≥ 90 % |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| steps, total error over {steps.Walks} walks / worst walk | {steps.TotalErrorPct:+0.0;-0.0;0.0} % / {steps.WorstPct:+0.0;-0.0;0.0} % | | ≤ 1 % / within 3 % |"));
+        return 0;
+
+        static string Within(List<Scored> sets) => string.Create(CultureInfo.InvariantCulture, $"{sets.Count(s => Math.Abs(s.Result.Reps - TrueReps) <= 1)} of {sets.Count}");
+    }
+
+    private static (int Walks, double TotalErrorPct, double WorstPct) Steps(string dataDir, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("| Oxford walk | steps | truth | error |");
+        output.WriteLine("|---|---|---|---|");
+        long counted = 0, truth = 0;
+        var worst = 0.0;
+        var walks = Directory.GetDirectories(Path.Combine(dataDir, "oxford-step-counter")).Order(StringComparer.Ordinal).ToList();
+        foreach (var walk in walks)
+        {
+            var counter = new StepCounter();
+            foreach (var sample in OxfordRecording.ReadAccelerometer(Path.Combine(walk, "accelerometer.csv")))
+            {
+                counter.Add(sample);
+            }
+
+            var trueSteps = OxfordRecording.ReadTrueSteps(Path.Combine(walk, "stepcounter.csv"));
+            var errorPct = 100.0 * (counter.Steps - trueSteps) / trueSteps;
+            worst = Math.Abs(errorPct) > Math.Abs(worst) ? errorPct : worst;
+            counted += counter.Steps;
+            truth += trueSteps;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Path.GetFileName(walk)} | {counter.Steps} | {trueSteps} | {errorPct:+0.0;-0.0;0.0} % |"));
+        }
+
+        return (walks.Count, 100.0 * (counted - truth) / truth, worst);
+    }
+
+    private static string Flag(FlagScore f) => string.Create(CultureInfo.InvariantCulture, $"{f.Precision:F2} / {f.Recall:F2} / {f.F1:F2}");
+
+    private static double Pooled(List<Scored> sets, Func<UciSessionResult, FlagScore> flag)
+    {
+        var pooled = new FlagScore(sets.Sum(s => flag(s.Result).TruePositives), sets.Sum(s => flag(s.Result).FalsePositives), sets.Sum(s => flag(s.Result).FalseNegatives));
+        return pooled.F1;
+    }
+
+    private sealed record Scored(UciSessionResult Result, ReplaySummary Summary)
+    {
+        /// <summary>For choosing a rule: the count first, then the two flags.</summary>
+        public double Cost => (10 * Math.Abs(Result.Reps - Result.TrueReps)) + (2 - Result.TooFast.F1 - Result.PartialRange.F1);
+    }
+}
