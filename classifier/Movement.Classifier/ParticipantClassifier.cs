@@ -34,9 +34,6 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
 {
     private readonly Func<string, RepSource> _repSource = repSource ?? ParticipantRepSource.For;
 
-    /// <summary>Below this a rep is shown as uncertain (docs/mqtt.md, <c>confidence</c>).</summary>
-    public const double UncertainBelow = 0.7;
-
     /// <summary>A rep of the plan's exercise that the recogniser confidently calls something else: at most this sure.</summary>
     private const double DisputedConfidence = 0.5;
 

@@ -56,7 +56,7 @@ public sealed class UciRecognitionTests
         Assert.All(summary.Reps, r => Assert.Equal(planned, r.Exercise));
         var noted = summary.Reps.Where(r => r.LooksLike == ExerciseIds.KneeExtension).ToList();
         Assert.True(noted.Count >= 15, $"{noted.Count} reps noted as looking like knee extensions");
-        Assert.All(noted, r => Assert.True(r.Confidence < ParticipantClassifier.UncertainBelow, $"confidence {r.Confidence}"));
+        Assert.All(noted, r => Assert.True(r.Confidence < RepEvent.UncertainBelow, $"confidence {r.Confidence}"));
     }
 
     // The thigh turns 8–30° in these sessions and the model is unsure of most windows: with no plan it must not
