@@ -20,6 +20,15 @@ public sealed class BrokerOptions : IValidatableObject
     public List<BrokerUser> Users { get; set; } = [];
 
     /// <summary>
+    /// The passwords the single box ships with in appsettings.json (public, in this repository): fine on loopback,
+    /// refused for a broker that listens beyond it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> PublishedPasswords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "local-gateway-secret", "local-classifier-secret", "local-recorder-secret", "local-dashboard-secret",
+    };
+
+    /// <summary>
     /// Messages queued per subscriber before the oldest is dropped (counted in movement.broker.messages_dropped).
     /// MQTTnet's default of 250 is 50 ms of traffic at 500 sensors, so a brief stall of one subscriber lost data.
     /// </summary>
@@ -31,6 +40,16 @@ public sealed class BrokerOptions : IValidatableObject
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))
         {
             yield return new ValidationResult($"BindAddress '{BindAddress}' is not an IP address.", [nameof(BindAddress)]);
+        }
+
+        if (Enabled && System.Net.IPAddress.TryParse(BindAddress, out var bind) && !System.Net.IPAddress.IsLoopback(bind))
+        {
+            foreach (var user in Users.Where(u => PublishedPasswords.Contains(u.Password)))
+            {
+                yield return new ValidationResult(
+                    $"The broker would listen on {BindAddress}, beyond this machine, and user '{user.Username}' still has the password published in appsettings.json: set a password of your own under Movement:Broker:Users (and the matching component's Mqtt:Password).",
+                    [nameof(Users)]);
+            }
         }
 
         if (Enabled && Users.Count == 0)

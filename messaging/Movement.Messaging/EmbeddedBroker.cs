@@ -21,6 +21,7 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
     private readonly BrokerOptions _options = options.Value;
     private readonly Counter<long> _dropped = (meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker"))
         .CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _clientIdOwners = new(StringComparer.Ordinal);
     private int _dropWarned;
     private MqttServer? _server;
 
@@ -33,9 +34,14 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             return;
         }
 
+        // MQTTnet opens an IPv4 and an IPv6 (dual-stack: any address) listener unless told otherwise, so a broker
+        // "bound" to 127.0.0.1 was reachable from the network over [::]. Open only the configured address's family.
+        var bind = IPAddress.Parse(_options.BindAddress);
+        var ipv6 = bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
         var serverOptions = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_options.BindAddress))
+            .WithDefaultEndpointBoundIPAddress(ipv6 ? IPAddress.None : bind)
+            .WithDefaultEndpointBoundIPV6Address(ipv6 ? bind : IPAddress.None)
             .WithDefaultEndpointPort(_options.Port)
             .WithPersistentSessions()
             .WithMaxPendingMessagesPerClient(_options.MaxPendingMessagesPerClient)
@@ -47,6 +53,7 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.QueuedApplicationMessageOverwrittenAsync += OnMessageDroppedAsync;
+        _server.SessionDeletedAsync += OnSessionDeletedAsync;
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(logger, _options.BindAddress, _options.Port, _options.Users.Count);
     }
@@ -79,8 +86,25 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             return Task.CompletedTask;
         }
 
+        // Identity comes from the credentials, never from the client id: a client id whose session belongs to another
+        // account is refused, so presenting a service's id takes over neither its session nor its subscriptions.
+        var owner = _clientIdOwners.GetOrAdd(e.ClientId, user.Username);
+        if (!string.Equals(owner, user.Username, StringComparison.Ordinal))
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            LogClientIdTaken(logger, e.ClientId, user.Username);
+            return Task.CompletedTask;
+        }
+
         e.SessionItems[UserKey] = user;
         e.ReasonCode = MqttConnectReasonCode.Success;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A client id is free again once its session is gone (clean start, expiry, or never persisted).</summary>
+    private Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
+    {
+        _clientIdOwners.TryRemove(e.Id, out _);
         return Task.CompletedTask;
     }
 
@@ -148,6 +172,9 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected MQTT client {ClientId}: bad username or password")]
     private static partial void LogRejected(ILogger logger, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected MQTT client {ClientId}: that client id's session belongs to another account than '{Username}'")]
+    private static partial void LogClientIdTaken(ILogger logger, string clientId, string username);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied publish by {ClientId} to {Topic}")]
     private static partial void LogPublishDenied(ILogger logger, string clientId, string topic);

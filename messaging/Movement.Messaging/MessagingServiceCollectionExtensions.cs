@@ -27,6 +27,10 @@ public static class MessagingServiceCollectionExtensions
             .BindConfiguration(MqttConnectionOptions.SectionName)
             .BindConfiguration($"{componentSection}:Mqtt")
             .ValidateDataAnnotations()
+            // Every broker a deployment runs authenticates its clients: without credentials a host would connect
+            // anonymously (e.g. started where its appsettings.json is not found) and fail later, or be let in.
+            .Validate(o => !string.IsNullOrEmpty(o.Username) && !string.IsNullOrEmpty(o.Password),
+                $"MQTT credentials missing: set {componentSection}:Mqtt:Username and {componentSection}:Mqtt:Password (or {MqttConnectionOptions.SectionName}:Username/Password)")
             .ValidateOnStart();
         return services;
     }

@@ -239,7 +239,10 @@ public sealed partial class MqttConnection : IDisposable
             throw new MqttConnectFailedException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
         }
 
-        if (_setup.Subscriptions.Count > 0 && !(result.IsSessionPresent && _setup.PersistentSession))
+        // Subscribe on every connect, even when the broker kept the session: retained messages (the running session)
+        // are only delivered on a subscribe, so a component restarted against a kept session never got them. The broker
+        // replaces an existing subscription and keeps the session's queued messages.
+        if (_setup.Subscriptions.Count > 0)
         {
             var subscribe = new MqttClientSubscribeOptionsBuilder();
             foreach (var (filter, qos) in _setup.Subscriptions)

@@ -1,3 +1,4 @@
+using Movement.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ using Xunit.Abstractions;
 namespace Movement.Classifier.Tests;
 
 /// <summary>The hosted service against a real (embedded MQTTnet) broker: samples in, events out.</summary>
+[Trait("Category", "Integration")]
 public sealed class ClassifierServiceTests(ITestOutputHelper output)
 {
     private const string Site = "site-1";
@@ -221,7 +223,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         // and service, as a two-sensor participant at a station planning the session's exercise: 30 reps, 10 correct,
         // 10 fast, 10 low.
         IReadOnlyList<ImuSample> Read(string unit) => Movement.Motion.Recordings.UciPhysicalTherapyFile
-            .Read(Path.Combine(RealData.SharedData.Root, "uci-physical-therapy", "s1", session, unit, "test.txt"), 1_700_000_000_000_000).EnsureValid().Samples;
+            .Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", session, unit, "test.txt"), 1_700_000_000_000_000).EnsureValid().Samples;
         var (thigh, shank) = (Read("u3"), Read("u2"));
         var state = TwoSensorSession(Side.Right, exercise, 30);
         await using var rig = await ClassifierRig.StartAsync(state);

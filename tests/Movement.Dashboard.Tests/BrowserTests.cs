@@ -12,6 +12,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Movement.Dashboard.Tests;
 
 /// <summary>The running system in real headless Chromium: what a supervisor and a participant see.</summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed partial class BrowserTests(SystemFixture system)
 {

@@ -13,6 +13,7 @@ namespace Movement.Dashboard.Tests;
 /// supervisor's browser, with a full simulated group running. Results go to the test output and to
 /// $TMPDIR/movement-live-latency.txt; docs/dashboard.md quotes them.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed class LiveGridLatencyTests(SystemFixture system, ITestOutputHelper output)
 {

@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Movement.Dashboard.Tests;
 
 /// <summary>A supervisor gives a participant a second sensor in real headless Chromium; the session's roster carries both.</summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed class PairBrowserTests(SystemFixture system)
 {

@@ -7,6 +7,7 @@ using Movement.TestSupport;
 namespace Movement.Messaging.Tests;
 
 /// <summary>How many QoS 1 messages the embedded broker holds for a subscriber that is away, and that drops are counted.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmbeddedBrokerQueueTests
 {
     private const int Published = 300;

@@ -3,6 +3,7 @@ using Movement.TestSupport;
 
 namespace Movement.Messaging.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class MqttConnectionTests
 {
     [Fact]
@@ -71,4 +72,25 @@ public sealed class MqttConnectionTests
         Assert.False(connection.IsConnected);
         connection.Dispose();
     }
+
+    [Fact]
+    public async Task RunAsync_RestartedWhileTheBrokerKeptItsSession_GetsTheRetainedSessionAgain()
+    {
+        await using var broker = await MosquittoServer.StartAsync();
+        await using (var dashboard = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "dashboard"))
+        {
+            await dashboard.Connection.PublishAsync(Topics.Session("site-1"), "session-3"u8.ToArray(), retain: true, CancellationToken.None);
+        }
+
+        await using (var first = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "classifier", [Topics.AllSessions()], persistent: true))
+        {
+            Assert.Equal("session-3"u8.ToArray(), (await first.NextAsync()).Payload);
+        }
+
+        // A new process with the same client id: mosquitto still holds the persistent session and says so.
+        await using var restarted = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "classifier", [Topics.AllSessions()], persistent: true);
+
+        Assert.Equal("session-3"u8.ToArray(), (await restarted.NextAsync()).Payload);
+    }
 }
+

@@ -8,6 +8,7 @@ using Movement.TestSupport;
 namespace Movement.Messaging.Tests;
 
 /// <summary><see cref="MqttConnectionSetup.OnMessageDeferredAck"/> against a real broker (mosquitto), persistent session.</summary>
+[Trait("Category", "Integration")]
 public sealed class MqttDeferredAckTests
 {
     [Fact]

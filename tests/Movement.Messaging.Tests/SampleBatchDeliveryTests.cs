@@ -4,6 +4,7 @@ using Movement.TestSupport;
 namespace Movement.Messaging.Tests;
 
 /// <summary>The same delivery contract against both brokers a deployment may use.</summary>
+[Trait("Category", "Integration")]
 public abstract class SampleBatchDeliveryTests
 {
     protected abstract MqttConnectionOptions Options(string user, string? password = MosquittoServer.Password);

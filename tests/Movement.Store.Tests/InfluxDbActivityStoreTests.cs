@@ -6,6 +6,7 @@ namespace Movement.Store.Tests;
 /// The contract suite against a real InfluxDB 1.6.7: writes go through InfluxDB.Client to nginx's /api/v2/write
 /// mapping, reads are InfluxQL over /query.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class InfluxDbActivityStoreTests(InfluxDbFixture influx) : ActivityStoreContractTests, IClassFixture<InfluxDbFixture>, IDisposable
 {
     private readonly List<InfluxDbActivityStore> _stores = [];

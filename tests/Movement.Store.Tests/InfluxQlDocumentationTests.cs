@@ -6,6 +6,7 @@ using static Movement.Store.Tests.TestData;
 namespace Movement.Store.Tests;
 
 /// <summary>The InfluxQL examples in docs/storage.md run against real influxd over data the store wrote, and return data.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class InfluxQlDocumentationTests(InfluxDbFixture influx) : IClassFixture<InfluxDbFixture>
 {
     [GeneratedRegex("```influxql\\n(?<query>.+?)\\n```", RegexOptions.Singleline)]

@@ -9,6 +9,7 @@ using static Movement.Store.Tests.TestData;
 namespace Movement.Store.Tests;
 
 /// <summary>The whole store as <c>AddStore()</c> composes it, fed over a real (embedded) MQTT broker.</summary>
+[Trait("Category", "Integration")]
 public sealed class RecorderServiceTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("movement-recorder-").FullName;

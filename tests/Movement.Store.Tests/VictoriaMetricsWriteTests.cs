@@ -10,6 +10,7 @@ namespace Movement.Store.Tests;
 /// The InfluxDB write path against a second, independent server that speaks <c>/api/v2/write</c> natively
 /// (victoria-metrics): the points and tags InfluxDB.Client sends are what the schema says.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class VictoriaMetricsWriteTests : IAsyncLifetime
 {
     private VictoriaMetricsServer _server = null!;

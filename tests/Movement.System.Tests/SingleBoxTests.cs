@@ -11,6 +11,7 @@ namespace Movement.System.Tests;
 /// The README's single-box default, in-process: embedded broker, simulator, classifier, recorder and dashboard.
 /// Simulated repetitions must pass through the real broker and reach the dashboard's live state and page.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SingleBoxTests : IAsyncLifetime
 {
     private readonly int _brokerPort = FreePort.Next();

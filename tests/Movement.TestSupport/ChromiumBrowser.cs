@@ -24,6 +24,7 @@ public sealed class ChromiumBrowser : IAsyncDisposable
 
     public static async Task<ChromiumBrowser> LaunchAsync()
     {
+        TestScope.EnsureServersAllowed("Chromium");
         var playwright = await Playwright.CreateAsync();
         try
         {

@@ -17,6 +17,7 @@ public static class FreePort
     /// </summary>
     public static int Next()
     {
+        TestScope.EnsureServersAllowed("a loopback port (a server)");
         lock (HandedOut)
         {
             for (var attempt = 0; attempt < 1000; attempt++)

@@ -26,6 +26,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
+        TestScope.EnsureServersAllowed($"the server process '{fileName}'");
         var path = Which(fileName) ?? throw new InvalidOperationException(
             $"'{fileName}' is not installed. Run scripts/test.sh, which installs the test dependencies.");
         var info = new ProcessStartInfo(path)

@@ -11,7 +11,7 @@ namespace Movement.Dashboard.Data;
 
 /// <summary>Creates or upgrades the dashboard database and, when <see cref="SeedOptions.Enabled"/>, the demo accounts and cohort.</summary>
 public sealed partial class DashboardDatabaseInitialiser(
-    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
+    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, IHostEnvironment environment, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +28,12 @@ public sealed partial class DashboardDatabaseInitialiser(
         }
 
         var options = seed.Value;
+        if (options.Enabled && !environment.IsDevelopment())
+        {
+            // Loud on purpose: the demo accounts' passwords are published in appsettings.json.
+            LogDemoAccountsOutsideDevelopment(logger, environment.EnvironmentName);
+        }
+
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
         if (!options.Enabled || await users.FindByNameAsync(options.SupervisorUserName) is not null)
         {
@@ -131,6 +137,9 @@ public sealed partial class DashboardDatabaseInitialiser(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard database predates migrations: recorded it as at migration {Migration}")]
     private static partial void LogBaselined(ILogger logger, string migration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO ACCOUNTS ARE ON in the {Environment} environment: anyone who has read appsettings.json can sign in as the demo supervisor and participants. For real use set Movement:Dashboard:Seed:Enabled=false, or change the seeded passwords (docs/dashboard.md)")]
+    private static partial void LogDemoAccountsOutsideDevelopment(ILogger logger, string environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo supervisor '{Supervisor}' and {Count} participants ({Prefix}01...; the first {Paired} with a thigh + shank pair) with the configured passwords")]
     private static partial void LogSeeded(ILogger logger, string supervisor, int count, string prefix, int paired);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Movement.Protocol;
 
 namespace Movement.Motion.Recordings;
@@ -7,7 +6,7 @@ namespace Movement.Motion.Recordings;
 /// <summary>
 /// Reads a file of the UCI "Physical Therapy Exercises" data set (Yurtman &amp; Barshan 2014, CC BY 4.0):
 /// <c>time index;acc_x;acc_y;acc_z;gyr_x;gyr_y;gyr_z;mag_x;mag_y;mag_z</c>, 25 Hz, m/s² and rad/s.
-/// The magnetometer is dropped. Bad rows are reported like <see cref="RecordingCsv"/> does.
+/// The magnetometer is dropped, and may be absent (the repository's trimmed copies keep the first 7 columns). Bad rows are reported like <see cref="RecordingCsv"/> does.
 /// </summary>
 public static class UciPhysicalTherapyFile
 {
@@ -15,7 +14,7 @@ public static class UciPhysicalTherapyFile
 
     public static RecordingReadResult Read(string path, long startUnixUs = 0)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = RecordingFiles.OpenText(path);
         return Read(reader, startUnixUs, path);
     }
 
@@ -36,9 +35,9 @@ public static class UciPhysicalTherapyFile
             }
 
             var fields = text.Split(';');
-            if (fields.Length != 10)
+            if (fields.Length is not (10 or 7))
             {
-                errors.Add(new RecordingError(lineNumber, $"expected 10 ';'-separated fields, found {fields.Length}"));
+                errors.Add(new RecordingError(lineNumber, $"expected 10 (or 7, without the magnetometer) ';'-separated fields, found {fields.Length}"));
                 continue;
             }
 

@@ -1,5 +1,6 @@
+using Movement.Tests;
 using Movement.Classifier.Pipeline;
-using Movement.Classifier.Replay;
+using Movement.Motion.Recordings;
 
 namespace Movement.Classifier.Tests.RealData;
 
@@ -18,7 +19,7 @@ public sealed class OxfordStepTests
     [MemberData(nameof(Walks))]
     public void Add_FrontPocketWalk_CountsStepsWithinThreePercent(string walk)
     {
-        var dir = Path.Combine(SharedData.Root, "oxford-step-counter", walk);
+        var dir = Path.Combine(TestRecordings.Root, "oxford-step-counter", walk);
         var truth = OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv"));
         var counter = new StepCounter();
         foreach (var sample in OxfordRecording.ReadAccelerometer(Path.Combine(dir, "accelerometer.csv")))

@@ -1,3 +1,4 @@
+using Movement.Tests;
 using Movement.Classifier.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
@@ -81,5 +82,5 @@ public sealed class UciAccuracyTests
         UciSessionResult.Evaluate(Read(exercise, unit), exercise, unit);
 
     private static IReadOnlyList<ImuSample> Read(string exercise, string unit) =>
-        UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Root, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
+        UciPhysicalTherapyFile.Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
 }

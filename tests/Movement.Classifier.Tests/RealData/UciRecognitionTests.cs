@@ -1,3 +1,4 @@
+using Movement.Tests;
 using Movement.Classifier.Recognition;
 using Movement.Classifier.Tests.Recognition;
 using Movement.Classifier.Replay;
@@ -75,7 +76,7 @@ public sealed class UciRecognitionTests
 
     private static ReplaySummary Replay(string exercise, string unit, string? planned)
     {
-        var samples = UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Root, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
+        var samples = UciPhysicalTherapyFile.Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
         var placement = unit == "u2" ? Placement.Shank : Placement.Thigh;
         using var recognizer = new ExerciseRecognizer(CommittedModel.Value, placement, new RecognitionOptions(), Side.Right);
         return RecordingReplay.Run(samples, unit, placement, Side.Right, planned, null, null, recognizer);

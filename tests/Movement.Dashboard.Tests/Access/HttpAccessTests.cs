@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace Movement.Dashboard.Tests.Access;
 
 /// <summary>Access rules as plain HTTP sees them, against the running system (no browser).</summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed partial class HttpAccessTests(SystemFixture system)
 {

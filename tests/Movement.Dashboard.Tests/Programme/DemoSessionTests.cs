@@ -12,6 +12,7 @@ namespace Movement.Dashboard.Tests.Programme;
 /// collection, so its three starts (each hashing the seeded passwords) do not load the machine while the browser
 /// tests log in.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed class DemoSessionTests : IDisposable
 {

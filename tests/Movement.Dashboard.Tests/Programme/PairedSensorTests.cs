@@ -9,6 +9,7 @@ using Movement.TestSupport;
 namespace Movement.Dashboard.Tests.Programme;
 
 /// <summary>Participants wearing a thigh + shank pair, on the running system (real database, broker, simulator and classifier).</summary>
+[Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
 public sealed class PairedSensorTests(SystemFixture system)
 {

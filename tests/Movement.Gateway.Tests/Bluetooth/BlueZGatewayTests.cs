@@ -10,6 +10,7 @@ namespace Movement.Gateway.Tests.Bluetooth;
 /// The gateway against BlueZ's D-Bus API (private dbus-daemon + python-dbusmock bluez5 with GATT objects) and a real
 /// broker: discovery, connect, start commands, notifications decoded and published, reconnect without duplicates.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BlueZGatewayTests : IAsyncLifetime
 {
     private const string ThingyAddress = "C0:FF:EE:00:00:01";

@@ -3,6 +3,7 @@ using Movement.Gateway.Publishing;
 
 namespace Movement.Gateway.Tests.Publishing;
 
+[Trait("Category", "Integration")]
 public sealed class DiskQueueTests : IDisposable
 {
     private readonly string _directory = GatewayHost.TempDirectory();

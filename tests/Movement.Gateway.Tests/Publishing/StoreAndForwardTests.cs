@@ -7,6 +7,7 @@ using Movement.TestSupport;
 namespace Movement.Gateway.Tests.Publishing;
 
 /// <summary>Broker outages and gateway restarts against Debian's mosquitto: every batch arrives, in order, once.</summary>
+[Trait("Category", "Integration")]
 public sealed class StoreAndForwardTests : IAsyncLifetime
 {
     private readonly string _queueDirectory = GatewayHost.TempDirectory();

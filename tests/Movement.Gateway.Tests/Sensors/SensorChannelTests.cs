@@ -11,6 +11,7 @@ using Movement.TestSupport;
 
 namespace Movement.Gateway.Tests.Sensors;
 
+[Trait("Category", "Integration")]
 public sealed class SensorChannelTests : IDisposable
 {
     private readonly string _queueDirectory = GatewayHost.TempDirectory();

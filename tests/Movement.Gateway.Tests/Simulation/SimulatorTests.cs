@@ -6,6 +6,7 @@ using Movement.TestSupport;
 namespace Movement.Gateway.Tests.Simulation;
 
 /// <summary>Simulated sensors go through the vendors' bytes, decoders and the durable publisher to a real broker.</summary>
+[Trait("Category", "Integration")]
 public sealed class SimulatorTests : IAsyncLifetime
 {
     private readonly string _queueDirectory = GatewayHost.TempDirectory();

@@ -1,3 +1,4 @@
+using Movement.Tests;
 using Movement.Motion.Recordings;
 using Movement.Motion.Validation;
 
@@ -7,7 +8,7 @@ namespace Movement.Motion.Tests.Validation;
 public class UciKneeExtensionTests
 {
     private static readonly IReadOnlyList<AxisComparison> Comparison =
-        UciKneeExtension.Compare(UciKneeExtension.ReadReal(SharedData.Directory()), UciKneeExtension.Simulate().Samples);
+        UciKneeExtension.Compare(UciKneeExtension.ReadReal(TestRecordings.Root), UciKneeExtension.Simulate().Samples);
 
     private static AxisComparison Axis(string name) => Comparison.Single(c => c.Axis == name);
 
@@ -54,7 +55,7 @@ public class UciKneeExtensionTests
     [Fact]
     public void ReadReal_ParsesAllRowsOfTheRealFile()
     {
-        var result = UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Directory(), UciKneeExtension.RelativePath));
+        var result = UciPhysicalTherapyFile.Read(Path.Combine(TestRecordings.Root, UciKneeExtension.RelativePath));
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Take(3)));
         Assert.Equal(5949, result.Samples.Count);
@@ -71,6 +72,16 @@ public class UciKneeExtensionTests
         Assert.Single(result.Samples);
         Assert.Equal([3, 4], result.Errors.Select(e => e.Line));
     }
+
+    [Fact]
+    public void Read_RowsWithoutMagnetometer_ReadsTheSameSamplesAsFullRows()
+    {
+        var full = UciPhysicalTherapyFile.Read(new StringReader("1;1;2;3;4;5;6;7;8;9\n2;1.5;2;3;4;5;6.5;7;8;9\n"));
+        var trimmed = UciPhysicalTherapyFile.Read(new StringReader("1;1;2;3;4;5;6\n2;1.5;2;3;4;5;6.5\n"));
+
+        Assert.True(trimmed.IsValid);
+        Assert.Equal(full.Samples, trimmed.Samples);
+    }
 }
 
 /// <summary>Gravity in the supine posture against the real supine leg raise (UCI s1/e3, right shank).</summary>
@@ -79,7 +90,7 @@ public class UciSupineLegRaiseTests
     [Fact]
     public void SupineLegRaise_GravityAxesAgreeWithRealRecording()
     {
-        var real = UciPhysicalTherapyFile.Read(Path.Combine(SharedData.Directory(), "uci-physical-therapy", "s1", "e3", "u2", "test.txt"))
+        var real = UciPhysicalTherapyFile.Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", "e3", "u2", "test.txt"))
             .EnsureValid().Samples.Where(s => s.TimestampUs < 80e6).ToArray();
         var session = Movement.Motion.Sessions.SimulatedSession.Create(
             Movement.Motion.Sessions.SessionPlan.SingleSet(Movement.Protocol.ExerciseIds.StraightLegRaise, 5),

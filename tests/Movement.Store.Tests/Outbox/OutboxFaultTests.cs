@@ -11,6 +11,7 @@ using static Movement.Store.Tests.TestData;
 namespace Movement.Store.Tests.Outbox;
 
 /// <summary>The outbox and its drainer against a real InfluxDB that goes down mid-stream and comes back.</summary>
+[Trait("Category", "Integration")]
 public sealed class OutboxFaultTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("movement-outbox-").FullName;

@@ -1,6 +1,6 @@
-using Movement.Classifier.Replay;
+using Movement.Motion.Recordings;
 
-namespace Movement.Classifier.Tests.Replay;
+namespace Movement.Motion.Tests.Recordings;
 
 /// <summary>The Oxford Step Counter readers on small files written here: values, ground truth, and rows they refuse.</summary>
 public sealed class OxfordRecordingTests : IDisposable
@@ -41,7 +41,7 @@ public sealed class OxfordRecordingTests : IDisposable
         var error = Assert.Throws<DatasetFormatException>(() => OxfordRecording.ReadAccelerometer(Write("t_ns,accuracy,x,y,z", "1,3,0.5,-9.81,1", "2,3,0.5")));
 
         Assert.Equal(3, error.Line);
-        Assert.Equal("expected t_ns,accuracy,x,y,z, found 3 columns", error.Reason);
+        Assert.Equal("expected 5 columns, found 3", error.Reason);
     }
 
     [Fact]
@@ -51,5 +51,47 @@ public sealed class OxfordRecordingTests : IDisposable
 
         Assert.Equal(3, error.Line);
         Assert.Equal("column 2 is not a number: 'up'", error.Reason);
+    }
+
+    [Fact]
+    public void ReadAccelerometer_PublishedLayoutWithoutHeader_ReadsXyzAfterTheAccuracyColumn()
+    {
+        var samples = OxfordRecording.ReadAccelerometer(Write("833841569044223,3,-1.3076807,6.5072684,8.389753"));
+
+        var sample = Assert.Single(samples);
+        Assert.Equal(833841569044L, sample.TimestampUs);
+        Assert.Equal((-1.3076807f, 6.5072684f, 8.389753f), (sample.AccelX, sample.AccelY, sample.AccelZ));
+    }
+
+    [Fact]
+    public void ReadAccelerometer_TrimmedGzippedCopy_ReadsTheSameSamplesAsThePublishedFile()
+    {
+        var published = OxfordRecording.ReadAccelerometer(Write("1000000,3,0.5,-9.81,1.25", "3000000,2,0.25,-9.5,1"));
+        var gz = _path + ".gz";
+        using (var file = new System.IO.Compression.GZipStream(File.Create(gz), System.IO.Compression.CompressionLevel.Optimal))
+        using (var text = new StreamWriter(file))
+        {
+            text.Write("t_ns,x,y,z\n1000000,0.5,-9.81,1.25\n3000000,0.25,-9.5,1\n");
+        }
+
+        try
+        {
+            File.Delete(_path);
+            // Asked for the plain name, the reader finds the .gz beside it, as the tests ask for the repository's copies.
+            Assert.Equal(published, OxfordRecording.ReadAccelerometer(_path));
+        }
+        finally
+        {
+            File.Delete(gz);
+        }
+    }
+
+    [Fact]
+    public void ReadAccelerometer_HeaderWithoutAnAxis_ThrowsNamingTheColumns()
+    {
+        var error = Assert.Throws<DatasetFormatException>(() => OxfordRecording.ReadAccelerometer(Write("t_ns,x,y", "1,0.5,-9.81")));
+
+        Assert.Equal(1, error.Line);
+        Assert.Contains("lacks one of t_ns,x,y,z", error.Reason, StringComparison.Ordinal);
     }
 }
