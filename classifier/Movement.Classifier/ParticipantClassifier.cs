@@ -30,7 +30,9 @@ public sealed record ExerciseChanged(string Sensor, long TimeUs, string From, st
 /// </para>
 /// </summary>
 /// <param name="repSource">Which source counts an exercise for a thigh + shank participant; <see cref="ParticipantRepSource.For"/> unless an evaluation tries another.</param>
-public sealed class ParticipantClassifier(string participant, Func<RosterEntry, ExerciseRecognizer> createRecognizer, TimeSpan setBreak, Func<string, RepSource>? repSource = null)
+/// <param name="rangeBaseline">What partial range is judged against without a target (the shipped rule unless an evaluation tries another).</param>
+public sealed class ParticipantClassifier(string participant, Func<RosterEntry, ExerciseRecognizer> createRecognizer, TimeSpan setBreak, Func<string, RepSource>? repSource = null,
+    RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
 {
     private readonly Func<string, RepSource> _repSource = repSource ?? ParticipantRepSource.For;
 
@@ -75,7 +77,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
         {
             if (!_sensors.TryGetValue(entry.Sensor, out var state) || state.Entry.Placement != entry.Placement || state.Entry.Side != entry.Side)
             {
-                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side), createRecognizer(entry));
+                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side, rangeBaseline), createRecognizer(entry));
             }
             else
             {
@@ -93,7 +95,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
             }
             else if (!_knees.TryGetValue(side, out var knee) || knee.Thigh != thigh || knee.Shank != shank)
             {
-                _knees[side] = new KneeState(thigh, shank, new KneePairClassifier(thigh.Entry.Sensor, shank.Entry.Sensor, side), _repSource);
+                _knees[side] = new KneeState(thigh, shank, new KneePairClassifier(thigh.Entry.Sensor, shank.Entry.Sensor, side, rangeBaseline), _repSource);
             }
         }
     }

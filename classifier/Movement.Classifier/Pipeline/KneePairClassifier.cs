@@ -10,12 +10,13 @@ namespace Movement.Classifier.Pipeline;
 /// </summary>
 public sealed class KneePairClassifier
 {
-    private readonly FormAssessor _form = new();
+    private readonly FormAssessor _form;
     private RepSegmenter _segmenter;
     private string _exercise = ExerciseIds.Unknown;
 
-    public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null)
+    public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
     {
+        _form = new FormAssessor(rangeBaseline);
         ThighSensorId = thighSensorId;
         ShankSensorId = shankSensorId;
         Estimator = new KneeAngleEstimator(side);

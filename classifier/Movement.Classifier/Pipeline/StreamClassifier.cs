@@ -18,12 +18,12 @@ public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, Re
 /// measurements) and the <see cref="FormAssessor"/> (flags). The live service and the replay command both
 /// classify through this type, so a recording replays exactly as it would have been classified live.
 /// </summary>
-public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null)
+public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
 {
     /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
     public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
 
-    private readonly FormAssessor _form = new();
+    private readonly FormAssessor _form = new(rangeBaseline);
     private string _exercise = ExerciseIds.Unknown;
     private int _movementsPerRep = 1;
     private RepMeasurement? _firstMovement;
