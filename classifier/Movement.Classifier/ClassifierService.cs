@@ -26,7 +26,6 @@ public sealed class ClassifierService : BackgroundService
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
     private readonly ConcurrentDictionary<(string Site, string Participant), ParticipantClassifier> _participants = new();
     private readonly ConcurrentDictionary<(string Site, string Sensor), uint> _lastSequence = new();
-    private readonly List<ParticipantOutput> _outputs = [];
     private readonly Counter<long> _reps;
     private readonly Counter<long> _unattributed;
     private readonly Histogram<double> _latency;
@@ -110,9 +109,9 @@ public sealed class ClassifierService : BackgroundService
         }
 
         var station = session!.Active ? StationFor(session, entry) : null;
-        _outputs.Clear();
-        participant.Add(address.EntityId, batch.Samples, station, session.Active, _outputs);
-        foreach (var output in _outputs)
+        var outputs = new List<ParticipantOutput>();
+        participant.Add(address.EntityId, batch.Samples, station, session.Active, outputs);
+        foreach (var output in outputs)
         {
             await PublishAsync(address.Site, session, participant.Participant, output, cancellationToken).ConfigureAwait(false);
         }
