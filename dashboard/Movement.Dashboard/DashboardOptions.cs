@@ -17,6 +17,12 @@ public sealed class DashboardOptions
     /// <summary>Start (or resume) a session of the demo cohort as soon as the broker is reachable (single-box demo).</summary>
     public bool DemoSession { get; set; }
 
+    /// <summary>
+    /// Served through a TLS reverse proxy on this machine: take the client's scheme and address from the proxy's
+    /// X-Forwarded-Proto/For (loopback proxies only), so cookies are Secure and HSTS is sent. Off when served directly.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; set; }
+
     /// <summary>Consecutive flagged reps that raise a "repeated poor form" alert on the live grid.</summary>
     [Range(2, 50)]
     public int PoorFormAlertReps { get; set; } = 3;

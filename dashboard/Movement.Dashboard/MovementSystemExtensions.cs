@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Movement.Classifier;
 using Movement.Dashboard.Access;
 using Movement.Dashboard.Components;
@@ -17,6 +19,14 @@ namespace Movement.Dashboard;
 public static class MovementSystemExtensions
 {
     public const string MqttOptionsName = "dashboard";
+
+    /// <summary>
+    /// Scripts only from this server (no inline script, no eval); styles may be inline (Blazor's reconnect dialog and
+    /// style attributes); the circuit's WebSocket to this server; nothing may frame the pages from elsewhere.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        + "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
     /// <summary>
     /// The single-box composition: embedded broker (if enabled), then whichever of gateway, classifier and
@@ -67,6 +77,7 @@ public static class MovementSystemExtensions
             o.LoginPath = "/account/login";
             o.Cookie.Name = "movement.auth";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever served over HTTPS (or behind a TLS proxy, see TrustForwardedHeaders)
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
 
             // A signed-in user asking for someone else's page gets a plain 403, not a redirect.
@@ -82,7 +93,8 @@ public static class MovementSystemExtensions
         services.AddIdentityCore<DashboardUser>(o =>
             {
                 o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // No hard lock (anyone knowing a user name could lock its owner out): SignInThrottle slows guessing instead.
+                o.Lockout.AllowedForNewUsers = false;
                 o.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole>()
@@ -90,6 +102,7 @@ public static class MovementSystemExtensions
             .AddSignInManager()
             .AddClaimsPrincipalFactory<DashboardClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<IAuthorizationHandler, OwnParticipantDataHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(OwnParticipantDataRequirement.Policy, p => p.RequireAuthenticatedUser().AddRequirements(new OwnParticipantDataRequirement()));
@@ -108,21 +121,40 @@ public static class MovementSystemExtensions
             return sp.GetRequiredService<LiveFeedService>();
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
 
     public static WebApplication UseMovementDashboard(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.TrustForwardedHeaders)
+        {
+            // Behind a TLS reverse proxy on this machine (docs/operations.md): the scheme and client address it saw.
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts(); // sent on HTTPS responses only
         }
+
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "SAMEORIGIN";
+            headers["Referrer-Policy"] = "same-origin";
+            return next(context);
+        });
 
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The policy above already says frame-ancestors 'self' (Blazor would add a second header saying only that).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.Map("/error", () => Results.Problem("Something went wrong on the server; it has been logged.", statusCode: StatusCodes.Status500InternalServerError))
             .AllowAnonymous();

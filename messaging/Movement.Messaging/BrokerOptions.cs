@@ -35,6 +35,14 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(250, 10_000_000)]
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest PUBLISH payload accepted; bigger ones are refused (PUBACK <c>QuotaExceeded</c> with a reason string), counted, and never
+    /// queued or retained. A 100 ms batch of one 200 Hz IMU is under 6 KiB and a session message a few KiB; without a
+    /// bound one client made the broker hold a 200 MB payload.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))
@@ -92,12 +100,21 @@ public sealed class BrokerUser
 
 public enum BrokerRole
 {
-    /// <summary>Subscribe only.</summary>
+    /// <summary>Subscribe only, to anything under its site (monitoring, a read-only bridge).</summary>
     ReadOnly,
 
-    /// <summary>Publishes sensor data and its own availability under its site; reads the session topic.</summary>
+    /// <summary>Publishes its site's sensor samples, steps and status and its own availability; reads the session.</summary>
     Gateway,
 
-    /// <summary>Classifier, recorder, dashboard: read and publish anywhere under the site.</summary>
+    /// <summary>Everything under its site. For operators' tools and tests; no component needs it.</summary>
     Service,
+
+    /// <summary>Reads sample batches, step readings and the session; publishes participant events.</summary>
+    Classifier,
+
+    /// <summary>Reads what it stores (events, steps, samples, the session); publishes nothing.</summary>
+    Recorder,
+
+    /// <summary>Reads events, sensor status, gateway availability and the session; publishes the session.</summary>
+    Dashboard,
 }

@@ -1,40 +1,89 @@
+using System.Text;
 using Movement.Protocol;
 
 namespace Movement.Messaging;
 
-/// <summary>The embedded broker's access rules, kept apart from the server so they can be tested directly.</summary>
+/// <summary>
+/// Who may publish and subscribe to what: one table, enforced by the embedded broker and written out as a mosquitto
+/// ACL (<see cref="MosquittoAcl"/>), so both brokers apply the same rules. Each component has a role with the least it
+/// needs, restricted to the user's site (<c>+</c> = every site).
+/// </summary>
 public static class BrokerPermissions
 {
-    public static bool CanPublish(BrokerUser user, string topic)
+    private sealed record Rule(string[] Publish, string[] Subscribe);
+
+    // Topic patterns below movement/v1/{site}/ (MQTT wildcards). Kept to what each component's code publishes and
+    // subscribes to; docs/mqtt.md has the same table.
+    private static readonly Dictionary<BrokerRole, Rule> Rules = new()
     {
-        if (user.Role == BrokerRole.ReadOnly || !Topics.TryParse(topic, out var address, out _))
+        [BrokerRole.Gateway] = new(["sensors/+/samples", "sensors/+/steps", "sensors/+/status", "gateways/+/availability"], ["session"]),
+        [BrokerRole.Classifier] = new(["participants/+/events/+"], ["sensors/+/samples", "sensors/+/steps", "session"]),
+        [BrokerRole.Recorder] = new([], ["participants/+/events/+", "sensors/+/steps", "sensors/+/samples", "session"]),
+        [BrokerRole.Dashboard] = new(["session"], ["session", "sensors/+/status", "gateways/+/availability", "participants/+/events/+"]),
+        [BrokerRole.Service] = new(["#"], ["#"]),
+        [BrokerRole.ReadOnly] = new([], ["#"]),
+    };
+
+    public static bool CanPublish(BrokerUser user, string topic) =>
+        Topics.TryParse(topic, out _, out _) && Rules[user.Role].Publish.Any(p => Covers(Pattern(user.Site, p), topic));
+
+    /// <summary>A filter is allowed when one of the role's patterns covers every topic it can match.</summary>
+    public static bool CanSubscribe(BrokerUser user, string topicFilter) =>
+        Rules[user.Role].Subscribe.Any(p => Covers(Pattern(user.Site, p), topicFilter));
+
+    /// <summary>The same rules as a mosquitto <c>acl_file</c> (the users' passwords go in its <c>password_file</c>).</summary>
+    public static string MosquittoAcl(IEnumerable<BrokerUser> users)
+    {
+        var acl = new StringBuilder();
+        foreach (var user in users)
         {
-            return false;
+            var rule = Rules[user.Role];
+            acl.Append("user ").Append(user.Username).Append('\n');
+            foreach (var pattern in rule.Publish.Intersect(rule.Subscribe))
+            {
+                acl.Append("topic readwrite ").Append(Pattern(user.Site, pattern)).Append('\n');
+            }
+
+            foreach (var pattern in rule.Publish.Except(rule.Subscribe))
+            {
+                acl.Append("topic write ").Append(Pattern(user.Site, pattern)).Append('\n');
+            }
+
+            foreach (var pattern in rule.Subscribe.Except(rule.Publish))
+            {
+                acl.Append("topic read ").Append(Pattern(user.Site, pattern)).Append('\n');
+            }
+
+            acl.Append('\n');
         }
 
-        if (user.Site != "+" && user.Site != address.Site)
-        {
-            return false;
-        }
-
-        return user.Role switch
-        {
-            BrokerRole.Service => true,
-            BrokerRole.Gateway => address.Kind is TopicKind.SensorSamples or TopicKind.SensorSteps
-                or TopicKind.SensorStatus or TopicKind.GatewayAvailability,
-            _ => false,
-        };
+        return acl.ToString();
     }
 
-    /// <summary>A filter must stay inside the user's site; a gateway may only read the session topic.</summary>
-    public static bool CanSubscribe(BrokerUser user, string topicFilter)
-    {
-        var prefix = user.Site == "+" ? Topics.Root + "/" : Topics.SiteRoot(user.Site);
-        if (!topicFilter.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
+    private static string Pattern(string site, string suffix) =>
+        site == "+" && suffix == "#" ? Topics.Root + "/#" : $"{Topics.Root}/{site}/{suffix}";
 
-        return user.Role != BrokerRole.Gateway || topicFilter.EndsWith("/session", StringComparison.Ordinal);
+    /// <summary>Whether every topic <paramref name="filter"/> can match is also matched by <paramref name="pattern"/>.</summary>
+    private static bool Covers(string pattern, string filter)
+    {
+        var p = pattern.Split('/');
+        var f = filter.Split('/');
+        for (var i = 0; ; i++)
+        {
+            if (i < p.Length && p[i] == "#")
+            {
+                return true;
+            }
+
+            if (i >= p.Length || i >= f.Length)
+            {
+                return p.Length == f.Length;
+            }
+
+            if (f[i] == "#" || (f[i] == "+" && p[i] != "+") || (p[i] != "+" && p[i] != f[i]))
+            {
+                return false;
+            }
+        }
     }
 }

@@ -19,10 +19,12 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 {
     private const string UserKey = "movement.user";
     private readonly BrokerOptions _options = options.Value;
-    private readonly Counter<long> _dropped = (meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker"))
-        .CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
+    private readonly Meter _meter = meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker");
+    private Counter<long> _dropped => field ??= _meter.CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
+    private Counter<long> _tooLarge => field ??= _meter.CreateCounter<long>("movement.broker.messages_too_large", "{message}", "Refused because the payload exceeded MaxPayloadBytes");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _clientIdOwners = new(StringComparer.Ordinal);
     private int _dropWarned;
+    private int _tooLargeWarned;
     private MqttServer? _server;
 
     public int Port => _options.Port;
@@ -130,6 +132,21 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 
     private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
+        var size = e.ApplicationMessage.Payload.Length;
+        if (size > _options.MaxPayloadBytes)
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            e.Response.ReasonString = $"payload of {size} bytes is over the broker's {_options.MaxPayloadBytes}-byte limit";
+            _tooLarge.Add(1);
+            if (Interlocked.Exchange(ref _tooLargeWarned, 1) == 0)
+            {
+                LogTooLarge(logger, e.ClientId, size, _options.MaxPayloadBytes);
+            }
+
+            return Task.CompletedTask;
+        }
+
         // Messages the server itself injects carry no session user.
         if (e.SessionItems[UserKey] is BrokerUser user && !BrokerPermissions.CanPublish(user, e.ApplicationMessage.Topic))
         {
@@ -166,6 +183,9 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriber {ClientId} fell {Limit} messages behind: dropping its oldest queued messages (further drops are only counted)")]
     private static partial void LogDropping(ILogger logger, string clientId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Size}-byte publish by {ClientId}: over the {Limit}-byte limit (further refusals are only counted)")]
+    private static partial void LogTooLarge(ILogger logger, string clientId, long size, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} with {UserCount} configured users")]
     private static partial void LogStarted(ILogger logger, string address, int port, int userCount);

@@ -7,7 +7,8 @@ namespace Movement.Protocol;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectRequiredConstructorParameters = true)]
+    RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true)] // a null where the protocol has a value is a decoding error, not a later NullReferenceException
 [JsonSerializable(typeof(MovementEvent))]
 [JsonSerializable(typeof(StepReading))]
 [JsonSerializable(typeof(SensorStatus))]
@@ -23,7 +24,7 @@ public static class ProtocolJson
     public static byte[] Encode(SessionState value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.SessionState);
 
     public static bool TryDecodeEvent(ReadOnlySpan<byte> payload, out MovementEvent? value, out string? error) =>
-        TryDecode(payload, ProtocolJsonContext.Default.MovementEvent, out value, out error);
+        TryDecode(payload, ProtocolJsonContext.Default.MovementEvent, out value, out error) && TryComplete(ref value, out error);
 
     public static bool TryDecodeStepReading(ReadOnlySpan<byte> payload, out StepReading? value, out string? error) =>
         TryDecode(payload, ProtocolJsonContext.Default.StepReading, out value, out error);
@@ -32,7 +33,32 @@ public static class ProtocolJson
         TryDecode(payload, ProtocolJsonContext.Default.SensorStatus, out value, out error);
 
     public static bool TryDecodeSessionState(ReadOnlySpan<byte> payload, out SessionState? value, out string? error) =>
-        TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error);
+        TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error) && TryComplete(ref value, out error);
+
+    // The source generator sets an init-only property it did not find to its type's default (null), not to the
+    // property's initialiser, and does not check list elements for null: complete optional lists here, refuse nulls.
+    private static bool TryComplete(ref MovementEvent? value, out string? error)
+    {
+        value = value switch
+        {
+            RepEvent { Flags: null } rep => rep with { Flags = [] },
+            SetSummaryEvent { FlagCounts: null } summary => summary with { FlagCounts = new Dictionary<string, int>() },
+            _ => value,
+        };
+        error = value is RepEvent { Flags: var flags } && flags.Any(f => f is null) ? "invalid MovementEvent JSON: a null in 'flags'" : null;
+        value = error is null ? value : null;
+        return error is null;
+    }
+
+    private static bool TryComplete(ref SessionState? value, out string? error)
+    {
+        value = value! with { Roster = value.Roster ?? [], Stations = value.Stations ?? [] };
+        error = value.Roster.Any(r => r is null) ? "invalid SessionState JSON: a null in 'roster'"
+            : value.Stations.Any(s => s is null) ? "invalid SessionState JSON: a null in 'stations'"
+            : null;
+        value = error is null ? value : null;
+        return error is null;
+    }
 
     private static bool TryDecode<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, out T? value, out string? error)
         where T : class

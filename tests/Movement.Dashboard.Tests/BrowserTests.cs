@@ -29,8 +29,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await EnsureNoSessionRunningAsync(page);
         await SetKneeExtensionTargetAsync(UnreachableRomDeg);
 
-        await page.ClickAsync("[data-testid=start-session]");
-        await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await StartNextSessionAsync(page);
         await Expect(page.Locator("[data-testid=group-grid] section.tile")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
 
         // Some simulated participant counts a rep, then another on the same tile.
@@ -48,7 +47,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await Expect(flag).ToBeVisibleAsync(Slow);
         await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
 
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid.png"), FullPage = true });
 
         // The gateway reports a sensor gone: its wearer's tile raises the alert, pushed without a reload.
         var lostSensor = system.Server.Services.GetRequiredService<LiveGroupState>().Tiles.Single(t => t.Participant == participant).Sensor!;
@@ -71,7 +70,7 @@ public sealed partial class BrowserTests(SystemFixture system)
             """);
         Assert.True(layout[0] >= 3, $"{layout[0]} tiles in the first row on a tablet");
         Assert.True(layout[1] <= 0, $"page is {layout[1]} px wider than a tablet");
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-tablet.png") });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid-tablet.png") });
         await page.Context.CloseAsync();
     }
 
@@ -117,7 +116,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.FillAsync("#manual-steps", "7321");
         await page.ClickAsync("#save-steps");
         await Expect(page.Locator("[data-testid=steps-today]")).ToHaveTextAsync("7,321", new() { Timeout = 20_000 });
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("participant-page.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("participant-page.png"), FullPage = true });
 
         var response = await page.GotoAsync($"/participant/{other}");
         Assert.NotNull(response);
@@ -134,12 +133,12 @@ public sealed partial class BrowserTests(SystemFixture system)
     {
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync("/programme");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=attendance] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme.png"), FullPage = true });
 
         await page.GotoAsync("/outcomes");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         var participant = await page.Locator("#outcome-participant").InputValueAsync();
         await page.FillAsync("#score-pain_nrs", "11");
         await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
@@ -156,20 +155,40 @@ public sealed partial class BrowserTests(SystemFixture system)
         await page.Locator("#score-pain_nrs").DispatchEventAsync("change");
         await page.ClickAsync("#save-scores");
         await Expect(page.Locator("[data-testid=outcome-report]")).ToContainTextAsync("7 → 4 (-3)");
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("outcomes.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("outcomes.png"), FullPage = true });
         Assert.StartsWith("p-", participant, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
 
-    /// <summary>On /live: ends the running session, if any, and waits for the Start button.</summary>
+    /// <summary>On /live: ends the running session, if any (confirming), and waits for the Start button.</summary>
     internal static async Task EnsureNoSessionRunningAsync(IPage page)
     {
         if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
         {
             await page.ClickAsync("[data-testid=end-session]");
+            await page.ClickAsync("[data-testid=confirm-yes]");
         }
 
         await Expect(page.Locator("[data-testid=start-session]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+
+    /// <summary>
+    /// On /live with no session running: starts the cohort's next session, confirming when it is planned for a later
+    /// day (tests run several sessions on one day), and waits for the header to show it. Returns its broker id.
+    /// </summary>
+    internal static async Task<string> StartNextSessionAsync(IPage page)
+    {
+        await page.ClickAsync("[data-testid=start-session]");
+        var confirm = page.Locator("[data-testid=confirm-yes]");
+        var running = page.Locator("[data-testid=session-number]");
+        await Expect(confirm.Or(running)).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        if (await confirm.IsVisibleAsync())
+        {
+            await confirm.ClickAsync();
+        }
+
+        await Expect(running).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        return (await page.Locator("[data-testid=session]").GetAttributeAsync("data-session"))!;
     }
 
     [GeneratedRegex("/live$")]

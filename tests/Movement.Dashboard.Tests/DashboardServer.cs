@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Movement.Dashboard;
 using Movement.Dashboard.Data;
 using Movement.TestSupport;
@@ -78,7 +79,8 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             ApplicationName = "Movement.Dashboard",
             ContentRootPath = projectDirectory,
-            EnvironmentName = "Development",
+            // What users run (the README's command has no environment): Development-only behaviour must not hide a fault.
+            EnvironmentName = Environments.Production,
         });
         await app.StartAsync();
         return new DashboardServer(app, directory, baseUrl, brokerPort);
@@ -122,23 +124,4 @@ public sealed class MqttConnectionOptionsFactory(int port)
         ReconnectDelayMin = TimeSpan.FromMilliseconds(50),
         ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
     };
-}
-
-public static class RepositoryRoot
-{
-    /// <summary>The folder holding Movement.sln, found by walking up from the test binaries.</summary>
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Movement.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Movement.sln not found above " + AppContext.BaseDirectory);
-    }
 }

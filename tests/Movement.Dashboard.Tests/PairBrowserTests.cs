@@ -17,10 +17,10 @@ public sealed class PairBrowserTests(SystemFixture system)
         var participant = await system.Server.ParticipantIdAsync(4);
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await BrowserTests.EnsureNoSessionRunningAsync(page);
         await page.GotoAsync("/programme");
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         var rows = page.Locator($"[data-testid=assignments] tr[data-participant='{participant}']");
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-testid=assignments] tbody tr")).ToHaveCountAsync(DashboardServer.GroupSize + 3);
@@ -46,16 +46,14 @@ public sealed class PairBrowserTests(SystemFixture system)
         await Expect(page.Locator("[data-testid=programme-message]")).ToHaveTextAsync("Sensor assignment saved, and kept as the participants' usual sensors.");
         await Expect(page.Locator("[data-testid=attendance]")).ToContainTextAsync("sim-04 (shank) + sim-04-thigh (thigh)");
         await page.ReloadAsync();
-        await SystemFixture.WaitInteractiveAsync(page);
+        await DashboardPages.WaitInteractiveAsync(page);
         await Expect(rows).ToHaveCountAsync(2);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("programme-pair.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("programme-pair.png"), FullPage = true });
 
         // Starting the session publishes both on the retained roster.
         await page.GotoAsync("/live");
-        await SystemFixture.WaitInteractiveAsync(page);
-        await page.ClickAsync("[data-testid=start-session]");
-        await Expect(page.Locator("[data-testid=session-id]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        var sessionId = await page.Locator("[data-testid=session-id]").InnerTextAsync();
+        await DashboardPages.WaitInteractiveAsync(page);
+        var sessionId = await BrowserTests.StartNextSessionAsync(page);
         await using (var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "pair-roster", [Topics.Session("site-1")]))
         {
             var (_, payload) = await probe.NextAsync(TimeSpan.FromSeconds(20));
@@ -73,7 +71,7 @@ public sealed class PairBrowserTests(SystemFixture system)
         await Expect(tile.Locator("[data-testid=placements]")).ToHaveTextAsync("thigh + shank");
         await Expect(tile.Locator("[data-testid=sensor-link]")).ToHaveCountAsync(2);
         await Expect(page.Locator("[data-testid=group-grid] section.tile")).ToHaveCountAsync(DashboardServer.GroupSize);
-        await page.ScreenshotAsync(new() { Path = SystemFixture.ScreenshotPath("supervisor-grid-pairs.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid-pairs.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 

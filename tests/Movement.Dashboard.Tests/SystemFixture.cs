@@ -27,25 +27,9 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         var context = await Chromium.NewContextAsync(Server.BaseUrl, width, height);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", user);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#login");
-        // Readiness, not speed: signing in hashes the password, which takes seconds on a loaded 2-core machine.
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 60_000 });
-        await WaitInteractiveAsync(page);
+        await DashboardPages.SignInAsync(page, user, password);
         return page;
     }
-
-    /// <summary>Waits until the page's Blazor circuit is live (prerendered HTML does not yet react to clicks).</summary>
-    public static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
-
-    /// <summary>Where screenshots go: docs/img when MOVEMENT_UPDATE_SCREENSHOTS=1, else the temp folder.</summary>
-    public static string ScreenshotPath(string name) =>
-        Environment.GetEnvironmentVariable("MOVEMENT_UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepositoryRoot.Path, "docs", "img", name)
-            : Path.Combine(Path.GetTempPath(), "movement-" + name);
 
     public async Task DisposeAsync()
     {

@@ -42,4 +42,47 @@ public class BrokerPermissionsTests
     [InlineData("$SYS/#", false)]
     public void CanSubscribe_AllSitesUser_StaysUnderRoot(string filter, bool expected) =>
         Assert.Equal(expected, BrokerPermissions.CanSubscribe(Reader, filter));
+
+    [Fact]
+    public void MosquittoAcl_TheOperationsPagesExample_IsWhatTheRulesWrite()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Movement.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var page = File.ReadAllText(Path.Combine(root.FullName, "docs", "operations.md"));
+        var start = page.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
+        var documented = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var written = BrokerPermissions.MosquittoAcl(
+        [
+            new BrokerUser { Username = "gateway", Role = BrokerRole.Gateway, Site = "site-1" },
+            new BrokerUser { Username = "classifier", Role = BrokerRole.Classifier, Site = "+" },
+            new BrokerUser { Username = "recorder", Role = BrokerRole.Recorder, Site = "+" },
+            new BrokerUser { Username = "dashboard", Role = BrokerRole.Dashboard, Site = "site-1" },
+        ]);
+
+        Assert.Equal(written, documented);
+    }
+
+    [Theory]
+    [InlineData(BrokerRole.Classifier, "movement/v1/site-3/participants/p1/events/rep", true)]
+    [InlineData(BrokerRole.Classifier, "movement/v1/site-3/session", false)]
+    [InlineData(BrokerRole.Recorder, "movement/v1/site-3/participants/p1/events/rep", false)]
+    [InlineData(BrokerRole.Dashboard, "movement/v1/site-1/session", true)]
+    [InlineData(BrokerRole.Dashboard, "movement/v1/site-1/sensors/a/samples", false)]
+    public void CanPublish_ComponentRoles_OnlyWhatTheComponentPublishes(BrokerRole role, string topic, bool expected) =>
+        Assert.Equal(expected, BrokerPermissions.CanPublish(new BrokerUser { Username = "x", Role = role, Site = role == BrokerRole.Dashboard ? "site-1" : "+" }, topic));
+
+    [Theory]
+    [InlineData("movement/v1/+/sensors/+/samples", true)]
+    [InlineData("movement/v1/site-1/sensors/s1/samples", true)]
+    [InlineData("movement/v1/+/sensors/#", false)]
+    [InlineData("movement/v1/#", false)]
+    [InlineData("movement/v1/+/participants/+/events/+", false)]
+    public void CanSubscribe_Classifier_FilterMustBeCoveredByItsPatterns(string filter, bool expected) =>
+        Assert.Equal(expected, BrokerPermissions.CanSubscribe(new BrokerUser { Username = "c", Role = BrokerRole.Classifier, Site = "+" }, filter));
 }
+

@@ -71,6 +71,23 @@ public sealed class EmbeddedBrokerIdentityTests
         await Assert.ThrowsAnyAsync<SocketException>(() => v4.ConnectAsync(IPAddress.Loopback, port));
     }
 
+    [Fact]
+    public async Task InterceptPublish_PayloadOverTheLimit_RefusedAndTheNextMessageStillDelivered()
+    {
+        await using var broker = await EmbeddedBrokerServer.StartAsync();
+        await using var service = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "svc", [Topics.AllSamples()]);
+        await using var gateway = await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gw");
+        var topic = Topics.SensorSamples("site-1", "s1");
+
+        var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(() =>
+            gateway.Connection.PublishAsync(topic, new byte[new BrokerOptions().MaxPayloadBytes + 1], retain: false, CancellationToken.None));
+        await gateway.Connection.PublishAsync(topic, new byte[] { 7 }, retain: false, CancellationToken.None);
+
+        Assert.Contains("QuotaExceeded", refused.Message, StringComparison.Ordinal);
+        Assert.Equal([7], (await service.NextAsync()).Payload);
+        Assert.Empty(service.Drain());
+    }
+
     private static async Task<MqttClientConnectResultCode> ConnectAsync(int port, string user, string clientId)
     {
         using var client = new MqttClientFactory().CreateMqttClient();

@@ -67,6 +67,40 @@ public class ProtocolJsonTests
         Assert.Null(Assert.IsType<FormFlagEvent>(decoded).PairedSensor);
     }
 
+    private const string RepJson = """{"type":"rep","id":"a-1-2","site":"site-1","participant":"p01","sensor":"a","time":"2026-11-29T10:00:00+00:00","exercise":"squat","set_number":1,"rep_number":2,"start_time":"2026-11-29T09:59:58+00:00","duration_s":2,"rom_deg":80FLAGS}""";
+
+    [Fact]
+    public void TryDecodeEvent_RepWithoutFlags_DecodesWithNoFlags()
+    {
+        Assert.True(ProtocolJson.TryDecodeEvent(Encoding.UTF8.GetBytes(RepJson.Replace("FLAGS", "", StringComparison.Ordinal)), out var decoded, out var error), error);
+        Assert.Empty(Assert.IsType<RepEvent>(decoded).Flags);
+    }
+
+    [Theory]
+    [InlineData(",\"flags\":null")]
+    [InlineData(",\"flags\":[null]")]
+    [InlineData(",\"flags\":[{\"flag\":\"too_fast\",\"measured\":1,\"threshold\":2,\"unit\":null,\"message\":\"x\"}]")]
+    public void TryDecodeEvent_NullWhereTheProtocolHasAValue_RejectedWithAReason(string flags)
+    {
+        Assert.False(ProtocolJson.TryDecodeEvent(Encoding.UTF8.GetBytes(RepJson.Replace("FLAGS", flags, StringComparison.Ordinal)), out var decoded, out var error));
+        Assert.Null(decoded);
+        Assert.StartsWith("invalid MovementEvent JSON", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData(",\"roster\":null", false)]
+    [InlineData(",\"roster\":[null]", false)]
+    [InlineData(",\"stations\":[null]", false)]
+    public void TryDecodeSessionState_MissingListsEmpty_NullListsAndEntriesRejected(string lists, bool valid)
+    {
+        var json = $$"""{"session_id":"s1","active":true,"time":"2026-11-29T10:00:00+00:00"{{lists}}}""";
+
+        Assert.Equal(valid, ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var decoded, out var error));
+        Assert.Equal(valid, decoded is { Roster: [], Stations: [] });
+        Assert.Equal(valid, error is null);
+    }
+
     [Fact]
     public void SessionState_RoundTrips()
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Movement.Dashboard.Live;
 using Movement.Protocol;
 using Movement.TestSupport;
@@ -22,6 +23,8 @@ public sealed class SingleBoxTests : IAsyncLifetime
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            // The factory's default is Development; users run the default, Production.
+            builder.UseEnvironment(Environments.Production);
             builder.UseSetting("Movement:Broker:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Movement:Mqtt:Port", _brokerPort.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
             // Every file the single box writes goes to this test's own directory: a database left by an earlier run
@@ -44,7 +47,7 @@ public sealed class SingleBoxTests : IAsyncLifetime
             {
                 Port = _brokerPort, Username = "dashboard", Password = "local-dashboard-secret", ClientIdPrefix = "observer",
             },
-            "observer", [Topics.AllEvents()]);
+            "observer", [Topics.AllEvents("site-1")]);
 
         // Exercise changes and set summaries travel on the same filter: wait for the first repetition.
         RepEvent? rep = null;

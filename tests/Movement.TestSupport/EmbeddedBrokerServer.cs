@@ -4,7 +4,7 @@ using Movement.Messaging;
 
 namespace Movement.TestSupport;
 
-/// <summary>The embedded MQTTnet broker with the same users as <see cref="MosquittoServer"/>, on a free port.</summary>
+/// <summary>The embedded MQTTnet broker with the same users and rules as <see cref="MosquittoServer"/>, on a free port.</summary>
 public sealed class EmbeddedBrokerServer : IAsyncDisposable
 {
     private readonly EmbeddedBroker _broker;
@@ -23,12 +23,7 @@ public sealed class EmbeddedBrokerServer : IAsyncDisposable
         {
             Enabled = true,
             Port = port ?? FreePort.Next(),
-            Users =
-            [
-                new BrokerUser { Username = MosquittoServer.GatewayUser, Password = MosquittoServer.Password, Role = BrokerRole.Gateway, Site = "site-1" },
-                new BrokerUser { Username = MosquittoServer.ServiceUser, Password = MosquittoServer.Password, Role = BrokerRole.Service, Site = "+" },
-                new BrokerUser { Username = MosquittoServer.ReaderUser, Password = MosquittoServer.Password, Role = BrokerRole.ReadOnly, Site = "+" },
-            ],
+            Users = [.. MosquittoServer.Users],
         };
         var broker = new EmbeddedBroker(Options.Create(options), NullLogger<EmbeddedBroker>.Instance);
         await broker.StartAsync(CancellationToken.None);

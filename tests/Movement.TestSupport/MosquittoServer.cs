@@ -2,15 +2,28 @@ namespace Movement.TestSupport;
 
 /// <summary>
 /// Debian's mosquitto with a password file and an ACL, started privately on a free loopback port.
-/// Users: "gateway" may write sensor topics of site-1 only; "service" reads and writes everything under
-/// movement/v1; "reader" reads only. Can be stopped and started again on the same port (outage tests).
+/// Users: <see cref="Users"/>, one per role, with the ACL that <see cref="Movement.Messaging.BrokerPermissions"/> writes. Can be stopped and started again on the same port (outage tests).
 /// </summary>
 public sealed class MosquittoServer : IAsyncDisposable
 {
     public const string GatewayUser = "gateway";
     public const string ServiceUser = "service";
     public const string ReaderUser = "reader";
+    public const string ClassifierUser = "classifier";
+    public const string RecorderUser = "recorder";
+    public const string DashboardUser = "dashboard";
     public const string Password = "test-secret";
+
+    /// <summary>The test users of both brokers: one per role; the gateway and the dashboard act on site-1 only.</summary>
+    public static IReadOnlyList<Movement.Messaging.BrokerUser> Users { get; } =
+    [
+        new() { Username = GatewayUser, Password = Password, Role = Movement.Messaging.BrokerRole.Gateway, Site = "site-1" },
+        new() { Username = ServiceUser, Password = Password, Role = Movement.Messaging.BrokerRole.Service, Site = "+" },
+        new() { Username = ReaderUser, Password = Password, Role = Movement.Messaging.BrokerRole.ReadOnly, Site = "+" },
+        new() { Username = ClassifierUser, Password = Password, Role = Movement.Messaging.BrokerRole.Classifier, Site = "+" },
+        new() { Username = RecorderUser, Password = Password, Role = Movement.Messaging.BrokerRole.Recorder, Site = "+" },
+        new() { Username = DashboardUser, Password = Password, Role = Movement.Messaging.BrokerRole.Dashboard, Site = "site-1" },
+    ];
 
     private readonly string _directory;
     private ServerProcess? _process;
@@ -28,24 +41,14 @@ public sealed class MosquittoServer : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
         var server = new MosquittoServer(directory, port ?? FreePort.Next());
         var passwords = Path.Combine(directory, "passwords");
-        foreach (var user in new[] { GatewayUser, ServiceUser, ReaderUser })
+        foreach (var user in Users)
         {
-            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user, Password]);
+            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user.Username, Password]);
             await WaitExitAsync(passwd);
         }
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), """
-            user gateway
-            topic write movement/v1/site-1/sensors/#
-            topic write movement/v1/site-1/gateways/#
-            topic read movement/v1/site-1/session
-
-            user service
-            topic readwrite movement/v1/#
-
-            user reader
-            topic read movement/v1/#
-            """);
+        // The embedded broker's own rules, written as mosquitto's ACL: both brokers under test apply one table.
+        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), Movement.Messaging.BrokerPermissions.MosquittoAcl(Users));
         await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), $"""
             user root
             persistence false
@@ -56,6 +59,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             set_tcp_nodelay true
             max_inflight_messages 100
             max_queued_messages 100000
+            max_packet_size 262400
             log_dest stdout
             """);
         await server.StartProcessAsync();

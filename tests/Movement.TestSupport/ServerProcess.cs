@@ -24,7 +24,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    public int Id => _process.Id;
+
+    /// <summary>Starts the process; <paramref name="unsetEnvironment"/> names variables of this process it must not inherit.</summary>
+    public static ServerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null,
+        IEnumerable<string>? unsetEnvironment = null)
     {
         TestScope.EnsureServersAllowed($"the server process '{fileName}'");
         var path = Which(fileName) ?? throw new InvalidOperationException(
@@ -39,6 +43,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in unsetEnvironment ?? [])
+        {
+            info.Environment.Remove(key);
         }
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

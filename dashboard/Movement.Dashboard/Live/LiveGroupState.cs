@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Movement.Dashboard.Programme;
 using Movement.Protocol;
 
 namespace Movement.Dashboard.Live;
@@ -90,7 +91,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         {
             lock (_lock)
             {
-                return _tiles.Values.OrderBy(t => t.Sensor ?? "~", StringComparer.Ordinal).ThenBy(t => t.Participant, StringComparer.Ordinal).ToArray();
+                return _tiles.Values.OrderBy(t => t.Sensor ?? "~", NaturalOrder.Names).ThenBy(t => t.Participant, StringComparer.Ordinal).ToArray();
             }
         }
     }

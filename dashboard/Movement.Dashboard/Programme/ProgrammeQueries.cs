@@ -47,6 +47,13 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         return await db.Participants.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.DisplayName, StringComparer.Ordinal, cancellationToken);
     }
 
+    /// <summary>The programme session a broker session id belongs to, with its cohort (for "Session 3 of 12"), or null.</summary>
+    public async Task<ProgrammeSession?> SessionAsync(string sessionKey, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Sessions.Include(s => s.Cohort).AsNoTracking().SingleOrDefaultAsync(s => s.SessionKey == sessionKey, cancellationToken);
+    }
+
     /// <summary>Sessions attended per participant of the cohort, from the attendance the store holds for its sessions.</summary>
     public async Task<List<AttendanceRow>> AttendanceAsync(Cohort cohort, CancellationToken cancellationToken)
     {
@@ -55,7 +62,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         var records = await activity.GetAttendanceAsync(_site, from, Today.AddDays(1), cancellationToken);
         var counts = records.Where(r => r.Attended && keys.Contains(r.Session))
             .GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Select(r => r.Session).Distinct().Count());
-        return cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal)
+        return cohort.Participants.OrderBy(p => p.DisplayName, NaturalOrder.Names)
             .Select(p => new AttendanceRow(p.Id, p.DisplayName, counts.GetValueOrDefault(p.Id), cohort.SessionsPlanned)).ToList();
     }
 
@@ -66,7 +73,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         var summary = await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
         return summary.GroupBy(s => s.Participant)
             .Select(g => new SessionSummaryRow(g.Key, names.GetValueOrDefault(g.Key, g.Key), g.ToList()))
-            .OrderBy(r => r.DisplayName, StringComparer.Ordinal).ToList();
+            .OrderBy(r => r.DisplayName, NaturalOrder.Names).ToList();
     }
 
     public async Task<OutcomeReport> OutcomeReportAsync(int cohortId, CancellationToken cancellationToken)
@@ -74,7 +81,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cohort = await db.Cohorts.Include(c => c.Participants).AsNoTracking().SingleAsync(c => c.Id == cohortId, cancellationToken);
         var rows = new List<ParticipantOutcomes>();
-        foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, StringComparer.Ordinal))
+        foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, NaturalOrder.Names))
         {
             var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
             double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;

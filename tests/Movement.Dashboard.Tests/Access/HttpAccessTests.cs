@@ -50,6 +50,44 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Login_UnknownUserName_SameMessageAsAWrongPassword()
+    {
+        using var client = NewClient();
+        var response = await LogInAsync(client, "nobody-by-this-name", "not-the-password");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("User name or password is wrong.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("locked", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Login_RepeatedFailuresForOneAccount_AsksToWaitInsteadOfLocking()
+    {
+        using var client = NewClient();
+        var pages = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            pages.Add(await (await LogInAsync(client, "throttle-probe", "guess-" + i)).Content.ReadAsStringAsync());
+        }
+
+        Assert.DoesNotContain("Try again", pages[0], StringComparison.Ordinal);
+        Assert.Contains("User name or password is wrong. Try again in 2 s.", pages[2], StringComparison.Ordinal);
+        Assert.Contains("Too many failed attempts. Try again in", pages[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_AnyPage_SendsTheSecurityHeaders()
+    {
+        using var client = NewClient();
+        var response = await client.GetAsync("/account/login");
+
+        Assert.Equal(MovementSystemExtensions.ContentSecurityPolicy, string.Join(";", response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("same-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("SAMEORIGIN", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Fact]
     public async Task Participant_OtherParticipantsPageAndSupervisorPages_Forbidden()
     {
         using var client = NewClient();
