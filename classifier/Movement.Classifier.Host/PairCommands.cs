@@ -14,11 +14,9 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class PairCommands
 {
-    public static readonly string[] Names = ["replay-pair", "trace-pair", "knee-sim", "knee-circuit"];
+    public static readonly string[] Names = ["trace-pair", "knee-sim", "knee-circuit"];
 
     public const string Usage = """
-          replay-pair <thigh-file> <shank-file> [--format recording|uci] [--side left|right] [--units si|g-deg]
-                        [--exercise <id>] [--target-rom-deg <deg>]
           trace-pair <thigh-file> <shank-file> [--format recording|uci] [--side left|right]
           knee-sim [--first-seed <n>] [--subjects <n>]   (knee angle vs the motion model's truth; prints tables)
           knee-circuit [--first-seed <n>] [--subjects <n>]   (rep counts per set over whole simulated circuits)
@@ -33,22 +31,6 @@ internal static class PairCommands
 
     /// <summary>Held out from everything tuned: training uses 100000–150009, recogniser tests 900000–900600, knee tuning 700000–700009.</summary>
     public const int DefaultFirstSeed = 910_000;
-
-    public static int ReplayPair(string thighPath, string shankPath, Dictionary<string, string> options, Func<string, Dictionary<string, string>, IReadOnlyList<ImuSample>> read, TextWriter output)
-    {
-        var thigh = read(thighPath, options);
-        var shank = read(shankPath, options);
-        Side? side = options.TryGetValue("side", out var s) ? Enum.Parse<Side>(s, ignoreCase: true) : null;
-        var exercise = options.GetValueOrDefault("exercise");
-        if (exercise is not null && !ExerciseIds.All.Contains(exercise))
-        {
-            throw new ArgumentException($"unknown exercise '{exercise}'; expected one of {string.Join(", ", ExerciseIds.All)}");
-        }
-
-        double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
-        KneePairReplay.Run(thigh, shank, SensorId(thighPath), SensorId(shankPath), side, exercise, target, output);
-        return 0;
-    }
 
     /// <summary>The knee angle every 0.4 s ('*' inside a rep) with each rep as it is found.</summary>
     public static int TracePair(string thighPath, string shankPath, Dictionary<string, string> options, Func<string, Dictionary<string, string>, IReadOnlyList<ImuSample>> read, TextWriter output)
@@ -78,28 +60,6 @@ internal static class PairCommands
         return 0;
 
         static string Format(Vec3? v) => v is { } a ? string.Create(CultureInfo.InvariantCulture, $"({a.X:F2}, {a.Y:F2}, {a.Z:F2})") : "none";
-    }
-
-    /// <summary>UCI rows for <c>evaluate</c>: the right leg's thigh (u3) and shank (u2) of each session as a pair.</summary>
-    public static void EvaluateUci(string dataDir, TextWriter output)
-    {
-        output.WriteLine();
-        output.WriteLine("| UCI session | knee pair (u3 thigh + u2 shank) | reps | too_fast P / R / F1 | partial_range P / R / F1 |");
-        output.WriteLine("|---|---|---|---|---|");
-        foreach (var exercise in new[] { "e1", "e3", "e4", "e5" })
-        {
-            var r = EvaluateUciPair(dataDir, exercise);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| s1/{exercise} test.txt | u3+u2 | {r.Reps} of {r.TrueReps} | {r.TooFast.Precision:F2} / {r.TooFast.Recall:F2} / {r.TooFast.F1:F2} | {r.PartialRange.Precision:F2} / {r.PartialRange.Recall:F2} / {r.PartialRange.F1:F2} |"));
-        }
-    }
-
-    public static UciSessionResult EvaluateUciPair(string dataDir, string exercise)
-    {
-        IReadOnlyList<ImuSample> Read(string unit) =>
-            UciPhysicalTherapyFile.Read(Path.Combine(dataDir, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
-        var summary = KneePairReplay.Run(Read("u3"), Read("u2"), "u3", "u2", Side.Right, exercise, null, null);
-        return UciSessionResult.Score(summary.Reps, exercise, "u3+u2");
     }
 
     public static int KneeSim(Dictionary<string, string> options, TextWriter output)
@@ -231,12 +191,6 @@ internal static class PairCommands
         }
 
         return counted;
-    }
-
-    private static string SensorId(string path)
-    {
-        var name = Path.GetFileNameWithoutExtension(path);
-        return name == "test" ? Path.GetFileName(Path.GetDirectoryName(path)) ?? name : name; // UCI: .../u2/test.txt -> u2
     }
 }
 

@@ -17,12 +17,13 @@ internal static class ReplayCommands
 
     private const string Usage = """
         usage:
-          replay <file> [--format recording|uci] [--placement shank|thigh|wrist|other] [--side left|right]
+          replay <file> [<file> ...] [--format recording|uci] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
                         [--recognition on|off] [--model <exercise-recognition.zip>]
-                 (--exercise is the station plan: a prior for the recogniser; with --recognition off, the exercise)
+                 (one participant: one recording per sensor they wore, sharing a clock; --placement lists one per file.
+                  --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
           steps <file> [--format recording|oxford]
-          evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the accuracy table)
+          evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -34,13 +35,14 @@ internal static class ReplayCommands
                 return RunPairCommand(args, output, error);
             }
 
-            var options = ParseOptions(args, 2);
+            var files = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+            var options = ParseOptions(args, 1 + Math.Max(1, files.Length));
             return args[0] switch
             {
-                "replay" when args.Length >= 2 => Replay(args[1], options, output),
-                "steps" when args.Length >= 2 => Steps(args[1], options, output),
-                "evaluate" when args.Length >= 2 => Evaluate(args[1], output),
-                "trace" when args.Length >= 2 => Trace(args[1], options, output),
+                "replay" when files.Length >= 1 => Replay(files, options, output),
+                "steps" when files.Length >= 1 => Steps(files[0], options, output),
+                "evaluate" when files.Length >= 1 => EvaluateCommand.Run(files[0], output),
+                "trace" when files.Length >= 1 => Trace(files[0], options, output),
                 _ => Fail(error, Usage),
             };
         }
@@ -52,17 +54,20 @@ internal static class ReplayCommands
 
     private static int RunPairCommand(string[] args, TextWriter output, TextWriter error) => args[0] switch
     {
-        "replay-pair" when args.Length >= 3 => PairCommands.ReplayPair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
         "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
         "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
         "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
         _ => Fail(error, Usage),
     };
 
-    private static int Replay(string path, Dictionary<string, string> options, TextWriter output)
+    private static int Replay(string[] paths, Dictionary<string, string> options, TextWriter output)
     {
-        var samples = ReadSamples(path, options, "uci");
-        var placement = Enum.Parse<Placement>(options.GetValueOrDefault("placement", "other"), ignoreCase: true);
+        var placements = options.GetValueOrDefault("placement", "other").Split(',').Select(p => Enum.Parse<Placement>(p, ignoreCase: true)).ToArray();
+        if (placements.Length != paths.Length && placements.Length != 1)
+        {
+            throw new ArgumentException($"--placement lists {placements.Length} placements for {paths.Length} recordings");
+        }
+
         Side? side = options.TryGetValue("side", out var s) ? Enum.Parse<Side>(s, ignoreCase: true) : null;
         var exercise = options.GetValueOrDefault("exercise");
         if (exercise is not null && !ExerciseIds.All.Contains(exercise))
@@ -71,6 +76,7 @@ internal static class ReplayCommands
         }
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
+        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, "uci"))).ToList();
         var recognition = options.GetValueOrDefault("recognition", "on") switch
         {
             "on" => true,
@@ -79,20 +85,27 @@ internal static class ReplayCommands
         };
         if (!recognition)
         {
-            RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output);
+            RecordingReplay.Run(recordings, exercise, target, output, createRecognizer: null);
             return 0;
         }
 
-        // The recogniser the live service runs (same model file and options), one per stream.
+        // The recogniser the live service runs (same model file and options), one per sensor.
         var recognitionOptions = new RecognitionOptions { ModelPath = options.GetValueOrDefault("model", RecognitionOptions.DefaultModelPath) };
         if (!File.Exists(recognitionOptions.ResolvedModelPath))
         {
             throw new ArgumentException($"exercise recognition model '{recognitionOptions.ResolvedModelPath}' does not exist (--model <zip>, or --recognition off)");
         }
 
-        using var recognizer = new ExerciseRecognition(recognitionOptions).CreateRecognizer(placement, side);
-        RecordingReplay.Run(samples, Path.GetFileNameWithoutExtension(path), placement, side, exercise, target, output, recognizer);
+        var models = new ExerciseRecognition(recognitionOptions);
+        RecordingReplay.Run(recordings, exercise, target, output, e => models.CreateRecognizer(e.Placement, side));
         return 0;
+    }
+
+    /// <summary>A recording's sensor id: its file name, or for UCI's <c>.../u2/test.txt</c> the unit (u2).</summary>
+    internal static string SensorId(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        return name is "test" or "template_session" ? Path.GetFileName(Path.GetDirectoryName(path)) ?? name : name;
     }
 
     /// <summary>Prints the joint angle every 0.4 s ('*' while inside a rep) and each rep: for tuning and bug reports.</summary>
@@ -128,60 +141,6 @@ internal static class ReplayCommands
         }
 
         output.WriteLine($"{{\"steps\": {counter.Steps}}}");
-        return 0;
-    }
-
-    private static int Evaluate(string dataDir, TextWriter output)
-    {
-        output.WriteLine("| UCI session | sensor | reps | too_fast P / R / F1 | partial_range P / R / F1 |");
-        output.WriteLine("|---|---|---|---|---|");
-        // test.txt: the accuracy figures. template_session.txt (3 correct, 3 fast, 3 low): a separate check set.
-        foreach (var (file, repsPerBlock) in new[] { ("test.txt", UciSessionResult.TestSessionRepsPerBlock), ("template_session.txt", UciSessionResult.TemplateSessionRepsPerBlock) })
-        {
-            foreach (var exercise in new[] { "e1", "e3", "e4", "e5" })
-            {
-                foreach (var unit in new[] { "u2", "u3" })
-                {
-                    var path = Path.Combine(dataDir, "uci-physical-therapy", "s1", exercise, unit, file);
-                    var r = UciSessionResult.Evaluate(UciPhysicalTherapyFile.Read(path).EnsureValid().Samples, exercise, unit, repsPerBlock);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| s1/{exercise} {file} | {unit} | {r.Reps} of {r.TrueReps} | {r.TooFast.Precision:F2} / {r.TooFast.Recall:F2} / {r.TooFast.F1:F2} | {r.PartialRange.Precision:F2} / {r.PartialRange.Recall:F2} / {r.PartialRange.F1:F2} |"));
-                }
-            }
-        }
-
-        PairCommands.EvaluateUci(dataDir, output);
-
-        // The other leg (u1 left shank, u4 left thigh) does not exercise: it should count no reps.
-        output.WriteLine();
-        output.WriteLine("| UCI session | still-leg sensor | reps (expected 0) |");
-        output.WriteLine("|---|---|---|");
-        foreach (var exercise in new[] { "e1", "e3", "e4", "e5" })
-        {
-            foreach (var unit in new[] { "u1", "u4" })
-            {
-                var samples = UciPhysicalTherapyFile.Read(Path.Combine(dataDir, "uci-physical-therapy", "s1", exercise, unit, "test.txt")).EnsureValid().Samples;
-                var reps = RecordingReplay.Run(samples, unit, Placement.Other, null, exercise, null, null).Reps.Count;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| s1/{exercise} | {unit} | {reps} |"));
-            }
-        }
-
-        output.WriteLine();
-        output.WriteLine("| Oxford walk | steps | truth | error |");
-        output.WriteLine("|---|---|---|---|");
-        foreach (var walk in Directory.GetDirectories(Path.Combine(dataDir, "oxford-step-counter")).Order(StringComparer.Ordinal))
-        {
-            var counter = new StepCounter();
-            foreach (var sample in OxfordRecording.ReadAccelerometer(Path.Combine(walk, "accelerometer.csv")))
-            {
-                counter.Add(sample);
-            }
-
-            var truth = OxfordRecording.ReadTrueSteps(Path.Combine(walk, "stepcounter.csv"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {Path.GetFileName(walk)} | {counter.Steps} | {truth} | {100.0 * (counter.Steps - truth) / truth:+0.0;-0.0;0.0} % |"));
-        }
-
         return 0;
     }
 

@@ -16,8 +16,9 @@ public enum RepSource
 /// <summary>
 /// One source of reps per participant and exercise, so a two-sensor participant gets one rep per rep. The knee pair
 /// where the knee's bending is the movement; otherwise the single segment that turns most (measured on held-out
-/// simulated participants, docs/accuracy.md "Knee angle from a thigh + shank pair"). A single-sensor participant
-/// does not use this: their sensor is their source, as always.
+/// simulated participants, docs/accuracy.md "Knee angle from a thigh + shank pair"). For the exercises the real UCI
+/// recordings hold, <c>evaluate</c> chooses the source on one subject and reports it on the other (docs/accuracy.md,
+/// "Rules and where they were chosen"). A single-sensor participant does not use this: their sensor is their source.
 /// </summary>
 public static class ParticipantRepSource
 {
@@ -27,14 +28,14 @@ public static class ParticipantRepSource
         // The hip's exercises: marching lifts the thigh ~65° (the shank barely turns); a straight-leg raise keeps the
         // knee straight, so the knee angle does not move at all. A step-up bends the knee twice per rep (up and
         // down), and the thigh's stream pairs its two movements into one rep (StreamClassifier.MovementsPerRep).
-        // A heel slide bends the knee on paper, but UCI's real e3 moved the knee angle only ~7° while the thigh
-        // turned 10-15° and counted 30 of 30; on simulated people the thigh counts 10 of 10 sets too.
-        ExerciseIds.Marching or ExerciseIds.StraightLegRaise or ExerciseIds.StepUp or ExerciseIds.HeelSlide => RepSource.Thigh,
+        // Straight-leg raise: chosen on UCI subject 1 (subject 2 would choose the shank; the two are close there).
+        ExerciseIds.Marching or ExerciseIds.StraightLegRaise or ExerciseIds.StepUp => RepSource.Thigh,
         // A seated knee extension swings the shank; the knee pair counts it as well (10 of 10 simulated sets each),
         // but on UCI's real e1 the thigh lifts more on full reps than on low ones, so the knee angle tells the
         // low-amplitude reps apart less well (partial_range F1 0.82) than the shank does (0.95). Heel raises
         // (measured from the leg's rise, which either sensor feels), walking, rest and unknown: the shank too, the
-        // sensor a single-sensor participant usually wears.
+        // sensor a single-sensor participant usually wears. A heel slide bends the knee on paper, but UCI's e3 barely
+        // moved the knee angle (~7°); the shank counts it best, chosen on each UCI subject alike (simulated: 10 of 10).
         _ => RepSource.Shank,
     };
 }

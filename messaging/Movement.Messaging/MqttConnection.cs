@@ -366,10 +366,47 @@ public sealed partial class MqttConnection : IDisposable
     public void RejectMessage(string topic, string reason)
     {
         _rejected.Add(1);
+        // At most RejectionLogLimit lines a minute, then one line saying how many more were refused: a flood of bad
+        // messages must not flood the log.
+        var now = _time.GetUtcNow();
+        lock (_rejectionLogLock)
+        {
+            if (now - _rejectionWindowStart >= RejectionLogWindow)
+            {
+                if (_rejectionsNotLogged > 0)
+                {
+                    LogRejectedUnlogged(_logger, ClientId, _rejectionsNotLogged, RejectionLogWindow);
+                }
+
+                (_rejectionWindowStart, _rejectionsLogged, _rejectionsNotLogged) = (now, 0, 0);
+            }
+
+            if (_rejectionsLogged >= RejectionLogLimit)
+            {
+                _rejectionsNotLogged++;
+                return;
+            }
+
+            _rejectionsLogged++;
+        }
+
         LogRejected(_logger, ClientId, topic, reason);
     }
 
+    /// <summary>Rejections logged in full per <see cref="RejectionLogWindow"/>; the rest are counted.</summary>
+    public const int RejectionLogLimit = 10;
+
+    public static readonly TimeSpan RejectionLogWindow = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _rejectionLogLock = new();
+    private DateTimeOffset _rejectionWindowStart = DateTimeOffset.MinValue;
+    private int _rejectionsLogged;
+    private long _rejectionsNotLogged;
+
     public void Dispose() => _client.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} rejected {Count} more messages in the last {Window} (not logged one by one; all counted in movement.mqtt.messages_rejected)")]
+    private static partial void LogRejectedUnlogged(ILogger logger, string clientId, long count, TimeSpan window);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} connected to {Broker} (session present: {SessionPresent})")]
     private static partial void LogConnected(ILogger logger, string clientId, MqttConnectionOptions broker, bool sessionPresent);

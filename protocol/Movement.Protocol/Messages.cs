@@ -94,6 +94,18 @@ public sealed record RepEvent : MovementEvent
     public int? TargetReps { get; init; }
     public double? TargetRomDeg { get; init; }
     public IReadOnlyList<FormFlag> Flags { get; init; } = [];
+
+    /// <summary>
+    /// How sure the classifier is that this is one rep of <see cref="Exercise"/>, 0..1 (1 in events from before this
+    /// field existed). Below <see cref="UncertainBelow"/> a count should be shown as uncertain (docs/mqtt.md).
+    /// </summary>
+    public double Confidence { get; init; } = 1;
+
+    /// <summary>A rep less sure than this is shown as uncertain.</summary>
+    public const double UncertainBelow = 0.7;
+
+    /// <summary>What the exercise recogniser thinks this rep is, when it disagrees with <see cref="Exercise"/> (the plan's).</summary>
+    public string? LooksLike { get; init; }
 }
 
 public sealed record FormFlagEvent : MovementEvent

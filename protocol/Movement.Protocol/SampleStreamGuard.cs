@@ -48,12 +48,19 @@ public sealed class SampleStreamGuard(TimeProvider time)
             return false;
         }
 
-        var here = (batch.Sequence, batch.Samples[^1].TimestampUs);
+        var here = (Sequence: batch.Sequence, LastUs: batch.Samples[^1].TimestampUs);
         reason = _accepted is { } last ? CheckContinuity(last, batch) : null;
         if (reason is null)
         {
             (_accepted, _candidate, _candidateRun) = (here, null, 0);
             return true;
+        }
+
+        // Behind the accepted stream in both counter and time: a redelivery of what was seen, never a new timeline.
+        if (_accepted is { } seen && batch.Sequence - seen.Sequence > uint.MaxValue / 2 && here.LastUs <= seen.LastUs)
+        {
+            reason = $"sequence {batch.Sequence} was already passed ({seen.Sequence}): a redelivery";
+            return false;
         }
 
         // Not continuous with the accepted stream: a run of batches continuous with each other is a new timeline.

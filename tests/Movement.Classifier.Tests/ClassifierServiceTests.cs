@@ -66,11 +66,11 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ExecuteAsync_RecognisedExerciseDiffersFromTheStations_NoFlagsAgainstTheStationTarget()
+    public async Task ExecuteAsync_OneWalksAtAStationTheOtherExercises_WalkingIsNoRepsAndOnlyTheExerciseIsMeasured()
     {
         // Two people at a knee-extension station with a 90° target: one walks (the motion model's gait, which the
-        // recogniser tells from the plan), the other does 60° knee extensions. Only the knee extensions are measured
-        // against the station's 90°.
+        // recogniser tells from the plan), the other does 60° knee extensions. Walking is steps, never reps; only the
+        // knee extensions are counted and measured against the station's 90°.
         await using var rig = await ClassifierRig.StartAsync(
             new RosterEntry("p-1", "imu-1", Placement.Shank, Side.Right, "A"),
             new RosterEntry("p-2", "imu-2", Placement.Shank, Side.Right, "A"));
@@ -78,7 +78,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
 
         const int Seed = 4_242;
         var walk = SimulatedSession.Create(new SessionPlan([new ActivityPlan(ExerciseIds.Walking, DurationS: 90, RestAfterS: 2)]), ParticipantProfile.Random(Seed), Seed)
-            .Record(SensorSpec.Random(new Random(Seed), Placement.Shank, 50), startUnixUs: 1_700_000_000_000_000).Samples;
+            .Record(SensorSpec.Random(new Random(Seed), Placement.Shank, 50), startUnixUs: TestSignals.StartUs).Samples;
         var kneeExtensions = TestSignals.Reps(3, 60, 50);
         var sequence = await WaitUntilClassifierHasSessionAsync(gateway, events, walk[0]);
         await PublishSamplesAsync(gateway, "imu-1", sequence, walk);
@@ -104,13 +104,11 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         }
 
         var walker = received.Where(e => e.Participant == "p-1").ToList();
-        Assert.Contains(walker.OfType<ExerciseChangeEvent>(), c => c.To == ExerciseIds.Walking);
-        var walkingReps = walker.OfType<RepEvent>().Where(r => r.Exercise == ExerciseIds.Walking).ToList();
-        Assert.NotEmpty(walkingReps);
-        Assert.All(walkingReps, r => Assert.DoesNotContain(r.Flags, f => f.Flag == FormFlagIds.PartialRange));
-        Assert.All(walkingReps, r => Assert.Null(r.TargetRomDeg));
-        var walkingRepIds = walkingReps.Select(r => r.Id).ToHashSet();
-        Assert.DoesNotContain(walker.OfType<FormFlagEvent>(), f => walkingRepIds.Contains(f.RepId) && f.Flag.Flag == FormFlagIds.PartialRange);
+        var toWalking = Assert.Single(walker.OfType<ExerciseChangeEvent>(), c => c.To == ExerciseIds.Walking);
+        // Until the recogniser has seen 4 windows of gait (about 10 s) its strides count as the station's exercise
+        // (docs/accuracy.md names this miss); from then on, none.
+        Assert.DoesNotContain(walker.OfType<RepEvent>(), r => r.Time > toWalking.Time);
+        Assert.True(walker.OfType<RepEvent>().Count() <= 8, $"{walker.OfType<RepEvent>().Count()} reps while walking 90 s");
 
         var exerciser = received.Where(e => e.Participant == "p-2").ToList();
         var kneeReps = exerciser.OfType<RepEvent>().ToList();
@@ -118,6 +116,53 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         Assert.All(kneeReps, r => Assert.Equal(ExerciseIds.KneeExtension, r.Exercise));
         Assert.All(kneeReps, r => Assert.Equal(90, r.TargetRomDeg));
         Assert.All(exerciser.OfType<FormFlagEvent>(), f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of 90°
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SensorHeardBeforeTheRosterListsIt_ClassifiedWithTheRostersPlacement()
+    {
+        // imu-1 streams before the roster lists it; then the roster says it is p-1's thigh at a step-up station. A
+        // thigh pairs a step-up's two movements into one rep: 6 movements are 3 step-ups (the placement "other",
+        // which a stream created before the roster used to keep for ever, would count 6).
+        var stepUps = new SessionState
+        {
+            SessionId = "s-1",
+            Active = true,
+            Time = DateTimeOffset.UnixEpoch,
+            Roster = [new RosterEntry("p-0", "imu-0", Placement.Shank, Side.Right, "A")],
+            Stations = [new StationPlan("A", ExerciseIds.StepUp, 10)],
+        };
+        await using var rig = await ClassifierRig.StartAsync(stepUps);
+        var movements = TestSignals.Reps(6, 40, 50, repS: 1.5, restS: 0.5);
+        var unlisted = TestSignals.Reps(3, 40, 50).Select(x => x with { TimestampUs = x.TimestampUs + movements[0].TimestampUs - 200_000_000 }).ToList();
+        await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, movements[0], "imu-0", ExerciseIds.StepUp, participant: "p-0");
+        await PublishSamplesAsync(rig.Gateway, "imu-1", 0, unlisted);
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(stepUps with { Roster = [.. stepUps.Roster, new RosterEntry("p-1", "imu-1", Placement.Thigh, Side.Right, "A")] }), retain: true, CancellationToken.None);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, movements[0], "imu-1", ExerciseIds.StepUp, firstSequence: 1_000);
+        await PublishSamplesAsync(rig.Gateway, "imu-1", sequence, movements);
+        // A still second after the last movement closes nothing; the set summary comes when the plan changes.
+        await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(stepUps with { Stations = [new StationPlan("A", ExerciseIds.Squat, 10)], Roster = [.. stepUps.Roster, new RosterEntry("p-1", "imu-1", Placement.Thigh, Side.Right, "A")] }), retain: true, CancellationToken.None);
+        var end = movements[^1];
+        await PublishSamplesAsync(rig.Gateway, "imu-1", sequence + 1_000, [end with { TimestampUs = end.TimestampUs + 100_000, GyroX = 0, GyroY = 0, GyroZ = 0 }]);
+
+        var reps = new List<RepEvent>();
+        while (true)
+        {
+            var (_, payload) = await rig.Events.NextAsync(TimeSpan.FromSeconds(20));
+            Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
+            if (decoded is RepEvent rep)
+            {
+                reps.Add(rep);
+            }
+            else if (decoded is SetSummaryEvent summary)
+            {
+                Assert.Equal(3, summary.Reps);
+                break;
+            }
+        }
+
+        Assert.Equal(3, reps.Count);
+        Assert.All(reps, r => Assert.Equal(ExerciseIds.StepUp, r.Exercise));
     }
 
     /// <summary>Publishes the samples as 0.5 s batches (25 at 50 Hz) numbered from <paramref name="sequence"/>.</summary>
@@ -174,11 +219,12 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     [InlineData("e5", ExerciseIds.StraightLegRaise)]
     public async Task ExecuteAsync_UciSessionWithThighAndShank_MeetsTheTargetsThroughTheBroker(string session, string exercise)
     {
-        // Real recordings (UCI subject 1, right thigh u3 + right shank u2, recorded together) through the real broker
+        // Real recordings (UCI subject 2, right thigh u3 + right shank u2, recorded together) through the real broker
         // and service, as a two-sensor participant at a station planning the session's exercise: 30 reps, 10 correct,
-        // 10 fast, 10 low.
+        // 10 fast, 10 low. Subject 2 is held out from the segmentation and the straight-leg raise's source (chosen
+        // on subject 1), not from the range baseline (docs/accuracy.md, "Rules and where they were chosen").
         IReadOnlyList<ImuSample> Read(string unit) => Movement.Motion.Recordings.UciPhysicalTherapyFile
-            .Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", session, unit, "test.txt"), 1_700_000_000_000_000).EnsureValid().Samples;
+            .Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s2", session, unit, "test.txt"), TestSignals.StartUs).EnsureValid().Samples;
         var (thigh, shank) = (Read("u3"), Read("u2"));
         var state = TwoSensorSession(Side.Right, exercise, 30);
         await using var rig = await ClassifierRig.StartAsync(state);
@@ -188,7 +234,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var result = Movement.Classifier.Replay.UciSessionResult.Score(classified, session, "u3+u2");
 
         output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"s1/{session} {exercise}: {result.Reps} reps, too_fast P/R/F1 {result.TooFast.Precision:F2}/{result.TooFast.Recall:F2}/{result.TooFast.F1:F2}, partial_range {result.PartialRange.Precision:F2}/{result.PartialRange.Recall:F2}/{result.PartialRange.F1:F2}"));
+            $"s2/{session} {exercise}: {result.Reps} reps, too_fast P/R/F1 {result.TooFast.Precision:F2}/{result.TooFast.Recall:F2}/{result.TooFast.F1:F2}, partial_range {result.PartialRange.Precision:F2}/{result.PartialRange.Recall:F2}/{result.PartialRange.F1:F2}"));
 
         // The targets, per session: ±1 rep, flag F1 ≥ 0.9 (docs/accuracy.md, "Per session").
         Assert.InRange(result.Reps, 29, 31);
@@ -242,13 +288,13 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// shank sensor on the same clock.
     /// </summary>
     private static (ParticipantProfile Person, SimulatedSession Session, IReadOnlyList<ImuSample> Thigh, IReadOnlyList<ImuSample> Shank) SimulatePair(
-        int seed, string exercise, int reps, double thighHz, double shankHz, long startUs = 1_700_000_000_000_000)
+        int seed, string exercise, int reps, double thighHz, double shankHz, long? startUs = null)
     {
         var person = ParticipantProfile.Random(seed);
         var simulated = SimulatedSession.Create(SessionPlan.SingleSet(exercise, reps), person, seed);
         return (person, simulated,
-            simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, thighHz), startUs).Samples,
-            simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, shankHz), startUs).Samples);
+            simulated.Record(SensorSpec.Random(new Random(seed + 1), Placement.Thigh, thighHz), startUs ?? TestSignals.StartUs).Samples,
+            simulated.Record(SensorSpec.Random(new Random(seed + 2), Placement.Shank, shankHz), startUs ?? TestSignals.StartUs).Samples);
     }
 
     /// <summary>
@@ -343,7 +389,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
     /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
     /// </summary>
-    internal static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0)
+    internal static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0, string participant = "p-1")
     {
         for (var probe = firstSequence; probe < firstSequence + 120; probe++)
         {
@@ -358,7 +404,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
                     continue; // a set summary closing the previous exercise comes first
                 }
 
-                Assert.EndsWith("/participants/p-1/events/exercise_change", topic);
+                Assert.EndsWith($"/participants/{participant}/events/exercise_change", topic);
                 Assert.Equal(sensor, change.Sensor);
                 Assert.Equal(exercise, change.To);
                 return probe + 1;

@@ -87,4 +87,18 @@ public sealed class SampleStreamGuardTests
         _time.Advance(TimeSpan.FromSeconds(2));
         Assert.True(guard.TryAccept(ahead, out var reason), reason);
     }
+
+    [Fact]
+    public void TryAccept_OldBatchesRedelivered_RejectedWithoutLeavingTheStream()
+    {
+        var guard = GuardAfter(20);
+        for (uint i = 10; i < 20; i++)
+        {
+            Assert.False(guard.TryAccept(Batch(i, ((long)i * 100) - 10_000), out var reason));
+            Assert.Contains("redelivery", reason, StringComparison.Ordinal);
+        }
+
+        Assert.True(guard.TryAccept(Batch(20, (20 * 100) - 10_000), out var next), next);
+    }
 }
+

@@ -2,12 +2,32 @@ using Movement.Protocol;
 
 namespace Movement.Classifier.Pipeline;
 
-/// <summary>
-/// Judges each rep against a prescribed target or, without one, against the participant's own first reps
-/// (their baseline on this stream). Every flag carries the measurement and the threshold it crossed.
-/// </summary>
-public sealed class FormAssessor
+/// <summary>What a rep's range is compared with when the plan prescribes no target range.</summary>
+public enum RangeBaseline
 {
+    /// <summary>The median of the participant's first <see cref="FormAssessor.BaselineReps"/> reps on this stream.</summary>
+    FirstReps,
+
+    /// <summary>
+    /// The participant's best reps so far: the upper quartile of the ranges of their reps of this exercise (the last
+    /// <see cref="FormAssessor.RangeHistory"/>). Does not depend on the first reps being good: a participant who warms
+    /// up (36° growing to 55°) is not measured against their stiffest reps.
+    /// </summary>
+    BestSoFar,
+}
+
+/// <summary>
+/// Judges each rep against a prescribed target or, without one, against the participant's own reps (their baseline
+/// on this stream, <see cref="RangeBaseline"/>). Every flag carries the measurement and the threshold it crossed.
+/// </summary>
+public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
+{
+    /// <summary>The rule the classifier runs (chosen on real recordings, docs/accuracy.md "Rules and where they were chosen").</summary>
+    public const RangeBaseline ShippedRangeBaseline = RangeBaseline.BestSoFar;
+
+    /// <summary>Reps whose range <see cref="RangeBaseline.BestSoFar"/> looks back over.</summary>
+    public const int RangeHistory = 30;
+
     /// <summary>Reps that form the baseline; they are judged only against a prescribed target.</summary>
     public const int BaselineReps = 5;
 
@@ -29,16 +49,18 @@ public sealed class FormAssessor
     private readonly double[] _duration = new double[BaselineReps];
     private readonly double[] _sway = new double[BaselineReps];
     private readonly double[] _tempo = new double[BaselineReps];
+    private readonly double[] _romHistory = new double[RangeHistory];
     private int _count;
+    private int _romCount;
 
     public bool HasBaseline => _count >= BaselineReps;
 
-    public double BaselineRomDeg => Median(_rom);
+    public double BaselineRomDeg => rangeBaseline == RangeBaseline.FirstReps ? Median(_rom) : UpperQuartileRom();
 
     public double BaselineDurationS => Median(_duration);
 
     /// <summary>Forgets the baseline (a new exercise or set owner).</summary>
-    public void Reset() => _count = 0;
+    public void Reset() => _count = _romCount = 0;
 
     /// <param name="judgeTempo">
     /// False where the out-and-back timing does not describe the rep: a rep made of two movements (sit-to-stand on
@@ -53,6 +75,7 @@ public sealed class FormAssessor
         }
 
         var tempo = rep.ReturnS > 0 ? rep.OutwardS / rep.ReturnS : 1;
+        _romHistory[_romCount++ % RangeHistory] = rep.RomDeg;
         if (!HasBaseline)
         {
             _rom[_count] = rep.RomDeg;
@@ -63,7 +86,7 @@ public sealed class FormAssessor
             return flags ?? (IReadOnlyList<FormFlag>)[];
         }
 
-        var baselineRom = Median(_rom);
+        var baselineRom = BaselineRomDeg;
         if (targetRomDeg is null && rep.RomDeg < PartialRangeFraction * baselineRom)
         {
             var threshold = Round(PartialRangeFraction * baselineRom);
@@ -95,6 +118,15 @@ public sealed class FormAssessor
     private static void Add(ref List<FormFlag>? flags, FormFlag flag) => (flags ??= new List<FormFlag>(2)).Add(flag);
 
     private static double Round(double value) => Math.Round(value, 1);
+
+    private double UpperQuartileRom()
+    {
+        Span<double> sorted = stackalloc double[RangeHistory];
+        var n = Math.Min(_romCount, RangeHistory);
+        _romHistory.AsSpan(0, n).CopyTo(sorted);
+        sorted[..n].Sort();
+        return n == 0 ? 0 : sorted[(3 * (n - 1)) / 4];
+    }
 
     private static double Median(double[] values)
     {

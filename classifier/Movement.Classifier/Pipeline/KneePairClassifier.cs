@@ -10,12 +10,13 @@ namespace Movement.Classifier.Pipeline;
 /// </summary>
 public sealed class KneePairClassifier
 {
-    private readonly FormAssessor _form = new();
+    private readonly FormAssessor _form;
     private RepSegmenter _segmenter;
     private string _exercise = ExerciseIds.Unknown;
 
-    public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null)
+    public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
     {
+        _form = new FormAssessor(rangeBaseline);
         ThighSensorId = thighSensorId;
         ShankSensorId = shankSensorId;
         Estimator = new KneeAngleEstimator(side);
@@ -44,7 +45,13 @@ public sealed class KneePairClassifier
             return;
         }
 
+        var naming = _exercise == ExerciseIds.Unknown && Reps > 0;
         _exercise = exercise;
+        if (naming)
+        {
+            return; // the recogniser named what was counted as unknown: the same movement carries on (as StreamClassifier)
+        }
+
         _form.Reset();
         _segmenter = default; // direction and range are learned again (as SensorPipeline.StartNewExercise)
         Reps = 0;

@@ -7,13 +7,16 @@ namespace Movement.Classifier.Pipeline;
 /// the band-passed acceleration magnitude, each foot's heel strike being one, with an adaptive height threshold and
 /// a refractory period. Works at irregular sample rates; allocation-free per sample.
 /// </summary>
-public sealed class StepCounter
+/// <param name="peakFraction">A peak counts when above this share of the typical step's peak (chosen per person in <c>evaluate</c>).</param>
+public sealed class StepCounter(double peakFraction = StepCounter.ShippedPeakFraction)
 {
+    /// <summary>The peak fraction the classifier runs: chosen on each Oxford person alike (docs/accuracy.md, "Steps").</summary>
+    public const double ShippedPeakFraction = 0.5;
+
     private const double GravityTimeConstantS = 1.0;
     private const double SmoothingTimeConstantS = 0.05;
     private const double MinStepIntervalS = 0.3;
     private const double MaxStepIntervalS = 2.0;
-    private const double PeakFraction = 0.45;
     private const double MinPeakMs2 = 1.0;
 
     private long _lastUs = long.MinValue;
@@ -54,7 +57,7 @@ public sealed class StepCounter
             // _previous was a local maximum.
             var peak = _previous;
             var sinceLastS = _lastStepUs == long.MinValue ? double.MaxValue : (sample.TimestampUs - _lastStepUs) / 1e6;
-            if (peak > Math.Max(MinPeakMs2, PeakFraction * _typicalPeak) && sinceLastS >= MinStepIntervalS)
+            if (peak > Math.Max(MinPeakMs2, peakFraction * _typicalPeak) && sinceLastS >= MinStepIntervalS)
             {
                 Steps++;
                 counted = true;
@@ -64,7 +67,7 @@ public sealed class StepCounter
             else if (sinceLastS > MaxStepIntervalS)
             {
                 // Stopped walking: let the threshold come down so the next, gentler walk is still counted.
-                _typicalPeak = Math.Max(MinPeakMs2 / PeakFraction, _typicalPeak * 0.9);
+                _typicalPeak = Math.Max(MinPeakMs2 / peakFraction, _typicalPeak * 0.9);
             }
         }
 

@@ -4,19 +4,26 @@ namespace Movement.Classifier.Pipeline;
 
 /// <summary>A repetition with what the classifier concluded about it.</summary>
 /// <param name="Id">Stable across replays: sensor id and the rep's start and end sample times.</param>
-public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, RepMeasurement Measurement, IReadOnlyList<FormFlag> Flags);
+public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, RepMeasurement Measurement, IReadOnlyList<FormFlag> Flags)
+{
+    /// <summary>How sure the classifier is that this is one rep of <see cref="Exercise"/> (0..1; see <see cref="ParticipantClassifier"/>).</summary>
+    public double Confidence { get; init; } = 1;
+
+    /// <summary>The exercise the recogniser thinks this is, when it disagrees with the one counted (the plan's).</summary>
+    public string? LooksLike { get; init; }
+}
 
 /// <summary>
 /// Everything the classifier does for one sensor stream: the <see cref="SensorPipeline"/> (segmentation and
 /// measurements) and the <see cref="FormAssessor"/> (flags). The live service and the replay command both
 /// classify through this type, so a recording replays exactly as it would have been classified live.
 /// </summary>
-public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null)
+public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
 {
     /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
     public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
 
-    private readonly FormAssessor _form = new();
+    private readonly FormAssessor _form = new(rangeBaseline);
     private string _exercise = ExerciseIds.Unknown;
     private int _movementsPerRep = 1;
     private RepMeasurement? _firstMovement;
@@ -47,11 +54,21 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
             return;
         }
 
+        var naming = _exercise == ExerciseIds.Unknown && Reps > 0;
         _exercise = exercise;
+        var measureRise = exercise == ExerciseIds.HeelRaise;
+        var movementsPerRep = MovementsPerRep(exercise, Pipeline.Placement);
+        if (naming && !measureRise && movementsPerRep == _movementsPerRep)
+        {
+            // The recogniser has named what was being counted as unknown: the same movement, so its segmentation
+            // and baseline carry on and no rep is lost while recognition made up its mind.
+            return;
+        }
+
         _form.Reset();
         // A heel raise turns the ankle, which no knee sensor is on: what the sensor feels is the leg rising.
-        Pipeline.StartNewExercise(measureRise: exercise == ExerciseIds.HeelRaise);
-        _movementsPerRep = MovementsPerRep(exercise, Pipeline.Placement);
+        Pipeline.StartNewExercise(measureRise);
+        _movementsPerRep = movementsPerRep;
         _firstMovement = null;
         Reps = 0;
     }

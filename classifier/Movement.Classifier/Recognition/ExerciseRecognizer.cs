@@ -9,13 +9,13 @@ namespace Movement.Classifier.Recognition;
 /// </summary>
 public sealed class ExerciseRecognizer : IDisposable
 {
-    private readonly WindowFeatures _features;
+    private readonly WindowFeatures? _features; // none without a model: the plan alone decides, no windows to keep
     private readonly ExercisePredictor? _predictor;
     private readonly ExerciseDecision _decision;
 
     public ExerciseRecognizer(ExerciseModel? model, Placement placement, RecognitionOptions options, Side? side = null)
     {
-        _features = new WindowFeatures(placement, side);
+        _features = model is null ? null : new WindowFeatures(placement, side);
         _predictor = model?.CreatePredictor();
         _decision = new ExerciseDecision(model?.Classes ?? [], options);
     }
@@ -33,7 +33,7 @@ public sealed class ExerciseRecognizer : IDisposable
     public string Update(string? planned, ReadOnlySpan<ImuSample> samples)
     {
         _decision.ObservePlan(planned);
-        if (_predictor is null)
+        if (_predictor is null || _features is null)
         {
             return _decision.Exercise;
         }

@@ -8,6 +8,9 @@ namespace Movement.Classifier.Replay;
 /// <summary>What a replay found: the reps in order, how many carried each flag, and the exercise changes.</summary>
 public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps, IReadOnlyList<ExerciseChange> ExerciseChanges)
 {
+    /// <summary>The sets as the service would summarise them (set number, exercise, reps).</summary>
+    public IReadOnlyList<SetFinished> Sets { get; init; } = [];
+
     public ReplaySummary(IReadOnlyList<ClassifiedRep> reps)
         : this(reps, [])
     {
@@ -19,96 +22,135 @@ public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps, IReadOnlyL
 /// <summary>One change of the stream's exercise, as the live service publishes it (an <c>exercise_change</c> event).</summary>
 public sealed record ExerciseChange(long TimeUs, string From, string To, double Confidence);
 
+/// <summary>One sensor's recording of a participant (all of one participant's recordings share a clock).</summary>
+public sealed record SensorRecording(string Sensor, Placement Placement, Side? Side, IReadOnlyList<ImuSample> Samples);
+
 /// <summary>
-/// Replays a recording through a <see cref="StreamClassifier"/> (the same code the live service runs) and writes
-/// one JSON object per line per repetition, then a summary line.
+/// Replays one or more recordings of one participant through a <see cref="ParticipantClassifier"/> (exactly what the
+/// live service runs for them) and writes one JSON object per line per counted repetition, then a summary line.
 /// </summary>
 public static class RecordingReplay
 {
     /// <summary>Samples per batch span this much sensor time, as the gateway batches them (its default BatchInterval).</summary>
     public const long BatchUs = 100_000;
 
+    /// <summary>The participant's id in a replay.</summary>
+    public const string Participant = "replay";
+
     // Evidence messages contain "°": keep them readable on a console (these lines are not embedded in HTML).
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Replays with a fixed exercise (<paramref name="exercise"/>, or unknown): no recognition.</summary>
+    /// <summary>One sensor with a fixed exercise (<paramref name="exercise"/>, or unknown): no recognition.</summary>
     public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output) =>
         Run(samples, sensorId, placement, side, exercise, targetRomDeg, output, recognizer: null);
 
+    /// <summary>One sensor, with its recogniser (or none: the plan's exercise throughout).</summary>
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, double? targetRomDeg, TextWriter? output, ExerciseRecognizer? recognizer) =>
+        Run([new SensorRecording(sensorId, placement, side, samples as IReadOnlyList<ImuSample> ?? [.. samples])], planExercise, targetRomDeg, output,
+            recognizer is null ? null : _ => recognizer);
+
     /// <summary>
-    /// Replays as the live service classifies: with a <paramref name="recognizer"/>, the samples go to it in 100 ms
-    /// batches (<c>Update(plan, batch)</c>, as <c>ClassifierService</c> calls it), <paramref name="planExercise"/>
-    /// is the station plan (a prior, not an override) and the target range applies only while the recognised
-    /// exercise is the planned one. Without one, <paramref name="planExercise"/> is the exercise throughout.
+    /// Replays as the live service classifies: the recordings' samples merged in time order, each sensor's in 100 ms
+    /// batches, into one <see cref="ParticipantClassifier"/> whose station plan is <paramref name="planExercise"/>
+    /// (with <paramref name="targetRomDeg"/>); a recogniser per sensor from <paramref name="createRecognizer"/>, or
+    /// none (the plan's exercise throughout).
     /// </summary>
-    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, double? targetRomDeg, TextWriter? output, ExerciseRecognizer? recognizer)
+    public static ReplaySummary Run(IReadOnlyList<SensorRecording> recordings, string? planExercise, double? targetRomDeg, TextWriter? output, Func<RosterEntry, ExerciseRecognizer>? createRecognizer, Func<string, RepSource>? repSource = null,
+        RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
     {
-        var classifier = new StreamClassifier(sensorId, placement, side);
+        var entries = recordings.Select(r => new RosterEntry(Participant, r.Sensor, r.Placement, r.Side ?? Side.Right)).ToList();
+        var options = new RecognitionOptions { Enabled = false };
+        var participant = new ParticipantClassifier(Participant, createRecognizer ?? (e => new ExerciseRecognizer(null, e.Placement, options, e.Side)), new ClassifierOptions().SetBreak, repSource, rangeBaseline);
+        participant.Wear(entries);
+        var plan = planExercise is null ? null : new StationPlan("replay", planExercise, 0, targetRomDeg);
         var reps = new List<ClassifiedRep>();
         var changes = new List<ExerciseChange>();
-        if (recognizer is null)
+        var sets = new List<SetFinished>();
+        var outputs = new List<ParticipantOutput>();
+        var batches = recordings.Select(_ => new List<ImuSample>()).ToArray();
+        foreach (var (index, sample) in InTimeOrder(recordings))
         {
-            classifier.SetExercise(planExercise ?? ExerciseIds.Unknown);
-            foreach (var sample in samples)
+            var batch = batches[index];
+            if (batch.Count > 0 && sample.TimestampUs - batch[0].TimestampUs >= BatchUs)
             {
-                Classify(sample, targetRomDeg);
-            }
-        }
-        else
-        {
-            var batch = new List<ImuSample>();
-            foreach (var sample in samples)
-            {
-                if (batch.Count > 0 && sample.TimestampUs - batch[0].TimestampUs >= BatchUs)
-                {
-                    ClassifyBatch();
-                }
-
-                batch.Add(sample);
+                Classify(index);
             }
 
-            ClassifyBatch();
-
-            void ClassifyBatch()
-            {
-                if (batch.Count == 0)
-                {
-                    return;
-                }
-
-                var exercise = recognizer.Update(planExercise, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
-                if (exercise != classifier.Exercise)
-                {
-                    changes.Add(new ExerciseChange(batch[0].TimestampUs, classifier.Exercise, exercise, recognizer.Confidence));
-                    classifier.SetExercise(exercise);
-                }
-
-                // The plan's target belongs to the plan's exercise (as in ClassifierService).
-                var target = exercise == planExercise ? targetRomDeg : null;
-                foreach (var sample in batch)
-                {
-                    Classify(sample, target);
-                }
-
-                batch.Clear();
-            }
+            batch.Add(sample);
         }
 
-        var summary = new ReplaySummary(reps, changes);
-        output?.WriteLine(SummaryLine(summary, classifier.Exercise, planExercise));
+        for (var i = 0; i < batches.Length; i++)
+        {
+            Classify(i);
+        }
+
+        participant.Finish(outputs);
+        Collect();
+        var summary = new ReplaySummary(reps, changes) { Sets = sets };
+        output?.WriteLine(SummaryLine(summary, participant.ExerciseOf(recordings[0].Sensor), planExercise));
         return summary;
 
-        void Classify(in ImuSample sample, double? target)
+        void Classify(int index)
         {
-            if (classifier.Add(sample, target) is { } rep)
+            var batch = batches[index];
+            if (batch.Count == 0)
             {
-                reps.Add(rep);
-                output?.WriteLine(RepLine(rep));
+                return;
             }
+
+            participant.Add(recordings[index].Sensor, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), plan, counting: true, outputs);
+            batch.Clear();
+            Collect();
+        }
+
+        void Collect()
+        {
+            foreach (var o in outputs)
+            {
+                switch (o)
+                {
+                    case RepCounted counted:
+                        reps.Add(counted.Rep);
+                        output?.WriteLine(RepLine(counted.Rep, counted.Sensor));
+                        break;
+                    case ExerciseChanged change:
+                        changes.Add(new ExerciseChange(change.TimeUs, change.From, change.To, change.Confidence));
+                        break;
+                    case SetFinished set:
+                        sets.Add(set);
+                        break;
+                }
+            }
+
+            outputs.Clear();
         }
     }
 
-    public static string RepLine(ClassifiedRep rep)
+    /// <summary>All recordings' samples merged by timestamp (the earlier recording first on a tie), tagged with the recording's index.</summary>
+    public static IEnumerable<(int Recording, ImuSample Sample)> InTimeOrder(IReadOnlyList<SensorRecording> recordings)
+    {
+        var next = new int[recordings.Count];
+        while (true)
+        {
+            var best = -1;
+            for (var i = 0; i < recordings.Count; i++)
+            {
+                if (next[i] < recordings[i].Samples.Count && (best < 0 || recordings[i].Samples[next[i]].TimestampUs < recordings[best].Samples[next[best]].TimestampUs))
+                {
+                    best = i;
+                }
+            }
+
+            if (best < 0)
+            {
+                yield break;
+            }
+
+            yield return (best, recordings[best].Samples[next[best]++]);
+        }
+    }
+
+    public static string RepLine(ClassifiedRep rep, string? sensor = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -117,9 +159,20 @@ public static class RecordingReplay
             json.WriteStartObject();
             json.WriteNumber("rep", rep.RepNumber);
             json.WriteString("id", rep.Id);
+            if (sensor is not null)
+            {
+                json.WriteString("sensor", sensor);
+            }
+
             json.WriteNumber("start_s", Math.Round(m.StartUs / 1e6, 3));
             json.WriteNumber("end_s", Math.Round(m.EndUs / 1e6, 3));
             json.WriteString("exercise", rep.Exercise);
+            json.WriteNumber("confidence", Math.Round(rep.Confidence, 2));
+            if (rep.LooksLike is not null)
+            {
+                json.WriteString("looks_like", rep.LooksLike);
+            }
+
             json.WriteNumber("rom_deg", Math.Round(m.RomDeg, 1));
             json.WriteNumber("duration_s", Math.Round(m.DurationS, 2));
             json.WriteNumber("peak_angular_velocity_dps", Math.Round(m.PeakAngularVelocityDps, 1));

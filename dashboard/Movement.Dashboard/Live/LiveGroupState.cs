@@ -25,6 +25,12 @@ public sealed record ParticipantTile
     public Side? Side { get; init; }
     public string Exercise { get; init; } = ExerciseIds.Unknown;
     public int RepsInSet { get; init; }
+
+    /// <summary>Reps of the set in progress the classifier was unsure of (confidence below <see cref="RepEvent.UncertainBelow"/>).</summary>
+    public int UncertainRepsInSet { get; init; }
+
+    /// <summary>The recogniser's note on the last rep when it disagrees with the planned exercise, e.g. straight_leg_raise.</summary>
+    public string? LooksLike { get; init; }
     public int? TargetReps { get; init; }
     public double? TargetRomDeg { get; init; }
     public double? LastRomDeg { get; init; }
@@ -187,6 +193,8 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     Sensor = tile.Sensors.Count > 0 ? tile.Sensor : rep.Sensor,
                     Exercise = rep.Exercise,
                     RepsInSet = rep.RepNumber,
+                    UncertainRepsInSet = (rep.RepNumber == 1 ? 0 : tile.UncertainRepsInSet) + (rep.Confidence < RepEvent.UncertainBelow ? 1 : 0),
+                    LooksLike = rep.LooksLike,
                     TargetReps = rep.TargetReps ?? tile.TargetReps,
                     // The range this rep was judged against: none when its station sets none (or it was another exercise).
                     TargetRomDeg = rep.TargetRomDeg,
@@ -197,7 +205,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     LastRepTime = rep.Time,
                 },
                 FormFlagEvent flag when tile.LastFlags.All(f => f.Flag != flag.Flag.Flag) => tile with { LastFlags = [.. tile.LastFlags, flag.Flag] },
-                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, Station = StationAt(tile, change.Time) },
+                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, UncertainRepsInSet = 0, LooksLike = null, Station = StationAt(tile, change.Time) },
                 _ => tile,
             };
         }

@@ -10,6 +10,12 @@ internal static class TestSignals
 {
     private const double Gravity = 9.80665;
 
+    /// <summary>
+    /// Where test signals and recordings start: a few hours before now, whole seconds. The service takes only batches
+    /// near its clock (SampleStreamGuard), as live data is; a signal of any length up to then ends in the past.
+    /// </summary>
+    public static readonly long StartUs = (TimeProvider.System.GetUtcNow() - TimeSpan.FromHours(3)).ToUnixTimeSeconds() * 1_000_000;
+
     public static List<ImuSample> Reps(int count, double romDeg, double sampleRateHz, bool gyro = true, double repS = 3, double restS = 2, double holdS = 0, Func<int, double>? romOfRep = null)
     {
         var samples = new List<ImuSample>();
@@ -20,7 +26,7 @@ internal static class TestSignals
             // Gravity in the sensor frame after the sensor turned by angle about x: it turns the other way.
             var ay = Gravity * Math.Sin(angleRad);
             var az = Gravity * Math.Cos(angleRad);
-            var us = 1_700_000_000_000_000L + (long)Math.Round(t * 1e6);
+            var us = StartUs + (long)Math.Round(t * 1e6);
             samples.Add(gyro ? new ImuSample(us, 0, (float)ay, (float)az, (float)rateRadS, 0, 0) : new ImuSample(us, 0, (float)ay, (float)az));
             t += dt;
         }
@@ -74,7 +80,7 @@ internal static class TestSignals
         void Emit(double verticalAccel)
         {
             var noise = 0.03 * ((random.NextDouble() * 2) - 1);
-            var us = 1_700_000_000_000_000L + (long)Math.Round(t * 1e6);
+            var us = StartUs + (long)Math.Round(t * 1e6);
             samples.Add(new ImuSample(us, 0, 0, (float)(Gravity + verticalAccel + noise), 0, 0, 0));
             t += dt;
         }

@@ -4,30 +4,52 @@ using Movement.Motion.Recordings;
 
 namespace Movement.Classifier.Tests.RealData;
 
-/// <summary>Step counting on the Oxford Step Counter DataSet (CC BY 4.0): phone in the front pocket, i.e. on the thigh.</summary>
+/// <summary>
+/// Step counting on the Oxford Step Counter DataSet (CC BY 4.0): two people, phone in the front pocket (on the thigh),
+/// back pocket and armband. The peak fraction was chosen on each person's walks and is the same for both, so every
+/// walk's figure is the other person's choice (docs/accuracy.md, "Steps").
+/// </summary>
 public sealed class OxfordStepTests
 {
-    public static TheoryData<string> Walks => new()
-    {
-        "Pixel_Jamie_Hard_FrontPocket_1",
-        "Pixel_Jamie_Hard_FrontPocket_2",
-        "Samsung_Carmelo_Hard_FrontPocket_1",
-        "Samsung_Carmelo_Hard_FrontPocket_2",
-    };
+    private static readonly string[] AllWalks =
+    [
+        "Pixel_Jamie_Hard_Armband_1", "Pixel_Jamie_Hard_Armband_2", "Pixel_Jamie_Hard_BackPocket_1", "Pixel_Jamie_Hard_BackPocket_2",
+        "Pixel_Jamie_Hard_FrontPocket_1", "Pixel_Jamie_Hard_FrontPocket_2", "Samsung_Carmelo_Hard_Armband_1", "Samsung_Carmelo_Hard_Armband_2",
+        "Samsung_Carmelo_Hard_BackPocket_1", "Samsung_Carmelo_Hard_BackPocket_2", "Samsung_Carmelo_Hard_FrontPocket_1", "Samsung_Carmelo_Hard_FrontPocket_2",
+    ];
+
+    // Not here: Pixel_Jamie_Hard_Armband_1 and _2 (3.9 % and 4.4 % short: the arm's swing misses some steps).
+    public static TheoryData<string> WalksWithinThreePercent => new(AllWalks.Where(w => !w.StartsWith("Pixel_Jamie_Hard_Armband", StringComparison.Ordinal)));
 
     [Theory]
-    [MemberData(nameof(Walks))]
-    public void Add_FrontPocketWalk_CountsStepsWithinThreePercent(string walk)
+    [MemberData(nameof(WalksWithinThreePercent))]
+    public void Add_Walk_CountsStepsWithinThreePercent(string walk)
+    {
+        var (counted, truth) = Count(walk);
+
+        Assert.True(truth > 100, $"ground truth {truth} looks wrong");
+        Assert.InRange(counted, truth * 0.97, truth * 1.03);
+    }
+
+    [Fact]
+    public void Add_EveryWalkAtEveryPlacement_TotalWithinOnePercent()
+    {
+        var walks = AllWalks.Select(Count).ToList();
+
+        var (counted, truth) = (walks.Sum(w => w.Counted), walks.Sum(w => w.Truth));
+
+        Assert.InRange(counted, truth * 0.99, truth * 1.01);
+    }
+
+    private static (long Counted, long Truth) Count(string walk)
     {
         var dir = Path.Combine(TestRecordings.Root, "oxford-step-counter", walk);
-        var truth = OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv"));
         var counter = new StepCounter();
         foreach (var sample in OxfordRecording.ReadAccelerometer(Path.Combine(dir, "accelerometer.csv")))
         {
             counter.Add(sample);
         }
 
-        Assert.True(truth > 100, $"ground truth {truth} looks wrong");
-        Assert.InRange(counter.Steps, truth * 0.97, truth * 1.03);
+        return (counter.Steps, OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv")));
     }
 }

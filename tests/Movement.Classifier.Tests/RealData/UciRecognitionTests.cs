@@ -14,11 +14,11 @@ namespace Movement.Classifier.Tests.RealData;
 public sealed class UciRecognitionTests
 {
 
-    // Not here: e3/u2 (the plan says heel_slide; the recogniser switches to straight_leg_raise, see docs/accuracy.md).
+    // e3/u2 is here too: the recogniser calls its reps straight-leg raises, which is a note, not a change.
     public static TheoryData<string, string, string> PlannedSessions => new()
     {
         { "e1", "u2", ExerciseIds.KneeExtension }, { "e1", "u3", ExerciseIds.KneeExtension },
-        { "e3", "u3", ExerciseIds.HeelSlide },
+        { "e3", "u2", ExerciseIds.HeelSlide }, { "e3", "u3", ExerciseIds.HeelSlide },
         { "e4", "u2", ExerciseIds.StraightLegRaise }, { "e4", "u3", ExerciseIds.StraightLegRaise },
         { "e5", "u2", ExerciseIds.StraightLegRaise }, { "e5", "u3", ExerciseIds.StraightLegRaise },
     };
@@ -34,18 +34,30 @@ public sealed class UciRecognitionTests
         Assert.All(summary.Reps, r => Assert.Equal(planned, r.Exercise));
     }
 
+    [Fact]
+    public void Run_SeatedKneeExtensionOnTheShankWithNoPlan_EveryRepCountedAndNamedKneeExtensionOnce()
+    {
+        var summary = Replay("e1", "u2", null);
+
+        Assert.Equal([(ExerciseIds.Unknown, ExerciseIds.KneeExtension)], summary.ExerciseChanges.Select(c => (c.From, c.To)));
+        Assert.InRange(summary.Reps.Count, 29, 31); // counting did not wait for the recogniser
+        Assert.True(summary.Reps.Count(r => r.Exercise == ExerciseIds.KneeExtension) >= 15, "most reps are labelled knee_extension");
+        Assert.Single(summary.Sets); // the reps counted as unknown before it was named are in the same set
+    }
+
     [Theory]
-    [InlineData(null)]
     [InlineData(ExerciseIds.Squat)]
     [InlineData(ExerciseIds.HamstringCurl)]
-    [InlineData(ExerciseIds.Walking)]
-    public void Run_SeatedKneeExtensionOnTheShankWithNoOrAWrongPlan_RecognisedOnceAsKneeExtension(string? planned)
+    public void Run_SeatedKneeExtensionOnTheShankWithAWrongPlan_PlanCountsAndTheRepsSayTheyLookLikeKneeExtensions(string planned)
     {
         var summary = Replay("e1", "u2", planned);
 
-        Assert.Equal(ExerciseIds.KneeExtension, summary.ExerciseChanges[^1].To);
-        Assert.Equal(planned is null ? 1 : 2, summary.ExerciseChanges.Count);
-        Assert.True(summary.Reps.Count(r => r.Exercise == ExerciseIds.KneeExtension) >= 15, "most reps are labelled knee_extension");
+        Assert.Equal([(ExerciseIds.Unknown, planned)], summary.ExerciseChanges.Select(c => (c.From, c.To)));
+        Assert.InRange(summary.Reps.Count, 29, 31);
+        Assert.All(summary.Reps, r => Assert.Equal(planned, r.Exercise));
+        var noted = summary.Reps.Where(r => r.LooksLike == ExerciseIds.KneeExtension).ToList();
+        Assert.True(noted.Count >= 15, $"{noted.Count} reps noted as looking like knee extensions");
+        Assert.All(noted, r => Assert.True(r.Confidence < RepEvent.UncertainBelow, $"confidence {r.Confidence}"));
     }
 
     // The thigh turns 8–30° in these sessions and the model is unsure of most windows: with no plan it must not

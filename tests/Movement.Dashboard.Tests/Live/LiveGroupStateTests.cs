@@ -59,6 +59,24 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void Apply_RepsTheClassifierIsUnsureOf_TileCountsThemUncertainWithTheNoteUntilTheNextSet()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Rep("p-a", 1, 60));
+        state.Apply(Rep("p-a", 2, 60) with { Confidence = 0.3, LooksLike = ExerciseIds.StraightLegRaise });
+        state.Apply(Rep("p-a", 3, 60) with { Confidence = 0.9 });
+
+        var tile = Assert.Single(state.Tiles);
+        Assert.Equal((3, 1), (tile.RepsInSet, tile.UncertainRepsInSet));
+        Assert.Null(tile.LooksLike); // the last rep carried no note
+
+        state.Apply(Rep("p-a", 1, 60) with { Id = "next-set", Confidence = 0.5, LooksLike = ExerciseIds.StraightLegRaise });
+        tile = Assert.Single(state.Tiles);
+        Assert.Equal((1, 1, ExerciseIds.StraightLegRaise), (tile.RepsInSet, tile.UncertainRepsInSet, tile.LooksLike));
+    }
+
+    [Fact]
     public void Alerts_ThreeFlaggedRepsInARow_RepeatedPoorForm_ClearedByAGoodRep()
     {
         var state = NewState();
