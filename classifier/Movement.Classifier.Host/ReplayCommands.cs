@@ -13,7 +13,7 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class ReplayCommands
 {
-    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", .. PairCommands.Names];
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", KneeEvaluationCommand.Name, .. PairCommands.Names];
 
     private const string Usage = """
         usage:
@@ -23,7 +23,7 @@ internal static class ReplayCommands
                  (--exercise is the station plan: a prior for the recogniser; with --recognition off, the exercise)
           steps <file> [--format recording|oxford]
           evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the accuracy table)
-        """ + PairCommands.Usage;
+        """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -41,6 +41,7 @@ internal static class ReplayCommands
                 "steps" when args.Length >= 2 => Steps(args[1], options, output),
                 "evaluate" when args.Length >= 2 => Evaluate(args[1], output),
                 "trace" when args.Length >= 2 => Trace(args[1], options, output),
+                KneeEvaluationCommand.Name when args.Length >= 2 => KneeEvaluationCommand.Run(args[1], options, output),
                 _ => Fail(error, Usage),
             };
         }
