@@ -28,6 +28,9 @@ internal static partial class KneeEvaluationCommand
     private const string Shank = "RightShank";
     private const string ReferenceJoint = "RightKneeAngle";
     private const string PoseExercise = "Pose";
+
+    /// <summary>The movements the estimator's parameters were chosen on (docs/accuracy.md); the others are held out.</summary>
+    private static readonly string[] TuningMovements = ["DeclineSq", "SqSL", "StepDnH"];
     private const long SamplePeriodUs = 10_000; // 100 Hz
 
     /// <summary>Longer than the estimator's gap limit, so the set starts afresh from gravity (joining two trials with no gap would show a jump the gyroscopes never saw).</summary>
@@ -77,6 +80,8 @@ internal static partial class KneeEvaluationCommand
             output.WriteLine(Row(group.Key, [.. group]));
         }
 
+        output.WriteLine(Row($"**tuning** ({string.Join(", ", TuningMovements)})", [.. results.Where(r => TuningMovements.Contains(r.Exercise))]));
+        output.WriteLine(Row("**held out** (the others)", [.. results.Where(r => !TuningMovements.Contains(r.Exercise))]));
         output.WriteLine(Row("**all**", results));
         return 0;
 

@@ -94,7 +94,7 @@ public sealed class KneeAngleEstimator
     public long UnpairedSamples { get; private set; }
 
     /// <summary>The knee's hinge axis in the thigh's and the shank's sensor frames (for traces).</summary>
-    internal (Vec3 Thigh, Vec3 Shank) Axes => (_axes.Thigh, _axes.Shank);
+    internal (Vec3 Thigh, Vec3 Shank) Axes { get; private set; } = (Lateral, Lateral);
 
     /// <summary>A standing pose has been seen: the knee angle's zero is standing, not the nominal mounting.</summary>
     public bool HasStandingPose { get; private set; }
@@ -242,6 +242,7 @@ public sealed class KneeAngleEstimator
         // hinge's axis whenever the segment turns mostly about the knee); the hinge fit's where it is not (a sensor
         // turned far round the limb, or a segment turning most about another axis).
         var (thighAxis, shankAxis) = (NearLateral(_thighPrincipal, _axes.Thigh), NearLateral(_shankPrincipal, _axes.Shank));
+        Axes = (thighAxis, shankAxis);
         var still = thigh.Still && shank.Still;
         _moved |= _thighSmoothed.Length + _shankSmoothed.Length > MovedRadS;
         if (!_moved && still && thigh.Up.Dot(Proximal) > StandingUpCos && shank.Up.Dot(Proximal) > StandingUpCos)
