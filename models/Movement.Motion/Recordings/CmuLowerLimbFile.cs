@@ -52,8 +52,13 @@ public static class CmuLowerLimbFile
     public static (IReadOnlyList<double> Values, IReadOnlyList<RecordingError> Errors) ReadColumn(string path, string name, string axis)
     {
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var header = ReadHeader(reader, path);
-        var column = Find(header, path, name, null, axis);
+        return ReadColumn(reader, name, axis, path);
+    }
+
+    public static (IReadOnlyList<double> Values, IReadOnlyList<RecordingError> Errors) ReadColumn(TextReader reader, string name, string axis, string source)
+    {
+        var header = ReadHeader(reader, source);
+        var column = Find(header, source, name, null, axis);
         var errors = new List<RecordingError>();
         var values = Rows(reader, [column], errors).Select(r => r.Values[0]).ToList();
         return (values, errors);
