@@ -140,7 +140,7 @@ internal static partial class KneeEvaluationCommand
         {
             var (thighAxis, shankAxis) = last.Estimator.Axes;
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{set.Name}: hinge axis in the thigh sensor ({thighAxis.X:F2}, {thighAxis.Y:F2}, {thighAxis.Z:F2}), in the shank sensor ({shankAxis.X:F2}, {shankAxis.Y:F2}, {shankAxis.Z:F2}); standing pose seen: {(last.Estimator.HasStandingPose ? "yes" : "no")}"));
+                $"{set.Name}: hinge axis in the thigh sensor ({thighAxis.X:F2}, {thighAxis.Y:F2}, {thighAxis.Z:F2}), in the shank sensor ({shankAxis.X:F2}, {shankAxis.Y:F2}, {shankAxis.Z:F2})"));
         }
 
         foreach (var (rep, shiftUs, fromUs, toUs) in spans)

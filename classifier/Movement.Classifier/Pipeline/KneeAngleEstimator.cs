@@ -17,8 +17,7 @@ public readonly record struct KneeAngleSample(long TimeUs, double DtS, double Kn
 /// their segments. The knee angle is the gyroscopes' rotation about that axis, thigh minus shank, integrated, and
 /// pulled towards the difference of the two segments' angles about it read from gravity, which does not drift
 /// (faster while both are still, when the accelerometers measure gravity alone). The zero of the gravity angles is
-/// the standing pose when one has been seen (both segments still and upright before the first movement), else each sensor's −x (up the
-/// segment by the nominal mounting). The streams arrive as separate batches with their own timestamps and rates:
+/// each sensor's −x (up the segment by the nominal mounting). The streams arrive as separate batches with their own timestamps and rates:
 /// samples are queued per segment and merged in time order, the other segment linearly interpolated to each
 /// sample's time, so the output runs at the union of both rates. A gap in either stream, or one stream running
 /// <see cref="MaxLag"/> ahead of a silent other, breaks the knee signal (<see cref="KneeAngleSample.Restarted"/>).
@@ -43,14 +42,8 @@ public sealed class KneeAngleEstimator
     /// <summary>Low-pass of the angular velocities the axes are fitted to (~1.6 Hz).</summary>
     private const double AxisSmoothingTimeConstantS = 0.1;
 
-    /// <summary>Both segments within this of their sensors' −x of vertical, and still: standing (a seated thigh is ~90° off).</summary>
-    private static readonly double StandingUpCos = Math.Cos(20 * Math.PI / 180);
 
-    /// <summary>A standing pose may read this far from straight by the nominal mounting (straps' pitch and yaw).</summary>
-    private const double MaxMountingOffsetDeg = 20;
 
-    /// <summary>Either segment turning faster than this (rad/s, smoothed) ends the time a standing pose can be taken.</summary>
-    private const double MovedRadS = 0.5;
 
     private static readonly Vec3 Proximal = new(-1, 0, 0); // x points down the segment: "up" at rest is -x
     private static readonly Vec3 Lateral = new(0, 0, 1); // z out of the skin on the lateral side (nominal mounting)
@@ -78,11 +71,8 @@ public sealed class KneeAngleEstimator
     private double _lastSpeedDps;
     private MotionAxisEstimator _thighPrincipal;
     private MotionAxisEstimator _shankPrincipal;
-    private bool _moved;
     private Vec3 _thighSmoothed;
     private Vec3 _shankSmoothed;
-    private Vec3 _thighReference = Proximal;
-    private Vec3 _shankReference = Proximal;
 
     /// <param name="side">The leg: it decides which sense of rotation about the lateral axis is flexion (right if unknown).</param>
     public KneeAngleEstimator(Side? side = null) => _sideSign = side == Side.Left ? -1 : 1;
@@ -96,8 +86,6 @@ public sealed class KneeAngleEstimator
     /// <summary>The knee's hinge axis in the thigh's and the shank's sensor frames (for traces).</summary>
     internal (Vec3 Thigh, Vec3 Shank) Axes { get; private set; } = (Lateral, Lateral);
 
-    /// <summary>A standing pose has been seen: the knee angle's zero is standing, not the nominal mounting.</summary>
-    public bool HasStandingPose { get; private set; }
 
     /// <summary>Time of the latest knee sample read (long.MinValue before the first).</summary>
     public long LastTimeUs => _lastUs;
@@ -244,18 +232,6 @@ public sealed class KneeAngleEstimator
         var (thighAxis, shankAxis) = (NearLateral(_thighPrincipal, _axes.Thigh), NearLateral(_shankPrincipal, _axes.Shank));
         Axes = (thighAxis, shankAxis);
         var still = thigh.Still && shank.Still;
-        _moved |= _thighSmoothed.Length + _shankSmoothed.Length > MovedRadS;
-        if (!_moved && still && thigh.Up.Dot(Proximal) > StandingUpCos && shank.Up.Dot(Proximal) > StandingUpCos)
-        {
-            // Standing still before the first movement (a held squat can have both segments within 20° of upright
-            // and the knee bent 35°; a zero moved mid-session would also shift every angle after it).
-            if (Math.Abs(GravityKneeDeg(thigh, shank, thighAxis, shankAxis)) < MaxMountingOffsetDeg)
-            {
-                (_thighReference, _shankReference) = (thigh.Up, shank.Up);
-                HasStandingPose = true;
-            }
-        }
-
         // Knee flexion turns the shank back relative to the thigh: flexion = thigh angle - shank angle about the
         // lateral axis of a right leg; a left leg's lateral axis points the other way round the body.
         var speedDps = _sideSign * (thigh.AngularVelocity.Dot(thighAxis) - shank.AngularVelocity.Dot(shankAxis)) * RadToDeg;
@@ -297,17 +273,17 @@ public sealed class KneeAngleEstimator
         return Math.Abs(lateral) >= MinLateralComponent ? principal.Axis * Math.Sign(lateral) : otherwise;
     }
 
-    /// <summary>The knee angle read from gravity alone: the two segments' gravity angles about their axes, from the standing references.</summary>
+    /// <summary>The knee angle read from gravity alone: the two segments' gravity angles about their axes.</summary>
     private double GravityKneeDeg(in SegmentPoint thigh, in SegmentPoint shank, Vec3 thighAxis, Vec3 shankAxis) =>
-        _sideSign * Math.IEEERemainder(GravityAngleDeg(thigh.Up, thighAxis, _thighReference) - GravityAngleDeg(shank.Up, shankAxis, _shankReference), 360);
+        _sideSign * Math.IEEERemainder(GravityAngleDeg(thigh.Up, thighAxis) - GravityAngleDeg(shank.Up, shankAxis), 360);
 
     /// <summary>
-    /// The segment's rotation about the axis read from gravity, from the reference (standing "up") as the zero: a
+    /// The segment's rotation about the axis read from gravity, from the sensor's −x ("up the segment") as the zero: a
     /// segment turning by +x about the axis sees the (world-fixed) up direction turn by -x in its own frame, hence the minus.
     /// </summary>
-    private static double GravityAngleDeg(Vec3 up, Vec3 axis, Vec3 reference)
+    private static double GravityAngleDeg(Vec3 up, Vec3 axis)
     {
-        var e1 = (reference - (axis * reference.Dot(axis))).Normalized();
+        var e1 = (Proximal - (axis * Proximal.Dot(axis))).Normalized();
         var e2 = axis.Cross(e1);
         return -Math.Atan2(up.Dot(e2), up.Dot(e1)) * RadToDeg;
     }

@@ -33,7 +33,9 @@ public static class ImuPhysics
 
         // The sensor's own orientation (segment, mounting, wobble on the skin): its rate is what the gyroscope reads.
         Mat3 SensorToWorld(LegPose pose, double t) => Segment(spec, pose) * mount * spec.WobbleAt(t).Rotation;
-        var omegaWorld = AngularVelocity(SensorToWorld(before, timeS - StepS), SensorToWorld(after, timeS + StepS), 2 * StepS);
+        var omegaWorld = spec.WobbleDeg == 0
+            ? AngularVelocity(Segment(spec, before), Segment(spec, after), 2 * StepS) // the mounting is fixed: the segment's rate, exactly as before
+            : AngularVelocity(SensorToWorld(before, timeS - StepS), SensorToWorld(after, timeS + StepS), 2 * StepS);
 
         var worldToSensor = SensorToWorld(now, timeS).Transpose();
         return new ImuReading(worldToSensor * specificForce, worldToSensor * omegaWorld);
