@@ -9,12 +9,13 @@ namespace Movement.Classifier.Host;
 
 /// <summary>
 /// <c>evaluate-knee &lt;cmu-lower-limb dir&gt;</c>: the pair's knee angle against the recording's reference knee angle
-/// (docs/accuracy.md, "Knee angle against a reference"). Each set's rep files are stitched in time order into one
-/// stream per sensor, as live: the pauses cut out between reps are closed (the next rep starts one sample period
-/// after the previous one ends). The standing pose (<c>Pose</c>, the same session's calibration trial) is put in
-/// front of each set unless <c>--pose no</c>, with a pause of <see cref="PoseGap"/> before the set: the knee angle
-/// restarts there (a gap), as it would after a participant stood still and then walked to a station. A rep's range is max − min of knee flexion over the rep's samples, for the reference and for
-/// the pair's estimate alike.
+/// (docs/accuracy.md, "Real recording: knee range per rep against a reference knee angle"). Each set's rep files
+/// are stitched in time order into one stream per sensor, as live: the pauses cut out between reps are closed (the
+/// next rep starts one sample period after the previous one ends). The standing pose (<c>Pose</c>, the same
+/// session's calibration trial) is put in front of each set unless <c>--pose no</c>, with a pause of
+/// <see cref="PoseGap"/> before the set: the knee angle restarts there (a gap), as it would after a participant stood
+/// still and then walked to a station. A rep's range is max − min of knee flexion over the rep's samples, for the
+/// reference and for the pair's estimate alike.
 /// </summary>
 internal static partial class KneeEvaluationCommand
 {

@@ -168,7 +168,8 @@ public class MirroringTests
         Assert.InRange(readings.Max(r => Math.Abs(r.GyroRadPerS.X)), 0.95 * peakRadS, 1.05 * peakRadS);
         Assert.InRange(readings.Average(r => r.GyroRadPerS.X), -0.05 * peakRadS, 0.05 * peakRadS);
         var meanAccel = readings.Select(r => r.AccelMps2).Aggregate((a, b) => a + b) / readings.Count;
-        Assert.Equal(ImuPhysics.GravityMps2, meanAccel.Length, 1);
+        // Gravity on average; the rocking adds a small mean centripetal part (ω²r, ~0.06 m/s² here).
+        Assert.InRange(meanAccel.Length, ImuPhysics.GravityMps2 - 0.15, ImuPhysics.GravityMps2 + 0.15);
         // A rigidly mounted sensor on the same still leg reads no rotation at all.
         Assert.Equal(0, ImuPhysics.Measure(leg, spec with { WobbleDeg = 0, WobbleMm = 0 }, 5.0).GyroRadPerS.Length, 9);
     }
