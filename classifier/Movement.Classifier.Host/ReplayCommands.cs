@@ -13,7 +13,7 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class ReplayCommands
 {
-    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", .. PairCommands.Names];
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", KneeEvaluationCommand.Name, .. PairCommands.Names];
 
     private const string Usage = """
         usage:
@@ -24,7 +24,7 @@ internal static class ReplayCommands
                   --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
           steps <file> [--format recording|oxford]
           evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the cross-subject accuracy tables)
-        """ + PairCommands.Usage;
+        """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -43,6 +43,7 @@ internal static class ReplayCommands
                 "steps" when files.Length >= 1 => Steps(files[0], options, output),
                 "evaluate" when files.Length >= 1 => EvaluateCommand.Run(files[0], output),
                 "trace" when files.Length >= 1 => Trace(files[0], options, output),
+                KneeEvaluationCommand.Name when files.Length >= 1 => KneeEvaluationCommand.Run(files[0], options, output),
                 _ => Fail(error, Usage),
             };
         }

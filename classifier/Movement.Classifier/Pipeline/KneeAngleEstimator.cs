@@ -12,13 +12,15 @@ namespace Movement.Classifier.Pipeline;
 public readonly record struct KneeAngleSample(long TimeUs, double DtS, double KneeDeg, double SpeedDps, double OutOfPlaneDeg, bool Restarted);
 
 /// <summary>
-/// Knee flexion from a thigh and a shank sensor on the same leg. Each segment's rotation about its flexion axis is
-/// integrated from its gyroscope (<see cref="SegmentAngleTracker"/>); the knee angle is the difference (the knee is
-/// a hinge: both segments turn about the same lateral axis), and it is pulled slowly towards the difference of the
-/// two segments' angles read from gravity, which does not drift. The streams arrive as separate batches with their
-/// own timestamps and rates: samples are queued per segment and merged in time order, the other segment linearly
-/// interpolated to each sample's time, so the output runs at the union of both rates. A gap in either stream, or one
-/// stream running <see cref="MaxLag"/> ahead of a silent other, breaks the knee signal (<see cref="KneeAngleSample.Restarted"/>).
+/// Knee flexion from a thigh and a shank sensor on the same leg, with no calibration: the knee's hinge axis in each
+/// sensor's frame is found from the movement (<see cref="JointAxisIdentifier"/>), so the sensors may sit turned on
+/// their segments. The knee angle is the gyroscopes' rotation about that axis, thigh minus shank, integrated, and
+/// pulled towards the difference of the two segments' angles about it read from gravity, which does not drift
+/// (faster while both are still, when the accelerometers measure gravity alone). The zero of the gravity angles is
+/// each sensor's −x (up the segment by the nominal mounting). The streams arrive as separate batches with their own timestamps and rates:
+/// samples are queued per segment and merged in time order, the other segment linearly interpolated to each
+/// sample's time, so the output runs at the union of both rates. A gap in either stream, or one stream running
+/// <see cref="MaxLag"/> ahead of a silent other, breaks the knee signal (<see cref="KneeAngleSample.Restarted"/>).
 /// Allocation-free once the queues have grown to the lag.
 /// </summary>
 public sealed class KneeAngleEstimator
@@ -32,13 +34,31 @@ public sealed class KneeAngleEstimator
     /// <summary>Time constant of the pull towards the gravity-derived knee angle.</summary>
     public const double DriftCorrectionTimeConstantS = 2;
 
+    /// <summary>The same while both segments are still: gravity is then all the accelerometers measure.</summary>
+    public const double StillCorrectionTimeConstantS = 0.5;
+
+    private const double RadToDeg = 180 / Math.PI;
+
+    /// <summary>Low-pass of the angular velocities the axes are fitted to (~1.6 Hz).</summary>
+    private const double AxisSmoothingTimeConstantS = 0.1;
+
+
+
+
+    private static readonly Vec3 Proximal = new(-1, 0, 0); // x points down the segment: "up" at rest is -x
+    private static readonly Vec3 Lateral = new(0, 0, 1); // z out of the skin on the lateral side (nominal mounting)
+
+    /// <summary>|axis·z| from which a segment's principal axis is taken as the hinge's (~45°; strapping roll is ±25° when worn as intended).</summary>
+    private const double MinLateralComponent = 0.7;
+
     private readonly long _maxGapUs = (long)(MaxGap.TotalMilliseconds * 1000);
     private readonly long _maxLagUs = (long)(MaxLag.TotalMilliseconds * 1000);
     private readonly double _sideSign;
     private readonly Queue<SegmentPoint> _thighQueue = new(256);
     private readonly Queue<SegmentPoint> _shankQueue = new(256);
-    private SegmentAngleTracker _thigh;
-    private SegmentAngleTracker _shank;
+    private readonly JointAxisIdentifier _axes = new();
+    private SegmentMotionTracker _thigh;
+    private SegmentMotionTracker _shank;
     private SegmentPoint _thighPrevious;
     private SegmentPoint _shankPrevious;
     private bool _hasThighPrevious;
@@ -48,7 +68,11 @@ public sealed class KneeAngleEstimator
     private bool _broken = true;
     private long _lastUs = long.MinValue;
     private double _kneeDeg;
-    private double _lastGyroKneeDeg;
+    private double _lastSpeedDps;
+    private MotionAxisEstimator _thighPrincipal;
+    private MotionAxisEstimator _shankPrincipal;
+    private Vec3 _thighSmoothed;
+    private Vec3 _shankSmoothed;
 
     /// <param name="side">The leg: it decides which sense of rotation about the lateral axis is flexion (right if unknown).</param>
     public KneeAngleEstimator(Side? side = null) => _sideSign = side == Side.Left ? -1 : 1;
@@ -59,8 +83,9 @@ public sealed class KneeAngleEstimator
     /// <summary>Samples of either sensor that could not be paired (the other was silent or had a gap there).</summary>
     public long UnpairedSamples { get; private set; }
 
-    /// <summary>The thigh's and the shank's flexion axes in their sensors' frames (for traces).</summary>
-    internal (Vec3 Thigh, Vec3 Shank) Axes => (_thigh.Axis, _shank.Axis);
+    /// <summary>The knee's hinge axis in the thigh's and the shank's sensor frames (for traces).</summary>
+    internal (Vec3 Thigh, Vec3 Shank) Axes { get; private set; } = (Lateral, Lateral);
+
 
     /// <summary>Time of the latest knee sample read (long.MinValue before the first).</summary>
     public long LastTimeUs => _lastUs;
@@ -178,27 +203,41 @@ public sealed class KneeAngleEstimator
     private static SegmentPoint Interpolate(SegmentPoint a, SegmentPoint b, long timeUs)
     {
         var f = b.TimeUs == a.TimeUs ? 1 : (double)(timeUs - a.TimeUs) / (b.TimeUs - a.TimeUs);
-        double Lerp(double x, double y) => x + ((y - x) * f);
         return new SegmentPoint(
             timeUs,
-            Lerp(a.AngleDeg, b.AngleDeg),
-            Lerp(a.SpeedDps, b.SpeedDps),
-            a.GravityAngleDeg + (Math.IEEERemainder(b.GravityAngleDeg - a.GravityAngleDeg, 360) * f),
-            Lerp(a.Observability, b.Observability),
-            Lerp(a.OutOfPlaneDeg, b.OutOfPlaneDeg),
+            a.AngularVelocity + ((b.AngularVelocity - a.AngularVelocity) * f),
+            (a.Up + ((b.Up - a.Up) * f)).Normalized(),
+            a.Still && b.Still,
             Restarted: false);
     }
 
     private KneeAngleSample Combine(SegmentPoint thigh, SegmentPoint shank)
     {
+        var dtS = _broken ? 0.0 : (thigh.TimeUs - _lastUs) / 1e6;
+        // The axes are found from the limb's movement (a few Hz), not from the sensors rocking on soft tissue (6 Hz and up).
+        var smoothing = _broken ? 1 : dtS / (AxisSmoothingTimeConstantS + dtS);
+        _thighSmoothed += (thigh.AngularVelocity - _thighSmoothed) * smoothing;
+        _shankSmoothed += (shank.AngularVelocity - _shankSmoothed) * smoothing;
+        if (dtS > 0)
+        {
+            _thighPrincipal.Update(_thighSmoothed, dtS);
+            _shankPrincipal.Update(_shankSmoothed, dtS);
+        }
+
+        _axes.StartFrom(NearLateral(_thighPrincipal, Lateral), NearLateral(_shankPrincipal, Lateral));
+        _axes.Add(thigh.TimeUs, _thighSmoothed, _shankSmoothed);
+        // Each segment's own principal axis while it is near lateral (a sensor strapped as intended: this is the
+        // hinge's axis whenever the segment turns mostly about the knee); the hinge fit's where it is not (a sensor
+        // turned far round the limb, or a segment turning most about another axis).
+        var (thighAxis, shankAxis) = (NearLateral(_thighPrincipal, _axes.Thigh), NearLateral(_shankPrincipal, _axes.Shank));
+        Axes = (thighAxis, shankAxis);
+        var still = thigh.Still && shank.Still;
         // Knee flexion turns the shank back relative to the thigh: flexion = thigh angle - shank angle about the
         // lateral axis of a right leg; a left leg's lateral axis points the other way round the body.
-        var gyroKneeDeg = _sideSign * (thigh.AngleDeg - shank.AngleDeg);
-        var gravityKneeDeg = _sideSign * Math.IEEERemainder(thigh.GravityAngleDeg - shank.GravityAngleDeg, 360);
-        var speedDps = _sideSign * (thigh.SpeedDps - shank.SpeedDps);
-        var outOfPlaneDeg = (thigh.OutOfPlaneDeg + shank.OutOfPlaneDeg) / 2;
+        var speedDps = _sideSign * (thigh.AngularVelocity.Dot(thighAxis) - shank.AngularVelocity.Dot(shankAxis)) * RadToDeg;
+        var gravityKneeDeg = GravityKneeDeg(thigh, shank, thighAxis, shankAxis);
+        var outOfPlaneDeg = (OutOfPlaneDeg(thigh.Up, thighAxis) + OutOfPlaneDeg(shank.Up, shankAxis)) / 2;
         var restarted = _broken;
-        var dtS = 0.0;
         if (_broken)
         {
             _kneeDeg = gravityKneeDeg;
@@ -206,15 +245,55 @@ public sealed class KneeAngleEstimator
         }
         else
         {
-            dtS = (thigh.TimeUs - _lastUs) / 1e6;
-            _kneeDeg += gyroKneeDeg - _lastGyroKneeDeg;
+            _kneeDeg += (speedDps + _lastSpeedDps) / 2 * dtS;
             // Weighted by how well gravity shows both rotations: not at all if either axis is near vertical.
-            var observability = Math.Min(thigh.Observability, shank.Observability);
-            _kneeDeg += Math.IEEERemainder(gravityKneeDeg - _kneeDeg, 360) * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
+            var observability = Math.Min(Observability(thigh.Up, thighAxis), Observability(shank.Up, shankAxis));
+            var timeConstantS = still ? StillCorrectionTimeConstantS : DriftCorrectionTimeConstantS;
+            _kneeDeg += Math.IEEERemainder(gravityKneeDeg - _kneeDeg, 360) * observability * Math.Min(1, dtS / timeConstantS);
         }
 
-        _lastGyroKneeDeg = gyroKneeDeg;
+        _lastSpeedDps = speedDps;
         _lastUs = thigh.TimeUs;
         return new KneeAngleSample(thigh.TimeUs, dtS, _kneeDeg, speedDps, outOfPlaneDeg, restarted);
     }
+
+    /// <summary>
+    /// A segment's principal axis, oriented to its sensor's +z, if it lies within ~45° of lateral (|axis·z| ≥ 0.7);
+    /// else <paramref name="otherwise"/>: a thigh that hardly flexes (seated knee extension) turns most about other
+    /// axes (sway, rolling about its length), and a sensor turned far round the limb has its hinge far from z.
+    /// </summary>
+    private static Vec3 NearLateral(in MotionAxisEstimator principal, Vec3 otherwise)
+    {
+        if (!principal.HasAxis)
+        {
+            return otherwise;
+        }
+
+        var lateral = principal.Axis.Dot(Lateral);
+        return Math.Abs(lateral) >= MinLateralComponent ? principal.Axis * Math.Sign(lateral) : otherwise;
+    }
+
+    /// <summary>The knee angle read from gravity alone: the two segments' gravity angles about their axes.</summary>
+    private double GravityKneeDeg(in SegmentPoint thigh, in SegmentPoint shank, Vec3 thighAxis, Vec3 shankAxis) =>
+        _sideSign * Math.IEEERemainder(GravityAngleDeg(thigh.Up, thighAxis) - GravityAngleDeg(shank.Up, shankAxis), 360);
+
+    /// <summary>
+    /// The segment's rotation about the axis read from gravity, from the sensor's −x ("up the segment") as the zero: a
+    /// segment turning by +x about the axis sees the (world-fixed) up direction turn by -x in its own frame, hence the minus.
+    /// </summary>
+    private static double GravityAngleDeg(Vec3 up, Vec3 axis)
+    {
+        var e1 = (Proximal - (axis * Proximal.Dot(axis))).Normalized();
+        var e2 = axis.Cross(e1);
+        return -Math.Atan2(up.Dot(e2), up.Dot(e1)) * RadToDeg;
+    }
+
+    /// <summary>Share of gravity in the plane of rotation (0 when the axis is vertical: gravity says nothing).</summary>
+    private static double Observability(Vec3 up, Vec3 axis)
+    {
+        var inPlane = up - (axis * up.Dot(axis));
+        return inPlane.Dot(inPlane);
+    }
+
+    private static double OutOfPlaneDeg(Vec3 up, Vec3 axis) => Math.Asin(Math.Clamp(up.Dot(axis), -1, 1)) * RadToDeg;
 }

@@ -25,18 +25,19 @@ public static class ImuPhysics
         var after = leg.PoseAt(timeS + StepS);
         var mount = spec.OrientationInSegment(leg.Side);
 
-        var p0 = MountPoint(leg, spec, before);
-        var p1 = MountPoint(leg, spec, now);
-        var p2 = MountPoint(leg, spec, after);
+        var p0 = SensorPoint(leg, spec, before, timeS - StepS);
+        var p1 = SensorPoint(leg, spec, now, timeS);
+        var p2 = SensorPoint(leg, spec, after, timeS + StepS);
         var linear = ((p2 - (2 * p1) + p0) / (StepS * StepS)) + extraLinearAccelWorld;
         var specificForce = linear + new Vec3(0, 0, GravityMps2);
 
-        var r0 = Segment(spec, before);
-        var r2 = Segment(spec, after);
-        var omegaWorld = AngularVelocity(r0, r2, 2 * StepS);
+        // The sensor's own orientation (segment, mounting, wobble on the skin): its rate is what the gyroscope reads.
+        Mat3 SensorToWorld(LegPose pose, double t) => Segment(spec, pose) * mount * spec.WobbleAt(t).Rotation;
+        var omegaWorld = spec.WobbleDeg == 0
+            ? AngularVelocity(Segment(spec, before), Segment(spec, after), 2 * StepS) // the mounting is fixed: the segment's rate, exactly as before
+            : AngularVelocity(SensorToWorld(before, timeS - StepS), SensorToWorld(after, timeS + StepS), 2 * StepS);
 
-        var sensorToWorld = Segment(spec, now) * mount;
-        var worldToSensor = sensorToWorld.Transpose();
+        var worldToSensor = SensorToWorld(now, timeS).Transpose();
         return new ImuReading(worldToSensor * specificForce, worldToSensor * omegaWorld);
     }
 
@@ -48,6 +49,10 @@ public static class ImuPhysics
         var lateral = leg.Side == Side.Right ? -1.0 : 1.0;
         return onAxis + (Segment(spec, pose) * new Vec3(0, lateral * spec.SkinOffsetM, 0));
     }
+
+    /// <summary>The mounting point moved by the soft-tissue wobble.</summary>
+    private static Vec3 SensorPoint(LegKinematics leg, SensorSpec spec, LegPose pose, double timeS) =>
+        MountPoint(leg, spec, pose) + (Segment(spec, pose) * spec.WobbleAt(timeS).OffsetM);
 
     private static Mat3 Segment(SensorSpec spec, LegPose pose) => spec.Placement == Placement.Thigh ? pose.Thigh : pose.Shank;
 

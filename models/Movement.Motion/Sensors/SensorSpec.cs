@@ -27,6 +27,18 @@ public sealed record SensorSpec
     /// <summary>Mounting rotation about the sensor's y axis, degrees: skin surface not parallel to the bone.</summary>
     public double MountPitchDeg { get; init; }
 
+    /// <summary>
+    /// Soft-tissue wobble: peak rotation of the sensor relative to the bone, degrees, rocking about its x and y axes
+    /// (the strap on muscle and skin). 0 = rigidly on the bone.
+    /// </summary>
+    public double WobbleDeg { get; init; }
+
+    /// <summary>Peak displacement of the sensor relative to the bone by the same wobble, millimetres (in the segment's frame).</summary>
+    public double WobbleMm { get; init; }
+
+    /// <summary>Frequency of the wobble about x; the wobble about y runs at 1.37× it, so the two never line up.</summary>
+    public double WobbleHz { get; init; } = 12;
+
     public double SampleRateHz { get; init; } = 50;
 
     /// <summary>Clock error of the sensor: actual rate = nominal × (1 + ppm·10⁻⁶).</summary>
@@ -87,6 +99,20 @@ public sealed record SensorSpec
             GyroScaleError = UniformVec(0.03),
             GyroNoiseRadPerS = Uniform(0.003, 0.015),
         };
+    }
+
+    /// <summary>The wobble's rotation (sensor frame) and displacement (segment frame, metres) at <paramref name="timeS"/>.</summary>
+    internal (Mat3 Rotation, Vec3 OffsetM) WobbleAt(double timeS)
+    {
+        if (WobbleDeg == 0 && WobbleMm == 0)
+        {
+            return (Mat3.Identity, Vec3.Zero);
+        }
+
+        var x = Math.Sin(2 * Math.PI * WobbleHz * timeS);
+        var y = Math.Sin((2 * Math.PI * 1.37 * WobbleHz * timeS) + 1);
+        const double rad = Math.PI / 180;
+        return (Mat3.RotX(WobbleDeg * rad * x) * Mat3.RotY(WobbleDeg * rad * y), new Vec3(x, y, 0) * (WobbleMm / 1000));
     }
 
     /// <summary>Orientation of the sensor in the segment frame (nominal mounting then the mounting rotation).</summary>

@@ -15,7 +15,7 @@ public sealed class KneeAngleEstimatorTests
 {
     private const int Seed = 920_000;
 
-    // Held-out knee-sim table (docs/accuracy.md): RMSE per set 0.8–1.4° on average, worst set 2.2°, with random mounting
+    // Held-out knee-sim table (docs/accuracy.md): RMSE per set 0.8–1.5° on average, worst set 3.2° (one mini squat), with random mounting
     // (roll ±25°, yaw ±10°, pitch ±8°), gyro bias and scale errors. 3° leaves room for another person, not for a wrong method
     // (a wrong axis sign or an unpaired time base is off by tens of degrees).
     private const double MaxRmseDeg = 3;
@@ -47,14 +47,82 @@ public sealed class KneeAngleEstimatorTests
     {
         var set = KneeSet.Create(exercise, Seed + subject);
 
+        AssertEachRepsRange(set, exercise);
+    }
+
+    /// <summary>Each true rep counted once, with the knee's range (all the exercises here are the knee's: truth's range is the knee's).</summary>
+    private static void AssertEachRepsRange(KneeSet set, string exercise, int fromRep = 0)
+    {
         var reps = KneePairReplay.Run(set.Thigh, set.Shank, "thigh", "shank", set.Session.Participant.Side, exercise, null, null).Reps;
 
         Assert.Equal(set.Session.Truth.Reps.Count, reps.Count);
-        foreach (var (truth, rep) in set.Session.Truth.Reps.Zip(reps))
+        foreach (var (truth, rep) in set.Session.Truth.Reps.Zip(reps).Skip(fromRep))
         {
             Assert.InRange(rep.Measurement.StartUs / 1e6, truth.StartS - 1, truth.EndS);
-            Assert.InRange(rep.Measurement.RomDeg, truth.RomDeg - MaxRomErrorDeg, truth.RomDeg + MaxRomErrorDeg); // the knee's range: both are knee exercises
+            Assert.InRange(rep.Measurement.RomDeg, truth.RomDeg - MaxRomErrorDeg, truth.RomDeg + MaxRomErrorDeg);
         }
+    }
+
+    /// <summary>
+    /// Straps turned far round the limb and tilted (roll 45–70°, pitch and yaw 15–25°): the knee's axis is then far
+    /// from either sensor's z, and only the hinge axis found from the movement measures the whole bend (an angle about
+    /// z alone would read cos 60° = half of it; the previous estimator fell back to z there).
+    /// </summary>
+    [Theory]
+    [InlineData(ExerciseIds.Squat, 11, 60, -45)]
+    [InlineData(ExerciseIds.KneeExtension, 12, -50, 70)]
+    [InlineData(ExerciseIds.Lunge, 13, 70, 55)]
+    public void TryRead_SensorsTurnedOnTheirSegments_FollowsTheTrueKneeAngleOnceTheAxesAreFound(string exercise, int subject, double thighRollDeg, double shankRollDeg)
+    {
+        var set = KneeSet.Create(exercise, Seed + subject, mount: spec => spec with
+        {
+            MountRollDeg = spec.Placement == Placement.Thigh ? thighRollDeg : shankRollDeg,
+            MountPitchDeg = spec.Placement == Placement.Thigh ? 20 : -15,
+            MountYawDeg = spec.Placement == Placement.Thigh ? -15 : 25,
+        });
+
+        AssertFollowsOnceTheAxesAreFound(set, exercise);
+        // The reps are counted (the first may be missed, read short while the axes are unknown). Their ranges are not
+        // asserted here: a partial rep early in such a set is merged with its neighbour (docs/accuracy.md).
+        var reps = KneePairReplay.Run(set.Thigh, set.Shank, "thigh", "shank", set.Session.Participant.Side, exercise, null, null).Reps;
+        Assert.InRange(reps.Count, set.Session.Truth.Reps.Count - 1, set.Session.Truth.Reps.Count);
+    }
+
+    /// <summary>
+    /// The sensors rock on skin and muscle (soft-tissue artefact, 2–4° and 2–4 mm at 9–14 Hz): the hinge fit sees
+    /// rotation that is not the knee's, and the angle's peaks carry the wobble.
+    /// </summary>
+    [Theory]
+    [InlineData(ExerciseIds.Squat, 14, 2, 0.5, 10)]
+    [InlineData(ExerciseIds.HamstringCurl, 15, 2, 1, 6)]
+    public void TryRead_SoftTissueWobble_FollowsTheTrueKneeAngleAndRange(string exercise, int subject, double wobbleDeg, double wobbleMm, double wobbleHz)
+    {
+        var set = KneeSet.Create(exercise, Seed + subject, mount: spec => spec with
+        {
+            // The thigh's sensor sits on more muscle: it wobbles more.
+            WobbleDeg = spec.Placement == Placement.Thigh ? wobbleDeg : wobbleDeg / 2,
+            WobbleMm = spec.Placement == Placement.Thigh ? wobbleMm : wobbleMm / 2,
+            WobbleHz = wobbleHz,
+        });
+
+        var (errors, _) = set.Estimate();
+
+        Assert.True(Rmse(errors) < MaxRmseDeg, $"{exercise}: knee RMSE {Rmse(errors):F1}°");
+        // The first rep's range is read short (its first second of movement is where the axes are found): from the second on.
+        AssertEachRepsRange(set, exercise, fromRep: 1);
+    }
+
+    /// <summary>
+    /// From the third rep on (the hinge fit waits for ~2.5 s of movement; until then an axis turned far from z reads
+    /// only part of the bend): the angle within <see cref="MaxRmseDeg"/> of the truth (offset removed).
+    /// </summary>
+    private static void AssertFollowsOnceTheAxesAreFound(KneeSet set, string exercise)
+    {
+        var fromUs = (long)(set.Session.Truth.Reps[2].StartS * 1e6);
+        var (errors, knee) = set.Estimate();
+        var settled = errors.Zip(knee).Where(p => p.Second.TimeUs >= fromUs).Select(p => p.First).ToList();
+        Assert.True(settled.Count > 1000, $"only {settled.Count} knee samples");
+        Assert.True(Rmse(settled) < MaxRmseDeg, $"{exercise}: knee RMSE {Rmse(settled):F1}° from the third rep on");
     }
 
     [Fact]
@@ -223,13 +291,16 @@ public sealed class KneeAngleEstimatorTests
     /// <summary>One simulated set of 10 reps recorded by a randomly strapped thigh and shank sensor.</summary>
     internal sealed record KneeSet(SimulatedSession Session, IReadOnlyList<ImuSample> Thigh, IReadOnlyList<ImuSample> Shank)
     {
-        public static KneeSet Create(string exercise, int seed, double? thighRateHz = null, double? shankRateHz = null, Side? side = null, int reps = 10)
+
+        /// <param name="mount">Changes each random sensor (its <see cref="SensorSpec.Placement"/> says which).</param>
+        public static KneeSet Create(string exercise, int seed, double? thighRateHz = null, double? shankRateHz = null, Side? side = null, int reps = 10, Func<SensorSpec, SensorSpec>? mount = null)
         {
+            mount ??= spec => spec;
             var person = ParticipantProfile.Random(seed);
             person = side is { } s ? person with { Side = s } : person;
             var session = SimulatedSession.Create(SessionPlan.SingleSet(exercise, reps, FaultRates.Typical), person, seed);
-            var thigh = session.Record(SensorSpec.Random(new Random((seed * 31) + 1), Placement.Thigh, thighRateHz)).Samples;
-            var shank = session.Record(SensorSpec.Random(new Random((seed * 31) + 2), Placement.Shank, shankRateHz)).Samples;
+            var thigh = session.Record(mount(SensorSpec.Random(new Random((seed * 31) + 1), Placement.Thigh, thighRateHz))).Samples;
+            var shank = session.Record(mount(SensorSpec.Random(new Random((seed * 31) + 2), Placement.Shank, shankRateHz))).Samples;
             return new KneeSet(session, thigh, shank);
         }
 

@@ -155,4 +155,22 @@ public class MirroringTests
 
         Assert.Contains(right, s => Math.Abs(s.GyroZ) > 1);
     }
+
+    [Fact]
+    public void Measure_StillLegWithSoftTissueWobble_GyroRocksAtTheWobblesRateAndAccelKeepsGravityOnAverage()
+    {
+        var leg = LegKinematics.Still(new JointPose(0, 2, 3, 0), BodyDimensions.FromHeight(1.70), Side.Right);
+        var spec = SensorSpec.Ideal(Placement.Thigh) with { WobbleDeg = 2, WobbleMm = 0.5, WobbleHz = 10 };
+        var peakRadS = 2 * Math.PI / 180 * 2 * Math.PI * 10; // d/dt of 2° sin(2π 10 t) about x
+
+        var readings = Enumerable.Range(0, 1000).Select(i => ImuPhysics.Measure(leg, spec, 5 + (i * 0.001))).ToList();
+
+        Assert.InRange(readings.Max(r => Math.Abs(r.GyroRadPerS.X)), 0.95 * peakRadS, 1.05 * peakRadS);
+        Assert.InRange(readings.Average(r => r.GyroRadPerS.X), -0.05 * peakRadS, 0.05 * peakRadS);
+        var meanAccel = readings.Select(r => r.AccelMps2).Aggregate((a, b) => a + b) / readings.Count;
+        // Gravity on average; the rocking adds a small mean centripetal part (ω²r, ~0.06 m/s² here).
+        Assert.InRange(meanAccel.Length, ImuPhysics.GravityMps2 - 0.15, ImuPhysics.GravityMps2 + 0.15);
+        // A rigidly mounted sensor on the same still leg reads no rotation at all.
+        Assert.Equal(0, ImuPhysics.Measure(leg, spec with { WobbleDeg = 0, WobbleMm = 0 }, 5.0).GyroRadPerS.Length, 9);
+    }
 }
