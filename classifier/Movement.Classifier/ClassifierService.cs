@@ -95,22 +95,22 @@ public sealed class ClassifierService : BackgroundService
             return;
         }
 
-        // Plausibility before anything can change state: a redelivery, a batch stamped far from this clock, a jump in
-        // its counter or values no sensor can produce are dropped (counted, logged at a limited rate); the stream goes
-        // on at its next good batch.
-        var guard = _guards.GetOrAdd((address.Site, address.EntityId), _ => new SampleStreamGuard(_time));
-        if (!guard.TryAccept(batch!, out error))
-        {
-            _rejectedBatches.Add(1);
-            _connection.RejectMessage(topic, error!);
-            return;
-        }
-
         var session = _sessions.GetValueOrDefault(address.Site);
         var entry = session?.Roster.FirstOrDefault(r => r.Sensor == address.EntityId);
         if (entry is null || !_participants.TryGetValue((address.Site, entry.Participant), out var participant))
         {
             _unattributed.Add(1); // nobody wears it: nothing to attribute, and no state to keep for an unknown placement
+            return;
+        }
+
+        // Plausibility before anything can change state: a redelivery, a batch stamped far from this clock, a jump in
+        // its counter or values no sensor can produce are dropped (counted, logged at a limited rate); the stream goes
+        // on at its next good batch. Only sensors on a roster get this state: made-up sensor ids cost nothing.
+        var guard = _guards.GetOrAdd((address.Site, address.EntityId), _ => new SampleStreamGuard(_time));
+        if (!guard.TryAccept(batch!, out error))
+        {
+            _rejectedBatches.Add(1);
+            _connection.RejectMessage(topic, error!);
             return;
         }
 
