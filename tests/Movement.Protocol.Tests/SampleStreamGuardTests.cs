@@ -92,7 +92,8 @@ public sealed class SampleStreamGuardTests
     public void TryAccept_OldBatchesRedelivered_RejectedWithoutLeavingTheStream()
     {
         var guard = GuardAfter(20);
-        for (uint i = 10; i < 20; i++)
+        // Batches 10-18 again (19, the last accepted, would be a duplicate), as a broker redelivers after a reconnect.
+        for (uint i = 10; i < 19; i++)
         {
             Assert.False(guard.TryAccept(Batch(i, ((long)i * 100) - 10_000), out var reason));
             Assert.Contains("redelivery", reason, StringComparison.Ordinal);
