@@ -23,7 +23,7 @@ internal static class ReplayCommands
                  (one participant: one recording per sensor they wore, sharing a clock; --placement lists one per file.
                   --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
           steps <file> [--format recording|oxford]
-          evaluate <data-dir>      (the UCI and Oxford slices under shared/data; prints the cross-subject accuracy tables)
+          evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)

@@ -19,15 +19,17 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
 {
     private const string UserKey = "movement.user";
     private readonly BrokerOptions _options = options.Value;
-    private readonly Meter _meter = meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker");
-    private Counter<long> _dropped => field ??= _meter.CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
-    private Counter<long> _tooLarge => field ??= _meter.CreateCounter<long>("movement.broker.messages_too_large", "{message}", "Refused because the payload exceeded MaxPayloadBytes");
+    private readonly Counter<long> _dropped = BrokerMeter(meters).CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
+    private readonly Counter<long> _tooLarge = BrokerMeter(meters).CreateCounter<long>("movement.broker.messages_too_large", "{message}", "Refused because the payload exceeded MaxPayloadBytes");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _clientIdOwners = new(StringComparer.Ordinal);
     private int _dropWarned;
     private int _tooLargeWarned;
     private MqttServer? _server;
 
     public int Port => _options.Port;
+
+    // The factory hands out one meter per name, so both counters land on the same "Movement.Broker" meter.
+    private static Meter BrokerMeter(IMeterFactory? meters) => meters?.Create("Movement.Broker") ?? new Meter("Movement.Broker");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -130,7 +130,7 @@ if (uciRoot is not null)
         foreach (var (unit, placement) in new[] { ("u2", Placement.Shank), ("u3", Placement.Thigh) })
         {
             var file = Path.Combine(uciRoot, "s1", exercise, unit, "test.txt");
-            if (!File.Exists(file))
+            if (!Movement.Motion.Recordings.RecordingFiles.Exists(file))
             {
                 continue;
             }
@@ -197,14 +197,14 @@ List<ExerciseWindow> Generate(string name, int[] seeds, out List<SubjectRecordin
     return [.. results.SelectMany(s => s.Recordings.SelectMany((r, i) => TrainingData.Windows(r, s.Seed + i)))];
 }
 
+// The real UCI recordings kept in the repository (tests/recordings), found from the working directory up.
 string? FindUci()
 {
     for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
     {
-        var candidate = Path.Combine(dir.FullName, "shared", "data", "uci-physical-therapy");
-        if (Directory.Exists(candidate))
+        if (File.Exists(Path.Combine(dir.FullName, "Movement.sln")))
         {
-            return candidate;
+            return Path.Combine(dir.FullName, "tests", "recordings", "uci-physical-therapy");
         }
     }
 

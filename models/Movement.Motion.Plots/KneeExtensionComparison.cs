@@ -13,7 +13,7 @@ internal static class KneeExtensionComparison
 {
     public static string Run(string root, string output)
     {
-        var real = UciKneeExtension.ReadReal(RepositoryRoot.SharedData(root));
+        var real = UciKneeExtension.ReadReal(RepositoryRoot.Recordings(root));
         var sim = UciKneeExtension.Simulate();
         var rate = UciPhysicalTherapyFile.SampleRateHz;
         var comparison = UciKneeExtension.Compare(real, sim.Samples);

@@ -9,4 +9,4 @@ var report = KneeExtensionComparison.Run(root, output);
 Console.WriteLine(report);
 Console.WriteLine(SessionOverview.Run(output));
 Console.WriteLine(CatalogueSummary.Run());
-Console.WriteLine(WalkingCheck.Run(RepositoryRoot.SharedData(root)));
+Console.WriteLine(WalkingCheck.Run(RepositoryRoot.Recordings(root)));

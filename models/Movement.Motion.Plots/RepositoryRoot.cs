@@ -16,18 +16,6 @@ internal static class RepositoryRoot
         throw new InvalidOperationException("Movement.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>The shared real recordings: <c>../shared/data</c> beside the repository (or beside a parent, for git worktrees).</summary>
-    public static string SharedData(string root)
-    {
-        for (var dir = new DirectoryInfo(root).Parent; dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/data not found beside " + root + " or its parents");
-    }
+    /// <summary>The real recordings kept in the repository (<c>tests/recordings</c>, trimmed copies; credit in its README).</summary>
+    public static string Recordings(string root) => Path.Combine(root, "tests", "recordings");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Movement.Motion.Recordings;
 using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
 using Movement.Motion.Validation;
@@ -13,23 +14,15 @@ namespace Movement.Motion.Plots;
 /// </summary>
 internal static class WalkingCheck
 {
-    public static string Run(string sharedData)
+    public static string Run(string recordings)
     {
         var text = new StringBuilder("| recording | duration s | steps | cadence /min | \\|a\\| p2 | p50 | p98 |\n|---|---|---|---|---|---|---|\n");
-        foreach (var dir in Directory.GetDirectories(Path.Combine(sharedData, "oxford-step-counter")).Order())
+        foreach (var dir in Directory.GetDirectories(Path.Combine(recordings, "oxford-step-counter")).Order())
         {
-            var magnitudes = File.ReadLines(Path.Combine(dir, "accelerometer.csv")).Skip(1)
-                .Select(l => l.Split(',')).Where(f => f.Length == 5)
-                .Select(f => Math.Sqrt(f.Skip(2).Sum(v => Math.Pow(double.Parse(v, CultureInfo.InvariantCulture), 2)))).ToArray();
-            var contacts = File.ReadLines(Path.Combine(dir, "stepcounter.csv")).Skip(1)
-                .Select(l => l.Split(',').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-            var steps = 0;
-            for (var i = 1; i < contacts.Length; i++)
-            {
-                steps += (contacts[i - 1][1] == 0 && contacts[i][1] == 1 ? 1 : 0) + (contacts[i - 1][2] == 0 && contacts[i][2] == 1 ? 1 : 0);
-            }
-
-            var duration = (contacts[^1][0] - contacts[0][0]) / 1e9;
+            var samples = OxfordRecording.ReadAccelerometer(Path.Combine(dir, "accelerometer.csv"));
+            var magnitudes = samples.Select(a => Math.Sqrt((a.AccelX * a.AccelX) + (a.AccelY * a.AccelY) + (a.AccelZ * a.AccelZ))).ToArray();
+            var steps = OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv"));
+            var duration = (samples[^1].TimestampUs - samples[0].TimestampUs) / 1e6;
             text.AppendLine(Row(Path.GetFileName(dir), duration, steps, magnitudes));
         }
 

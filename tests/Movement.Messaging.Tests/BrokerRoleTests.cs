@@ -61,16 +61,7 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
             (MosquittoServer.DashboardUser, "movement/v1/site-1/participants/p1/events/rep", false),
             (MosquittoServer.ReaderUser, "movement/v1/site-1/session", false),
         };
-        var data = new TheoryData<string, string, string, bool>();
-        foreach (var broker in new[] { "embedded", "mosquitto" })
-        {
-            foreach (var (user, topic, allowed) in cases)
-            {
-                data.Add(broker, user, topic, allowed);
-            }
-        }
-
-        return data;
+        return OnBothBrokers(cases);
     }
 
     public static TheoryData<string, string, string, bool> Subscriptions()
@@ -90,12 +81,18 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
             (MosquittoServer.DashboardUser, "movement/v1/site-1/sensors/+/samples", false),
             (MosquittoServer.DashboardUser, "movement/v1/site-2/participants/+/events/+", false),
         };
+        return OnBothBrokers(cases);
+    }
+
+    /// <summary>Every case once per broker: the embedded one and mosquitto with the ACL written from the same rules.</summary>
+    private static TheoryData<string, string, string, bool> OnBothBrokers((string User, string Topic, bool Allowed)[] cases)
+    {
         var data = new TheoryData<string, string, string, bool>();
         foreach (var broker in new[] { "embedded", "mosquitto" })
         {
-            foreach (var (user, filter, allowed) in cases)
+            foreach (var (user, topic, allowed) in cases)
             {
-                data.Add(broker, user, filter, allowed);
+                data.Add(broker, user, topic, allowed);
             }
         }
 

@@ -10,6 +10,9 @@ public static class RecordingFiles
     /// Opens <paramref name="path"/>; a name ending in <c>.gz</c> is decompressed, and a missing file is looked for as
     /// <c><paramref name="path"/>.gz</c> (so <c>…/test.txt</c> finds the repository's <c>…/test.txt.gz</c>).
     /// </summary>
+    /// <summary>Whether <see cref="OpenText"/> finds <paramref name="path"/>, as published or as its <c>.gz</c> copy.</summary>
+    public static bool Exists(string path) => File.Exists(path) || File.Exists(path + ".gz");
+
     public static StreamReader OpenText(string path)
     {
         if (!File.Exists(path) && File.Exists(path + ".gz"))
