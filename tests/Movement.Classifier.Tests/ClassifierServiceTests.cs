@@ -512,7 +512,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
 
         private static IHost BuildClassifierHost(int port)
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Movement:Mqtt:Host"] = "127.0.0.1",
