@@ -68,6 +68,12 @@ public sealed class ClassifierService : BackgroundService
     /// </summary>
     public const int MaxSamplesBeforeSession = 200_000;
 
+    /// <summary>Sensor streams with plausibility state: only those on a roster (tests check it stays bounded).</summary>
+    internal int GuardedStreams => _guards.Count;
+
+    /// <summary>Participants with a classifier: only those on a roster.</summary>
+    internal int Participants => _participants.Count;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_connection.RunAsync(stoppingToken), _outgoing.RunAsync(stoppingToken));
 

@@ -14,7 +14,7 @@ namespace Movement.Classifier.Tests;
 /// half-way, and afterwards they must still be counted alike.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class ClassifierServiceHostileInputTests
+public sealed class ClassifierServiceHostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Site = "site-1";
 
@@ -87,6 +87,59 @@ public sealed class ClassifierServiceHostileInputTests
         Assert.True(controlAfter >= 10, $"the control counted only {controlAfter} reps after the attack: the recording is not the one meant");
         Assert.Equal(controlAfter, attacked.Count(r => r.Time > attackTime));
         Assert.Equal(control.Select(r => (r.RepNumber, r.StartTime, r.Time)), attacked.Select(r => (r.RepNumber, r.StartTime, r.Time)));
+    }
+
+    [Fact]
+    public async Task HandleAsync_20000MadeUpSensorsAnd1000RandomPayloads_KeepsStateForTheRosterOnlyAndCountsOn()
+    {
+        // Issue 14: 20,000 made-up sensor ids took the classifier from 245 MB to 1.49 GB, and random payloads silenced
+        // participants. Half-way through the class, a gateway account sends a batch from each of 20,000 sensors nobody
+        // wears, then 1000 random payloads on the participants' and made-up sensors' topics.
+        await using var rig = await ClassifierRig.StartAsync(Session);
+        var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, Recording[0]);
+        var batches = Recording.Chunk(BatchSamples).ToArray();
+        var floodAt = batches.Length / 2;
+        var floodTime = DateTimeOffset.FromUnixTimeMilliseconds(batches[floodAt][0].TimestampUs / 1000);
+        var before = Memory();
+        var random = new Random(20_000);
+        for (var i = 0; i < batches.Length; i++, sequence++)
+        {
+            if (i == floodAt)
+            {
+                for (var fake = 0; fake < 20_000; fake++)
+                {
+                    await PublishAsync(rig, $"made-up-{fake}", Encode((uint)fake, batches[i]));
+                }
+
+                for (var n = 0; n < 1000; n++)
+                {
+                    var payload = new byte[random.Next(0, 4096)];
+                    random.NextBytes(payload);
+                    await PublishAsync(rig, random.Next(3) switch { 0 => "imu-1", 1 => "imu-2", _ => $"made-up-{n}" }, payload);
+                }
+            }
+
+            await PublishAsync(rig, "imu-1", Encode(sequence, batches[i]));
+            await PublishAsync(rig, "imu-2", Encode(sequence, batches[i]));
+        }
+
+        var (reps, _) = await CollectUntilPlanChangeAsync(rig, Session, Recording[^1], sequence, ["imu-1", "imu-2"]);
+        var after = Memory();
+        output.WriteLine($"managed heap {before.HeapMb:F1} -> {after.HeapMb:F1} MB, process working set {before.WorkingSetMb:F0} -> {after.WorkingSetMb:F0} MB (broker, classifier and test in one process)");
+
+        Assert.Equal((2, 2), (rig.Classifier.GuardedStreams, rig.Classifier.Participants));
+        var afterFlood = reps.Where(r => r.Time > floodTime).GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(afterFlood.GetValueOrDefault("p-2") >= 10, $"the control counted {afterFlood.GetValueOrDefault("p-2")} reps after the flood");
+        Assert.Equal(afterFlood.GetValueOrDefault("p-2"), afterFlood.GetValueOrDefault("p-1"));
+    }
+
+    private static (double HeapMb, double WorkingSetMb) Memory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return (GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, process.WorkingSet64 / 1048576.0);
     }
 
     private static byte[] Encode(uint sequence, ImuSample[] samples) =>

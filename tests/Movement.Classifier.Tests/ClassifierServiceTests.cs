@@ -456,6 +456,9 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         /// <summary>Publishes sample batches with the gateway's rights.</summary>
         public MqttProbe Gateway { get; }
 
+        /// <summary>The running classifier service.</summary>
+        public ClassifierService Classifier => _host.Services.GetServices<IHostedService>().OfType<ClassifierService>().Single();
+
         public static Task<ClassifierRig> StartAsync(params RosterEntry[] roster) => StartAsync(KneeExtensionSession(roster));
 
         /// <summary>Station A plans knee extensions with a 90° target for everyone on <paramref name="roster"/>.</summary>
