@@ -28,16 +28,22 @@ public sealed class ClassifierServiceHostileInputTests(Xunit.Abstractions.ITestO
     private static readonly IReadOnlyList<ImuSample> Recording = UciPhysicalTherapyFile
         .Read(Path.Combine(TestRecordings.Root, "uci-physical-therapy", "s1", "e1", "u2", "test.txt"), TestSignals.StartUs).EnsureValid().Samples;
 
-    public static TheoryData<string> Attacks()
+    /// <summary>Each attack through the embedded broker and through mosquitto (the ACL of docs/operations.md).</summary>
+    public static TheoryData<string, string> Attacks()
     {
-        var attacks = new TheoryData<string>();
-        foreach (var name in HostilePayloads.Keys)
+        var attacks = new TheoryData<string, string>();
+        foreach (var broker in Brokers)
         {
-            attacks.Add(name);
+            foreach (var name in HostilePayloads.Keys)
+            {
+                attacks.Add(broker, name);
+            }
         }
 
         return attacks;
     }
+
+    private static readonly string[] Brokers = ["embedded", "mosquitto"];
 
     /// <summary>
     /// Each case: the hostile payloads sent on the attacked sensor's topic just before the batch with
@@ -57,9 +63,9 @@ public sealed class ClassifierServiceHostileInputTests(Xunit.Abstractions.ITestO
 
     [Theory]
     [MemberData(nameof(Attacks))]
-    public async Task HandleAsync_HostileBatchOnOneSensor_ThatParticipantCountsOnLikeTheControl(string attack)
+    public async Task HandleAsync_HostileBatchOnOneSensor_ThatParticipantCountsOnLikeTheControl(string broker, string attack)
     {
-        await using var rig = await ClassifierRig.StartAsync(Session);
+        await using var rig = await ClassifierRig.StartAsync(Session, mosquitto: broker == "mosquitto");
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, Recording[0]);
         var batches = Recording.Chunk(BatchSamples).ToArray();
         var attackAt = batches.Length / 2;
@@ -89,13 +95,15 @@ public sealed class ClassifierServiceHostileInputTests(Xunit.Abstractions.ITestO
         Assert.Equal(control.Select(r => (r.RepNumber, r.StartTime, r.Time)), attacked.Select(r => (r.RepNumber, r.StartTime, r.Time)));
     }
 
-    [Fact]
-    public async Task HandleAsync_20000MadeUpSensorsAnd1000RandomPayloads_KeepsStateForTheRosterOnlyAndCountsOn()
+    [Theory]
+    [InlineData("embedded")]
+    [InlineData("mosquitto")]
+    public async Task HandleAsync_20000MadeUpSensorsAnd1000RandomPayloads_KeepsStateForTheRosterOnlyAndCountsOn(string broker)
     {
         // Issue 14: 20,000 made-up sensor ids took the classifier from 245 MB to 1.49 GB, and random payloads silenced
         // participants. Half-way through the class, a gateway account sends a batch from each of 20,000 sensors nobody
         // wears, then 1000 random payloads on the participants' and made-up sensors' topics.
-        await using var rig = await ClassifierRig.StartAsync(Session);
+        await using var rig = await ClassifierRig.StartAsync(Session, mosquitto: broker == "mosquitto");
         var sequence = await WaitUntilClassifierHasSessionAsync(rig.Gateway, rig.Events, Recording[0]);
         var batches = Recording.Chunk(BatchSamples).ToArray();
         var floodAt = batches.Length / 2;
@@ -125,7 +133,7 @@ public sealed class ClassifierServiceHostileInputTests(Xunit.Abstractions.ITestO
 
         var (reps, _) = await CollectUntilPlanChangeAsync(rig, Session, Recording[^1], sequence, ["imu-1", "imu-2"]);
         var after = Memory();
-        output.WriteLine($"managed heap {before.HeapMb:F1} -> {after.HeapMb:F1} MB, process working set {before.WorkingSetMb:F0} -> {after.WorkingSetMb:F0} MB (broker, classifier and test in one process)");
+        output.WriteLine($"{broker}: managed heap {before.HeapMb:F1} -> {after.HeapMb:F1} MB, process working set {before.WorkingSetMb:F0} -> {after.WorkingSetMb:F0} MB (classifier and test, and the embedded broker when it is the one)");
 
         Assert.Equal((2, 2), (rig.Classifier.GuardedStreams, rig.Classifier.Participants));
         var afterFlood = reps.Where(r => r.Time > floodTime).GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Count());
