@@ -33,7 +33,7 @@ internal static class PairCommands
     public const int DefaultFirstSeed = 910_000;
 
     /// <summary>The knee angle every 0.4 s ('*' inside a rep) with each rep as it is found.</summary>
-    public static int TracePair(string thighPath, string shankPath, Dictionary<string, string> options, Func<string, Dictionary<string, string>, IReadOnlyList<ImuSample>> read, TextWriter output)
+    public static int TracePair(string thighPath, string shankPath, Dictionary<string, string> options, Func<string, Dictionary<string, string>, IEnumerable<ImuSample>> read, TextWriter output)
     {
         Side? side = options.TryGetValue("side", out var s) ? Enum.Parse<Side>(s, ignoreCase: true) : null;
         var nextUs = long.MinValue;

@@ -26,42 +26,81 @@ internal static class ReplayCommands
           evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
+    /// <summary>Rejected rows printed per file; the rest are counted.</summary>
+    public const int ErrorLinesShown = 5;
+
+    /// <summary>Exit code when a file gave no sample at all (an empty file, wrong columns, every row rejected).</summary>
+    public const int NothingRead = 1;
+
+    /// <summary>Exit code for a usage error or a file that could not be opened.</summary>
+    public const int UsageError = 2;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        var read = new List<RecordingStream>();
         try
         {
             if (PairCommands.Names.Contains(args[0]))
             {
-                return RunPairCommand(args, output, error);
+                return ReportReads(read, error, RunPairCommand(args, read, output, error));
             }
 
             var files = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
             var options = ParseOptions(args, 1 + Math.Max(1, files.Length));
-            return args[0] switch
+            return ReportReads(read, error, args[0] switch
             {
-                "replay" when files.Length >= 1 => Replay(files, options, output),
-                "steps" when files.Length >= 1 => Steps(files[0], options, output),
+                "replay" when files.Length >= 1 => Replay(files, options, read, output),
+                "steps" when files.Length >= 1 => Steps(files[0], options, read, output, error),
                 "evaluate" when files.Length >= 1 => EvaluateCommand.Run(files[0], output),
-                "trace" when files.Length >= 1 => Trace(files[0], options, output),
+                "trace" when files.Length >= 1 => Trace(files[0], options, read, output),
                 KneeEvaluationCommand.Name when files.Length >= 1 => KneeEvaluationCommand.Run(files[0], options, output),
                 _ => Fail(error, Usage),
-            };
+            });
         }
         catch (Exception e) when (e is FormatException or IOException or ArgumentException or UnauthorizedAccessException)
         {
+            ReportReads(read, error, 0);
             return Fail(error, e.Message);
         }
     }
 
-    private static int RunPairCommand(string[] args, TextWriter output, TextWriter error) => args[0] switch
+    /// <summary>
+    /// After a command: each file's first <see cref="ErrorLinesShown"/> rejected rows, then how many in all; a file
+    /// that gave no sample makes the exit code <see cref="NothingRead"/> (unless the command failed already).
+    /// </summary>
+    private static int ReportReads(List<RecordingStream> read, TextWriter error, int exitCode)
     {
-        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
+        foreach (var file in read)
+        {
+            foreach (var e in file.Errors.Take(ErrorLinesShown))
+            {
+                error.WriteLine($"{file.Source}:{e.Line}: {e.Reason} (row skipped)");
+            }
+
+            if (file.ErrorCount > ErrorLinesShown)
+            {
+                error.WriteLine($"{file.Source}: {file.ErrorCount - ErrorLinesShown} more rows skipped ({file.ErrorCount} of {file.ErrorCount + file.SampleCount} rejected)");
+            }
+
+            if (file.SampleCount == 0)
+            {
+                error.WriteLine($"{file.Source}: no sample could be read");
+                exitCode = exitCode == 0 ? NothingRead : exitCode;
+            }
+        }
+
+        return exitCode;
+    }
+
+    private static int RunPairCommand(string[] args, List<RecordingStream> read, TextWriter output, TextWriter error) => args[0] switch
+    {
+        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci", read), output),
         "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
         "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
         _ => Fail(error, Usage),
     };
 
-    private static int Replay(string[] paths, Dictionary<string, string> options, TextWriter output)
+    private static int Replay(string[] paths, Dictionary<string, string> options, List<RecordingStream> read, TextWriter output)
     {
         var placements = options.GetValueOrDefault("placement", "other").Split(',').Select(p => Enum.Parse<Placement>(p, ignoreCase: true)).ToArray();
         if (placements.Length != paths.Length && placements.Length != 1)
@@ -77,7 +116,7 @@ internal static class ReplayCommands
         }
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
-        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, "uci"))).ToList();
+        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, "uci", read))).ToList();
         var recognition = options.GetValueOrDefault("recognition", "on") switch
         {
             "on" => true,
@@ -110,11 +149,11 @@ internal static class ReplayCommands
     }
 
     /// <summary>Prints the joint angle every 0.4 s ('*' while inside a rep) and each rep: for tuning and bug reports.</summary>
-    private static int Trace(string path, Dictionary<string, string> options, TextWriter output)
+    private static int Trace(string path, Dictionary<string, string> options, List<RecordingStream> read, TextWriter output)
     {
         var classifier = new StreamClassifier("trace");
         long nextUs = long.MinValue;
-        foreach (var sample in ReadSamples(path, options, "uci"))
+        foreach (var sample in ReadSamples(path, options, "uci", read))
         {
             if (classifier.Add(sample) is { } rep)
             {
@@ -133,65 +172,74 @@ internal static class ReplayCommands
         return 0;
     }
 
-    private static int Steps(string path, Dictionary<string, string> options, TextWriter output)
+    private static int Steps(string path, Dictionary<string, string> options, List<RecordingStream> read, TextWriter output, TextWriter error)
     {
         var counter = new StepCounter();
-        foreach (var sample in ReadSamples(path, options, "oxford"))
+        var samples = 0L;
+        foreach (var sample in ReadSamples(path, options, "oxford", read))
         {
             counter.Add(sample);
+            samples++;
+        }
+
+        if (samples == 0)
+        {
+            // The Oxford reader throws at its first bad row, so an empty file is the one way it gives nothing.
+            error.WriteLine($"{path}: no sample could be read");
+            return NothingRead;
         }
 
         output.WriteLine($"{{\"steps\": {counter.Steps}}}");
         return 0;
     }
 
-    private static IReadOnlyList<ImuSample> ReadSamples(string path, Dictionary<string, string> options, string foreignFormat)
+    /// <summary>
+    /// The samples of <paramref name="path"/>, read as they are enumerated (bounded memory whatever the file's
+    /// length); a recording or UCI file is added to <paramref name="read"/> for <see cref="ReportReads"/>.
+    /// </summary>
+    private static IEnumerable<ImuSample> ReadSamples(string path, Dictionary<string, string> options, string foreignFormat, List<RecordingStream> read)
     {
         var format = options.GetValueOrDefault("format", "recording");
-        if (format == "uci" && foreignFormat == "uci")
-        {
-            return ReportErrors(path, UciPhysicalTherapyFile.Read(path)).Samples;
-        }
-
         if (format == "oxford" && foreignFormat == "oxford")
         {
             return OxfordRecording.ReadAccelerometer(path);
         }
 
-        if (format != "recording")
+        if (format != "recording" && !(format == "uci" && foreignFormat == "uci"))
         {
             throw new ArgumentException($"unknown --format '{format}' here; expected recording or {foreignFormat}");
         }
 
-        var result = ReportErrors(path, RecordingCsv.ReadFile(path));
-
-        var units = options.GetValueOrDefault("units", "si");
-        if (units == "si")
+        if (!RecordingFiles.Exists(path))
         {
-            return result.Samples;
+            throw new FileNotFoundException($"{path}: no such file");
         }
 
-        if (units != "g-deg")
+        var units = options.GetValueOrDefault("units", "si");
+        if (units is not ("si" or "g-deg"))
         {
             throw new ArgumentException($"unknown --units '{units}'; expected si or g-deg");
         }
 
-        // Headers that name their units (ax_g, gx_dps) were already converted by the reader; plain ones were read as SI.
-        var accelScale = result.AccelUnit == AccelUnit.MetresPerSecondSquared ? RecordingUnits.StandardGravityMps2 : 1;
-        var gyroScale = result.GyroUnit == GyroUnit.RadiansPerSecond ? Math.PI / 180 : 1;
-        return [.. result.Samples.Select(x => new ImuSample(x.TimestampUs,
-            (float)(x.AccelX * accelScale), (float)(x.AccelY * accelScale), (float)(x.AccelZ * accelScale),
-            (float)(x.GyroX * gyroScale), (float)(x.GyroY * gyroScale), (float)(x.GyroZ * gyroScale)))];
-    }
-
-    private static RecordingReadResult ReportErrors(string path, RecordingReadResult result)
-    {
-        foreach (var e in result.Errors)
+        var stream = format == "uci"
+            ? UciPhysicalTherapyFile.Stream(path, keptErrors: ErrorLinesShown)
+            : RecordingCsv.StreamFile(path, keptErrors: ErrorLinesShown);
+        read.Add(stream);
+        if (format == "uci" || units == "si")
         {
-            Console.Error.WriteLine($"{path}:{e.Line}: {e.Reason} (row skipped)");
+            return stream.Samples;
         }
 
-        return result;
+        // Headers that name their units (ax_g, gx_dps) were already converted by the reader; plain ones were read as SI.
+        // The header is read with the first sample, so the scales are looked up per sample.
+        return stream.Samples.Select(x =>
+        {
+            var accelScale = stream.AccelUnit == AccelUnit.MetresPerSecondSquared ? RecordingUnits.StandardGravityMps2 : 1;
+            var gyroScale = stream.GyroUnit == GyroUnit.RadiansPerSecond ? Math.PI / 180 : 1;
+            return new ImuSample(x.TimestampUs,
+                (float)(x.AccelX * accelScale), (float)(x.AccelY * accelScale), (float)(x.AccelZ * accelScale),
+                (float)(x.GyroX * gyroScale), (float)(x.GyroY * gyroScale), (float)(x.GyroZ * gyroScale));
+        });
     }
 
     private static Dictionary<string, string> ParseOptions(string[] args, int from)
@@ -213,6 +261,6 @@ internal static class ReplayCommands
     private static int Fail(TextWriter error, string message)
     {
         error.WriteLine(message);
-        return 2;
+        return UsageError;
     }
 }

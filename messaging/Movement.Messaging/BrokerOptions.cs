@@ -43,6 +43,18 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Topics the broker keeps a retained message for (sessions, gateways' availability, sensors' status: a few per
+    /// sensor in use); a retained message on a new topic beyond it is refused and counted. Without a bound, retained
+    /// messages on made-up sensor ids stayed in memory for good.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int MaxRetainedTopics { get; set; } = 2_000;
+
+    /// <summary>Largest retained payload: a session of 50 people is about 12 KiB.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRetainedPayloadBytes { get; set; } = 64 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))

@@ -27,6 +27,13 @@ public static class BrokerPermissions
     public static bool CanPublish(BrokerUser user, string topic) =>
         Topics.TryParse(topic, out _, out _) && Rules[user.Role].Publish.Any(p => Covers(Pattern(user.Site, p), topic));
 
+    /// <summary>
+    /// Only state that a later subscriber needs is retained: the session, a gateway's availability and a sensor's
+    /// status. A retained sample batch, step reading or event would be replayed to every new subscriber and kept for good.
+    /// </summary>
+    public static bool CanRetain(string topic) =>
+        Topics.TryParse(topic, out var address, out _) && address.Kind is TopicKind.Session or TopicKind.GatewayAvailability or TopicKind.SensorStatus;
+
     /// <summary>A filter is allowed when one of the role's patterns covers every topic it can match.</summary>
     public static bool CanSubscribe(BrokerUser user, string topicFilter) =>
         Rules[user.Role].Subscribe.Any(p => Covers(Pattern(user.Site, p), topicFilter));

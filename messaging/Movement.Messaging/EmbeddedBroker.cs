@@ -21,7 +21,9 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
     private readonly BrokerOptions _options = options.Value;
     private readonly Counter<long> _dropped = BrokerMeter(meters).CreateCounter<long>("movement.broker.messages_dropped", "{message}", "Dropped because a subscriber's queue was full");
     private readonly Counter<long> _tooLarge = BrokerMeter(meters).CreateCounter<long>("movement.broker.messages_too_large", "{message}", "Refused because the payload exceeded MaxPayloadBytes");
+    private readonly Counter<long> _retainRefused = BrokerMeter(meters).CreateCounter<long>("movement.broker.retain_refused", "{message}", "Retained publishes refused: a topic that is not kept, over MaxRetainedPayloadBytes, or a new topic beyond MaxRetainedTopics");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _clientIdOwners = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _retainedTopics = new(StringComparer.Ordinal);
     private int _dropWarned;
     private int _tooLargeWarned;
     private MqttServer? _server;
@@ -155,9 +157,47 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             LogPublishDenied(logger, e.ClientId, e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        }
+
+        if (e.ApplicationMessage.Retain && RetainRefusal(e.ApplicationMessage.Topic, size) is { } refusal)
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            e.Response.ReasonString = refusal;
+            _retainRefused.Add(1);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Why a retained publish is refused, or null: the retained store stays bounded whatever clients send.</summary>
+    private string? RetainRefusal(string topic, long size)
+    {
+        if (!BrokerPermissions.CanRetain(topic))
+        {
+            return "only the session, gateway availability and sensor status are retained";
+        }
+
+        if (size > _options.MaxRetainedPayloadBytes)
+        {
+            return $"a retained payload of {size} bytes is over the broker's {_options.MaxRetainedPayloadBytes}-byte limit";
+        }
+
+        if (size == 0)
+        {
+            _retainedTopics.TryRemove(topic, out _); // an empty retained message clears the topic
+            return null;
+        }
+
+        // Racing publishes may overshoot the bound by a few; it still holds against floods of new topics.
+        if (!_retainedTopics.ContainsKey(topic) && _retainedTopics.Count >= _options.MaxRetainedTopics)
+        {
+            return $"the broker already keeps retained messages on {_options.MaxRetainedTopics} topics";
+        }
+
+        _retainedTopics.TryAdd(topic, 0);
+        return null;
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)

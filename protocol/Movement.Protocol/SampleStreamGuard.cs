@@ -24,6 +24,13 @@ public sealed class SampleStreamGuard(TimeProvider time)
     /// <summary>A batch may start this much before the previous one ended (timestamp jitter).</summary>
     public static readonly TimeSpan MaxOverlap = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A batch starting this long after the previous one ended opens a new timeline, followed only once confirmed: a
+    /// single batch stamped ahead would otherwise make the receiver skip the real samples until time caught up with it.
+    /// Real silences this long (a sensor out of range) lose the first <see cref="BatchesToReanchor"/> - 1 batches after.
+    /// </summary>
+    public static readonly TimeSpan MaxForwardGap = TimeSpan.FromSeconds(30);
+
     /// <summary>More batches than this missing between two is not a gap but a counter gone wrong.</summary>
     public const uint MaxSequenceJump = 10_000;
 
@@ -122,8 +129,14 @@ public sealed class SampleStreamGuard(TimeProvider time)
             return $"sequence {batch.Sequence} does not follow {previous.Sequence}";
         }
 
-        return batch.Samples[0].TimestampUs < previous.LastUs - (long)MaxOverlap.TotalMicroseconds
-            ? $"starts at {Describe(batch.Samples[0].TimestampUs)}, before the previous batch ended ({Describe(previous.LastUs)})"
+        var startUs = batch.Samples[0].TimestampUs;
+        if (startUs < previous.LastUs - (long)MaxOverlap.TotalMicroseconds)
+        {
+            return $"starts at {Describe(startUs)}, before the previous batch ended ({Describe(previous.LastUs)})";
+        }
+
+        return startUs > previous.LastUs + (long)MaxForwardGap.TotalMicroseconds
+            ? $"starts at {Describe(startUs)}, more than {MaxForwardGap.TotalSeconds:0} s after the previous batch ended ({Describe(previous.LastUs)}): a new timeline, not yet confirmed"
             : null;
     }
 

@@ -166,7 +166,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     }
 
     /// <summary>Publishes the samples as 0.5 s batches (25 at 50 Hz) numbered from <paramref name="sequence"/>.</summary>
-    private static async Task PublishSamplesAsync(MqttProbe gateway, string sensor, uint sequence, IEnumerable<ImuSample> samples)
+    internal static async Task PublishSamplesAsync(MqttProbe gateway, string sensor, uint sequence, IEnumerable<ImuSample> samples)
     {
         foreach (var chunk in samples.Chunk(25))
         {
@@ -341,19 +341,22 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     };
 
     /// <summary>
-    /// Ends a test's stream: a new station plan, noticed on the shank's next batch, closes the set (set_summary) and
-    /// changes the exercise; the classifier publishes in order, so every rep is in before that change. Returns the
-    /// reps and set summaries seen until then.
+    /// Ends a test's stream: a new station plan, noticed on the next batch of each of <paramref name="sensors"/> (by
+    /// default the pair's shank), closes the set (set_summary) and changes the exercise; the classifier publishes in
+    /// order, so every rep is in once each of their participants has changed exercise. Returns the reps and set
+    /// summaries seen until then.
     /// </summary>
-    private static async Task<(List<RepEvent> Reps, List<SetSummaryEvent> Summaries)> CollectUntilPlanChangeAsync(ClassifierRig rig, SessionState session, ImuSample last, uint sequence)
+    internal static async Task<(List<RepEvent> Reps, List<SetSummaryEvent> Summaries)> CollectUntilPlanChangeAsync(ClassifierRig rig, SessionState session, ImuSample last, uint sequence, IReadOnlyList<string>? sensors = null)
     {
+        sensors ??= ["imu-s"];
+        var participants = session.Roster.Where(r => sensors.Contains(r.Sensor)).Select(r => r.Participant).ToHashSet();
         var next = session.Stations[0].Exercise == ExerciseIds.KneeExtension ? ExerciseIds.Squat : ExerciseIds.KneeExtension;
         await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session with { Stations = [new StationPlan("A", next, 6)] }), retain: true, CancellationToken.None);
         var reps = new List<RepEvent>();
         var summaries = new List<SetSummaryEvent>();
         var collecting = Task.Run(async () =>
         {
-            while (true)
+            while (participants.Count > 0)
             {
                 var (_, payload) = await rig.Events.NextAsync(TimeSpan.FromSeconds(30));
                 Assert.True(ProtocolJson.TryDecodeEvent(payload, out var decoded, out var error), error);
@@ -366,7 +369,8 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
                         summaries.Add(summary);
                         break;
                     case ExerciseChangeEvent change when change.To == next:
-                        return;
+                        participants.Remove(change.Participant);
+                        break;
                 }
             }
         });
@@ -374,8 +378,12 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         while (!collecting.IsCompleted)
         {
             var still = new ImuSample(endUs, last.AccelX, last.AccelY, last.AccelZ, 0, 0, 0);
-            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "imu-s"), SampleBatchCodec.Encode(new SampleBatch(sequence++, 50, true, [still])), retain: false, CancellationToken.None);
-            endUs += 20_000;
+            foreach (var sensor in sensors)
+            {
+                await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(new SampleBatch(sequence, 50, true, [still])), retain: false, CancellationToken.None);
+            }
+
+            (sequence, endUs) = (sequence + 1, endUs + 20_000);
             await Task.WhenAny(collecting, Task.Delay(TimeSpan.FromSeconds(0.5)));
         }
 
@@ -387,9 +395,10 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     /// The signal that the classifier is subscribed and knows the session (messages from different clients are not
     /// ordered, and the host starts before its connection is up): one resting sample at a time, well before the test
     /// signal, until the classifier answers with the station's exercise change. The probes leave no trace on the
-    /// stream: they are still, and the gap after them restarts the pipeline. Returns the next batch sequence number.
+    /// stream: they are still, and the gap after them restarts the pipeline (20 s: within SampleStreamGuard.MaxForwardGap,
+    /// so the signal's first batch is taken at once). Returns the next batch sequence number.
     /// </summary>
-    internal static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -60_000_000, uint firstSequence = 0, string participant = "p-1")
+    internal static async Task<uint> WaitUntilClassifierHasSessionAsync(MqttProbe gateway, MqttProbe events, ImuSample first, string sensor = "imu-1", string exercise = ExerciseIds.KneeExtension, long offsetUs = -20_000_000, uint firstSequence = 0, string participant = "p-1")
     {
         for (var probe = firstSequence; probe < firstSequence + 120; probe++)
         {
@@ -425,16 +434,17 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// An embedded broker, the classifier host, the probes a test talks through, and a running session: by default
-    /// one whose only station, A, plans knee extensions with a 90° target.
+    /// A broker (embedded, or mosquitto), the classifier host, the probes a test talks through, and a running session:
+    /// by default one whose only station, A, plans knee extensions with a 90° target.
     /// </summary>
     internal sealed class ClassifierRig : IAsyncDisposable
     {
-        private readonly EmbeddedBrokerServer _broker;
-        private readonly IHost _host;
-        private ClassifierRig(EmbeddedBrokerServer broker, IHost host, MqttProbe events, MqttProbe gateway, MqttProbe supervisor)
+        private readonly IAsyncDisposable _broker;
+        private readonly int _port;
+        private IHost _host;
+        private ClassifierRig(IAsyncDisposable broker, int port, IHost host, MqttProbe events, MqttProbe gateway, MqttProbe supervisor)
         {
-            (_broker, _host, Events, Gateway, Supervisor) = (broker, host, events, gateway, supervisor);
+            (_broker, _port, _host, Events, Gateway, Supervisor) = (broker, port, host, events, gateway, supervisor);
         }
 
         /// <summary>Publishes session state with the dashboard's rights.</summary>
@@ -446,37 +456,76 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         /// <summary>Publishes sample batches with the gateway's rights.</summary>
         public MqttProbe Gateway { get; }
 
-        public static Task<ClassifierRig> StartAsync(params RosterEntry[] roster) => StartAsync(new SessionState
+        /// <summary>The running classifier service.</summary>
+        public ClassifierService Classifier => _host.Services.GetServices<IHostedService>().OfType<ClassifierService>().Single();
+
+        public static Task<ClassifierRig> StartAsync(params RosterEntry[] roster) => StartAsync(KneeExtensionSession(roster));
+
+        /// <summary>Station A plans knee extensions with a 90° target for everyone on <paramref name="roster"/>.</summary>
+        public static SessionState KneeExtensionSession(params RosterEntry[] roster) => new()
         {
             SessionId = "s-1",
             Active = true,
             Time = DateTimeOffset.UnixEpoch,
             Roster = roster,
             Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
-        });
+        };
 
-        public static async Task<ClassifierRig> StartAsync(SessionState session)
+        public static async Task<ClassifierRig> StartAsync(SessionState session, bool mosquitto = false)
+        {
+            var (broker, port, connection) = mosquitto
+                ? await StartMosquittoAsync()
+                : await StartEmbeddedAsync();
+            var rig = new ClassifierRig(
+                broker,
+                port,
+                BuildClassifierHost(port),
+                await MqttProbe.ConnectAsync(connection(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]),
+                await MqttProbe.ConnectAsync(connection(MosquittoServer.GatewayUser), "gateway"),
+                await MqttProbe.ConnectAsync(connection(MosquittoServer.ServiceUser), "supervisor"));
+            await rig._host.StartAsync();
+            await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+            return rig;
+        }
+
+        /// <summary>
+        /// Stops the classifier host as a process ends (its persistent session stays with the broker), runs
+        /// <paramref name="whileStopped"/>, and starts a new host: a new process with the same client id.
+        /// </summary>
+        public async Task RestartClassifierAsync(Func<Task> whileStopped)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            await whileStopped();
+            _host = BuildClassifierHost(_port);
+            await _host.StartAsync();
+        }
+
+        private static async Task<(IAsyncDisposable, int, Func<string, Movement.Messaging.MqttConnectionOptions>)> StartMosquittoAsync()
+        {
+            var broker = await MosquittoServer.StartAsync();
+            return (broker, broker.Port, user => broker.ConnectionOptions(user));
+        }
+
+        private static async Task<(IAsyncDisposable, int, Func<string, Movement.Messaging.MqttConnectionOptions>)> StartEmbeddedAsync()
         {
             var broker = await EmbeddedBrokerServer.StartAsync();
-            var builder = Host.CreateApplicationBuilder();
+            return (broker, broker.Port, user => broker.ConnectionOptions(user));
+        }
+
+        private static IHost BuildClassifierHost(int port)
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Movement:Mqtt:Host"] = "127.0.0.1",
-                ["Movement:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Movement:Mqtt:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Movement:Classifier:Site"] = Site,
                 ["Movement:Classifier:Mqtt:Username"] = MosquittoServer.ServiceUser,
                 ["Movement:Classifier:Mqtt:Password"] = MosquittoServer.Password,
             });
             builder.Services.AddClassifier();
-            var rig = new ClassifierRig(
-                broker,
-                builder.Build(),
-                await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "events", [Topics.AllEvents(Site)]),
-                await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.GatewayUser), "gateway"),
-                await MqttProbe.ConnectAsync(broker.ConnectionOptions(MosquittoServer.ServiceUser), "supervisor"));
-            await rig._host.StartAsync();
-            await rig.Supervisor.Connection.PublishAsync(Topics.Session(Site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
-            return rig;
+            return builder.Build();
         }
 
         public async ValueTask DisposeAsync()

@@ -46,12 +46,16 @@ public sealed class DemoCircuitTests(ITestOutputHelper output)
             await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, sensor), SampleBatchCodec.Encode(batch), retain: false, CancellationToken.None);
         }
 
-        // The marker: one still sample of the first person at station 2's time of the next round changes their
-        // exercise; the classifier handles one client's messages in order, so every earlier event is in by then.
+        // The marker: still samples of the first person at station 2's time of the next round change their exercise;
+        // the classifier handles one client's messages in order, so every earlier event is in by then. A few batches,
+        // as a sensor back after a silence sends: the guard follows a stream that far ahead only once it is confirmed.
         var markerUs = (T0.AddSeconds((People / 2 * PeriodS) + PeriodS + 1).ToUnixTimeMilliseconds() * 1000);
         var last = people[0].Streams[0].Samples.Samples[^1];
-        await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "sim-01"),
-            SampleBatchCodec.Encode(new SampleBatch(sequences["sim-01"]++, 50, true, [new ImuSample(markerUs, last.AccelX, last.AccelY, last.AccelZ, 0, 0, 0)])), retain: false, CancellationToken.None);
+        for (var i = 0; i < SampleStreamGuard.BatchesToReanchor; i++)
+        {
+            await rig.Gateway.Connection.PublishAsync(Topics.SensorSamples(Site, "sim-01"),
+                SampleBatchCodec.Encode(new SampleBatch(sequences["sim-01"]++, 50, true, [new ImuSample(markerUs + (i * 20_000), last.AccelX, last.AccelY, last.AccelZ, 0, 0, 0)])), retain: false, CancellationToken.None);
+        }
         var events = await collecting;
 
         var result = Evaluate(people, events);

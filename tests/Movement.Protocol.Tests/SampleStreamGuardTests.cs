@@ -38,6 +38,7 @@ public sealed class SampleStreamGuardTests
         { "gyro 1e6", Batch(5, -9_500, gyro: 1e6f), "±2000 °/s" },
         { "accel 1000 g", Batch(5, -9_500, accel: 9806f), "±16 g" },
         { "backwards", Batch(5, -60_000), "before the previous batch ended" },
+        { "far ahead of the stream", Batch(5, -9_500 + 31_000), "not yet confirmed" },
         { "duplicate", Batch(4, -9_600), "duplicate" },
         { "empty", new SampleBatch(5, 100, true, []), "no samples" },
     };
@@ -75,6 +76,19 @@ public sealed class SampleStreamGuardTests
             Assert.False(guard.TryAccept(Batch(i + 500_000, -9_500), out _));
             Assert.True(guard.TryAccept(Batch(i, ((long)i * 100) - 10_000), out var reason), reason);
         }
+    }
+
+    [Fact]
+    public void TryAccept_SensorBackAfterAMinutesSilence_FollowedFromItsThirdBatch()
+    {
+        var guard = GuardAfter(5); // the last accepted batch ends 9.51 s before now; the sensor is back 50 s later
+        var accepted = new List<bool>();
+        for (uint i = 5; i < 10; i++)
+        {
+            accepted.Add(guard.TryAccept(Batch(i, 40_500 + ((i - 5) * 100L)), out _));
+        }
+
+        Assert.Equal([false, false, true, true, true], accepted);
     }
 
     [Fact]

@@ -36,7 +36,8 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<MosquittoServer> StartAsync(int? port = null)
+    /// <param name="extraConfiguration">Lines added to the configuration (e.g. <c>use_username_as_clientid true</c>).</param>
+    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "")
     {
         var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
         var server = new MosquittoServer(directory, port ?? FreePort.Next());
@@ -61,6 +62,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             max_queued_messages 100000
             max_packet_size 262400
             log_dest stdout
+            {extraConfiguration}
             """);
         await server.StartProcessAsync();
         return server;

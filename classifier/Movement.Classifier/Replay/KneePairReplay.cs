@@ -11,7 +11,7 @@ namespace Movement.Classifier.Replay;
 public static class KneePairReplay
 {
     /// <summary>Feeds both streams merged in time order, as live batches would interleave, and collects the reps.</summary>
-    public static ReplaySummary Run(IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank, string thighId, string shankId, Side? side, string? exercise, double? targetRomDeg, TextWriter? output, Action<KneePairClassifier>? afterSample = null)
+    public static ReplaySummary Run(IEnumerable<ImuSample> thigh, IEnumerable<ImuSample> shank, string thighId, string shankId, Side? side, string? exercise, double? targetRomDeg, TextWriter? output, Action<KneePairClassifier>? afterSample = null)
     {
         var classifier = new KneePairClassifier(thighId, shankId, side);
         classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
@@ -35,13 +35,7 @@ public static class KneePairReplay
     }
 
     /// <summary>Both recordings' samples merged by timestamp (the thigh's first on a tie), tagged with their segment.</summary>
-    public static IEnumerable<(Placement Segment, ImuSample Sample)> InTimeOrder(IReadOnlyList<ImuSample> thigh, IReadOnlyList<ImuSample> shank)
-    {
-        int i = 0, j = 0;
-        while (i < thigh.Count || j < shank.Count)
-        {
-            var takeThigh = j >= shank.Count || (i < thigh.Count && thigh[i].TimestampUs <= shank[j].TimestampUs);
-            yield return takeThigh ? (Placement.Thigh, thigh[i++]) : (Placement.Shank, shank[j++]);
-        }
-    }
+    public static IEnumerable<(Placement Segment, ImuSample Sample)> InTimeOrder(IEnumerable<ImuSample> thigh, IEnumerable<ImuSample> shank) =>
+        RecordingReplay.InTimeOrder([new SensorRecording("thigh", Placement.Thigh, null, thigh), new SensorRecording("shank", Placement.Shank, null, shank)])
+            .Select(x => (x.Recording == 0 ? Placement.Thigh : Placement.Shank, x.Sample));
 }

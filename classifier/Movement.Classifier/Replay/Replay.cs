@@ -23,7 +23,8 @@ public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps, IReadOnlyL
 public sealed record ExerciseChange(long TimeUs, string From, string To, double Confidence);
 
 /// <summary>One sensor's recording of a participant (all of one participant's recordings share a clock).</summary>
-public sealed record SensorRecording(string Sensor, Placement Placement, Side? Side, IReadOnlyList<ImuSample> Samples);
+/// <remarks><see cref="Samples"/> is enumerated once per replay, in order: a file streamed as it is read will do.</remarks>
+public sealed record SensorRecording(string Sensor, Placement Placement, Side? Side, IEnumerable<ImuSample> Samples);
 
 /// <summary>
 /// Replays one or more recordings of one participant through a <see cref="ParticipantClassifier"/> (exactly what the
@@ -46,7 +47,7 @@ public static class RecordingReplay
 
     /// <summary>One sensor, with its recogniser (or none: the plan's exercise throughout).</summary>
     public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, double? targetRomDeg, TextWriter? output, ExerciseRecognizer? recognizer) =>
-        Run([new SensorRecording(sensorId, placement, side, samples as IReadOnlyList<ImuSample> ?? [.. samples])], planExercise, targetRomDeg, output,
+        Run([new SensorRecording(sensorId, placement, side, samples)], planExercise, targetRomDeg, output,
             recognizer is null ? null : _ => recognizer);
 
     /// <summary>
@@ -126,27 +127,42 @@ public static class RecordingReplay
         }
     }
 
-    /// <summary>All recordings' samples merged by timestamp (the earlier recording first on a tie), tagged with the recording's index.</summary>
+    /// <summary>
+    /// All recordings' samples merged by timestamp (the earlier recording first on a tie), tagged with the recording's
+    /// index; each recording is enumerated once, as it goes, so recordings read from files stream in bounded memory.
+    /// </summary>
     public static IEnumerable<(int Recording, ImuSample Sample)> InTimeOrder(IReadOnlyList<SensorRecording> recordings)
     {
-        var next = new int[recordings.Count];
-        while (true)
+        var readers = recordings.Select(r => r.Samples.GetEnumerator()).ToArray();
+        try
         {
-            var best = -1;
-            for (var i = 0; i < recordings.Count; i++)
+            var has = readers.Select(r => r.MoveNext()).ToArray();
+            while (true)
             {
-                if (next[i] < recordings[i].Samples.Count && (best < 0 || recordings[i].Samples[next[i]].TimestampUs < recordings[best].Samples[next[best]].TimestampUs))
+                var best = -1;
+                for (var i = 0; i < readers.Length; i++)
                 {
-                    best = i;
+                    if (has[i] && (best < 0 || readers[i].Current.TimestampUs < readers[best].Current.TimestampUs))
+                    {
+                        best = i;
+                    }
                 }
-            }
 
-            if (best < 0)
+                if (best < 0)
+                {
+                    yield break;
+                }
+
+                yield return (best, readers[best].Current);
+                has[best] = readers[best].MoveNext();
+            }
+        }
+        finally
+        {
+            foreach (var reader in readers)
             {
-                yield break;
+                reader.Dispose();
             }
-
-            yield return (best, recordings[best].Samples[next[best]++]);
         }
     }
 

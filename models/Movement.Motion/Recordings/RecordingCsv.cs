@@ -38,70 +38,84 @@ public sealed record RecordingWriteOptions
 /// </summary>
 public static class RecordingCsv
 {
-    public static RecordingReadResult ReadFile(string path, RecordingReadOptions? options = null)
-    {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, options, path);
-    }
+    public static RecordingReadResult ReadFile(string path, RecordingReadOptions? options = null) =>
+        StreamFile(path, options).ToResult();
 
-    public static RecordingReadResult Read(TextReader reader, RecordingReadOptions? options = null, string source = "recording")
+    public static RecordingReadResult Read(TextReader reader, RecordingReadOptions? options = null, string source = "recording") =>
+        new RecordingStream(source, int.MaxValue, stream => ReadRows(() => reader, dispose: false, options, stream)).ToResult();
+
+    /// <summary>
+    /// <paramref name="path"/> read as it is enumerated (the file is opened then, and closed at the end), keeping the
+    /// first <paramref name="keptErrors"/> rejected rows.
+    /// </summary>
+    public static RecordingStream StreamFile(string path, RecordingReadOptions? options = null, int keptErrors = int.MaxValue) =>
+        new(path, keptErrors, stream => ReadRows(() => RecordingFiles.OpenText(path), dispose: true, options, stream));
+
+    private static IEnumerable<ImuSample> ReadRows(Func<TextReader> open, bool dispose, RecordingReadOptions? options, RecordingStream stream)
     {
         options ??= new RecordingReadOptions();
-        var samples = new List<ImuSample>();
-        var errors = new List<RecordingError>();
         Header? header = null;
         var lineNumber = 0;
         double previousTimeS = double.NegativeInfinity;
         var values = new double[7];
-
-        while (reader.ReadLine() is { } line)
+        var reader = open();
+        try
         {
-            lineNumber++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#')
+            while (reader.ReadLine() is { } line)
             {
-                continue;
+                lineNumber++;
+                var text = line.Trim();
+                if (text.Length == 0 || text[0] == '#')
+                {
+                    continue;
+                }
+
+                if (header is null)
+                {
+                    if (!Header.TryParse(text, out var parsed, out var headerError))
+                    {
+                        stream.Reject(lineNumber, headerError!);
+                        yield break;
+                    }
+
+                    header = parsed!;
+                    (stream.HasGyro, stream.AccelUnit, stream.GyroUnit) = (header.HasGyro, header.AccelUnit, header.GyroUnit);
+                    continue;
+                }
+
+                if (!TryParseRow(text, header, options, values, out var rowError))
+                {
+                    stream.Reject(lineNumber, rowError!);
+                    continue;
+                }
+
+                var timeS = values[0];
+                if (timeS <= previousTimeS)
+                {
+                    stream.Reject(lineNumber, string.Create(CultureInfo.InvariantCulture,
+                        $"time_s {timeS} is not after the previous row's {previousTimeS}"));
+                    continue;
+                }
+
+                previousTimeS = timeS;
+                var timestampUs = options.StartUnixUs + (long)Math.Round(timeS * 1e6);
+                yield return header.HasGyro
+                    ? new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6])
+                    : new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3]);
             }
 
             if (header is null)
             {
-                if (!Header.TryParse(text, out header, out var headerError))
-                {
-                    errors.Add(new RecordingError(lineNumber, headerError!));
-                    return new RecordingReadResult(source, [], false, AccelUnit.MetresPerSecondSquared, GyroUnit.RadiansPerSecond, errors);
-                }
-
-                continue;
+                stream.Reject(Math.Max(lineNumber, 1), "no header line; expected time_s,ax,ay,az[,gx,gy,gz]");
             }
-
-            if (!TryParseRow(text, header, options, values, out var rowError))
-            {
-                errors.Add(new RecordingError(lineNumber, rowError!));
-                continue;
-            }
-
-            var timeS = values[0];
-            if (timeS <= previousTimeS)
-            {
-                errors.Add(new RecordingError(lineNumber, string.Create(CultureInfo.InvariantCulture,
-                    $"time_s {timeS} is not after the previous row's {previousTimeS}")));
-                continue;
-            }
-
-            previousTimeS = timeS;
-            var timestampUs = options.StartUnixUs + (long)Math.Round(timeS * 1e6);
-            samples.Add(header.HasGyro
-                ? new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6])
-                : new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3]));
         }
-
-        if (header is null)
+        finally
         {
-            errors.Add(new RecordingError(Math.Max(lineNumber, 1), "no header line; expected time_s,ax,ay,az[,gx,gy,gz]"));
-            return new RecordingReadResult(source, [], false, AccelUnit.MetresPerSecondSquared, GyroUnit.RadiansPerSecond, errors);
+            if (dispose)
+            {
+                reader.Dispose();
+            }
         }
-
-        return new RecordingReadResult(source, samples, header.HasGyro, header.AccelUnit, header.GyroUnit, errors);
     }
 
     public static void WriteFile(string path, IReadOnlyList<ImuSample> samples, RecordingWriteOptions? options = null)

@@ -12,60 +12,74 @@ public static class UciPhysicalTherapyFile
 {
     public const double SampleRateHz = 25;
 
-    public static RecordingReadResult Read(string path, long startUnixUs = 0)
-    {
-        using var reader = RecordingFiles.OpenText(path);
-        return Read(reader, startUnixUs, path);
-    }
+    public static RecordingReadResult Read(string path, long startUnixUs = 0) => Stream(path, startUnixUs).ToResult();
 
-    public static RecordingReadResult Read(TextReader reader, long startUnixUs = 0, string source = "uci")
+    public static RecordingReadResult Read(TextReader reader, long startUnixUs = 0, string source = "uci") =>
+        new RecordingStream(source, int.MaxValue, stream => ReadRows(() => reader, dispose: false, startUnixUs, stream)).ToResult();
+
+    /// <summary>
+    /// <paramref name="path"/> read as it is enumerated (the file is opened then, and closed at the end), keeping the
+    /// first <paramref name="keptErrors"/> rejected rows.
+    /// </summary>
+    public static RecordingStream Stream(string path, long startUnixUs = 0, int keptErrors = int.MaxValue) =>
+        new(path, keptErrors, stream => ReadRows(() => RecordingFiles.OpenText(path), dispose: true, startUnixUs, stream));
+
+    private static IEnumerable<ImuSample> ReadRows(Func<TextReader> open, bool dispose, long startUnixUs, RecordingStream stream)
     {
-        var samples = new List<ImuSample>();
-        var errors = new List<RecordingError>();
+        (stream.HasGyro, stream.AccelUnit, stream.GyroUnit) = (true, AccelUnit.MetresPerSecondSquared, GyroUnit.RadiansPerSecond);
         var lineNumber = 0;
         var values = new double[7];
         long previousIndex = long.MinValue;
-        while (reader.ReadLine() is { } line)
+        var reader = open();
+        try
         {
-            lineNumber++;
-            var text = line.Trim();
-            if (text.Length == 0 || (lineNumber == 1 && text.StartsWith("time index", StringComparison.OrdinalIgnoreCase)))
+            while (reader.ReadLine() is { } line)
             {
-                continue;
-            }
-
-            var fields = text.Split(';');
-            if (fields.Length is not (10 or 7))
-            {
-                errors.Add(new RecordingError(lineNumber, $"expected 10 (or 7, without the magnetometer) ';'-separated fields, found {fields.Length}"));
-                continue;
-            }
-
-            string? error = null;
-            for (var i = 0; i < 7 && error is null; i++)
-            {
-                if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                lineNumber++;
+                var text = line.Trim();
+                if (text.Length == 0 || (lineNumber == 1 && text.StartsWith("time index", StringComparison.OrdinalIgnoreCase)))
                 {
-                    error = $"field {i + 1}: '{fields[i]}' is not a finite number";
+                    continue;
                 }
-            }
 
-            if (error is null && (values[0] < 1 || values[0] != Math.Floor(values[0]) || (long)values[0] <= previousIndex))
-            {
-                error = $"time index {fields[0]} is not a positive integer after the previous one";
-            }
+                var fields = text.Split(';');
+                if (fields.Length is not (10 or 7))
+                {
+                    stream.Reject(lineNumber, $"expected 10 (or 7, without the magnetometer) ';'-separated fields, found {fields.Length}");
+                    continue;
+                }
 
-            if (error is not null)
-            {
-                errors.Add(new RecordingError(lineNumber, error));
-                continue;
-            }
+                string? error = null;
+                for (var i = 0; i < 7 && error is null; i++)
+                {
+                    if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                    {
+                        error = $"field {i + 1}: '{fields[i]}' is not a finite number";
+                    }
+                }
 
-            previousIndex = (long)values[0];
-            var timestampUs = startUnixUs + (long)Math.Round((values[0] - 1) * 1e6 / SampleRateHz);
-            samples.Add(new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6]));
+                if (error is null && (values[0] < 1 || values[0] != Math.Floor(values[0]) || (long)values[0] <= previousIndex))
+                {
+                    error = $"time index {fields[0]} is not a positive integer after the previous one";
+                }
+
+                if (error is not null)
+                {
+                    stream.Reject(lineNumber, error);
+                    continue;
+                }
+
+                previousIndex = (long)values[0];
+                var timestampUs = startUnixUs + (long)Math.Round((values[0] - 1) * 1e6 / SampleRateHz);
+                yield return new ImuSample(timestampUs, (float)values[1], (float)values[2], (float)values[3], (float)values[4], (float)values[5], (float)values[6]);
+            }
         }
-
-        return new RecordingReadResult(source, samples, true, AccelUnit.MetresPerSecondSquared, GyroUnit.RadiansPerSecond, errors);
+        finally
+        {
+            if (dispose)
+            {
+                reader.Dispose();
+            }
+        }
     }
 }

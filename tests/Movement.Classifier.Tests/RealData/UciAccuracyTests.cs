@@ -78,7 +78,7 @@ public sealed class UciAccuracyTests
     public void Run_ThighAndShankOnTheLegThatDoesNotExercise_CountsAtMostOneRep(string subject, string session)
     {
         var recordings = new[] { Recording(subject, session, "u4", Placement.Thigh, Side.Left), Recording(subject, session, "u1", Placement.Shank, Side.Left) };
-        Assert.All(recordings, r => Assert.True(r.Samples.Count > 5000, $"only {r.Samples.Count} samples read"));
+        Assert.All(recordings, r => Assert.True(r.Samples.Count() > 5000, $"only {r.Samples.Count()} samples read"));
 
         var summary = RecordingReplay.Run(recordings, Exercise(session), null, null, Recognizer);
 
