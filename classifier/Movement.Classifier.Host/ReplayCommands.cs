@@ -17,12 +17,12 @@ internal static class ReplayCommands
 
     private const string Usage = """
         usage:
-          replay <file> [<file> ...] [--format recording|uci] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
+          replay <file> [<file> ...] [--format recording|uci|oxford] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
                         [--recognition on|off] [--model <exercise-recognition.zip>]
                  (one participant: one recording per sensor they wore, sharing a clock; --placement lists one per file.
                   --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
-          steps <file> [--format recording|oxford]
+          steps <file> [--format recording|uci|oxford]
           evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
@@ -55,7 +55,7 @@ internal static class ReplayCommands
 
     private static int RunPairCommand(string[] args, TextWriter output, TextWriter error) => args[0] switch
     {
-        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci"), output),
+        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), ReadSamples, output),
         "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
         "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
         _ => Fail(error, Usage),
@@ -77,7 +77,7 @@ internal static class ReplayCommands
         }
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
-        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, "uci"))).ToList();
+        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options))).ToList();
         var recognition = options.GetValueOrDefault("recognition", "on") switch
         {
             "on" => true,
@@ -114,7 +114,7 @@ internal static class ReplayCommands
     {
         var classifier = new StreamClassifier("trace");
         long nextUs = long.MinValue;
-        foreach (var sample in ReadSamples(path, options, "uci"))
+        foreach (var sample in ReadSamples(path, options))
         {
             if (classifier.Add(sample) is { } rep)
             {
@@ -136,7 +136,7 @@ internal static class ReplayCommands
     private static int Steps(string path, Dictionary<string, string> options, TextWriter output)
     {
         var counter = new StepCounter();
-        foreach (var sample in ReadSamples(path, options, "oxford"))
+        foreach (var sample in ReadSamples(path, options))
         {
             counter.Add(sample);
         }
@@ -145,22 +145,22 @@ internal static class ReplayCommands
         return 0;
     }
 
-    private static IReadOnlyList<ImuSample> ReadSamples(string path, Dictionary<string, string> options, string foreignFormat)
+    private static IReadOnlyList<ImuSample> ReadSamples(string path, Dictionary<string, string> options)
     {
         var format = options.GetValueOrDefault("format", "recording");
-        if (format == "uci" && foreignFormat == "uci")
+        if (format == "uci")
         {
             return ReportErrors(path, UciPhysicalTherapyFile.Read(path)).Samples;
         }
 
-        if (format == "oxford" && foreignFormat == "oxford")
+        if (format == "oxford")
         {
             return OxfordRecording.ReadAccelerometer(path);
         }
 
         if (format != "recording")
         {
-            throw new ArgumentException($"unknown --format '{format}' here; expected recording or {foreignFormat}");
+            throw new ArgumentException($"unknown --format '{format}' here; expected recording, uci or oxford");
         }
 
         var result = ReportErrors(path, RecordingCsv.ReadFile(path));
