@@ -31,9 +31,9 @@ public sealed record ExerciseChanged(string Sensor, long TimeUs, string From, st
 /// </summary>
 /// <param name="repSource">Which source counts an exercise for a thigh + shank participant; <see cref="ParticipantRepSource.For"/> unless an evaluation tries another.</param>
 /// <param name="rangeBaseline">What partial range is judged against without a target (the shipped rule unless an evaluation tries another).</param>
-/// <param name="strideRule">What makes a movement a walking stride (<see cref="StrideDetector"/>; the shipped rule unless an evaluation tries another).</param>
+/// <param name="plausibility">What a movement must be to count as a rep (<see cref="RepPlausibility"/>; the shipped rules unless an evaluation tries others).</param>
 public sealed class ParticipantClassifier(string participant, Func<RosterEntry, ExerciseRecognizer> createRecognizer, TimeSpan setBreak, Func<string, RepSource>? repSource = null,
-    RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, StrideRule? strideRule = null)
+    RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, RepPlausibility? plausibility = null)
 {
     private readonly Func<string, RepSource> _repSource = repSource ?? ParticipantRepSource.For;
 
@@ -78,7 +78,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
         {
             if (!_sensors.TryGetValue(entry.Sensor, out var state) || state.Entry.Placement != entry.Placement || state.Entry.Side != entry.Side)
             {
-                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side, rangeBaseline, strideRule), createRecognizer(entry));
+                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side, rangeBaseline, plausibility), createRecognizer(entry));
             }
             else
             {

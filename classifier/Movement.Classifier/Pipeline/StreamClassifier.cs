@@ -18,15 +18,16 @@ public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, Re
 /// measurements) and the <see cref="FormAssessor"/> (flags). The live service and the replay command both
 /// classify through this type, so a recording replays exactly as it would have been classified live.
 /// </summary>
-/// <param name="strideRule">What makes a movement a walking stride (<see cref="StrideDetector"/>; the shipped rule unless an evaluation tries another).</param>
+/// <param name="plausibility">What a movement must be to count as a rep (the shipped rules unless an evaluation tries others).</param>
 public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline,
-    StrideRule? strideRule = null)
+    RepPlausibility? plausibility = null)
 {
     /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
     public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
 
     private readonly FormAssessor _form = new(rangeBaseline);
-    private readonly StrideDetector _strides = new(strideRule ?? StrideRule.Shipped);
+    private readonly RepPlausibility _plausibility = plausibility ?? RepPlausibility.Shipped;
+    private readonly StrideDetector _strides = new((plausibility ?? RepPlausibility.Shipped).Stride);
     private string _exercise = ExerciseIds.Unknown;
     private int _movementsPerRep = 1;
     private RepMeasurement? _firstMovement;
@@ -97,6 +98,11 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         {
             // A stride is steps, not a rep: not counted, and not part of the participant's baseline.
             return new ClassifiedRep(RepId(SensorId, rep), 0, ExerciseIds.Walking, rep, []);
+        }
+
+        if (_plausibility.TooSmall(_exercise, Pipeline.Placement, rep))
+        {
+            return null; // smaller than any real rep of the exercise: a resting leg rocking with the other one
         }
 
         if (_movementsPerRep == 2)

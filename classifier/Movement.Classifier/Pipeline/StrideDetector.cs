@@ -8,8 +8,8 @@ namespace Movement.Classifier.Pipeline;
 /// <param name="MaxStrideS">A movement longer than this is no stride (a gait cycle seen from the thigh); 0 for no limit.</param>
 public readonly record struct StrideRule(int MinSteps, double MinStepPeakMs2, double MaxStrideS = 0)
 {
-    /// <summary>Chosen on one Oxford person and one UCI subject, reported on the others (docs/accuracy.md).</summary>
-    public static readonly StrideRule Shipped = new(2, 1.0, 1.2);
+    /// <summary>The rule the classifier runs (<see cref="RepPlausibility.Shipped"/>).</summary>
+    public static StrideRule Shipped => RepPlausibility.Shipped.Stride;
 }
 
 /// <summary>

@@ -37,7 +37,7 @@ public sealed class WalkingAtAStationTests
     public void Run_EveryPocketWalk_StridesAreStepsNotReps()
     {
         var walks = Walks.Select(w => Replay(w, StrideRule.Shipped)).ToList();
-        var withoutRule = Replay("Pixel_Jamie_Hard_FrontPocket_1", new StrideRule(int.MaxValue, 0));
+        var withoutRule = Replay("Pixel_Jamie_Hard_FrontPocket_1", RepPlausibility.None.Stride);
 
         // Without the stride rule nearly every stride is a rep (the recogniser is not what stops them).
         Assert.True(withoutRule.Reps > withoutRule.Strides / 2, $"{withoutRule.Reps} of {withoutRule.Strides} without the rule");
@@ -48,7 +48,7 @@ public sealed class WalkingAtAStationTests
     {
         var dir = Path.Combine(TestRecordings.Root, "oxford-step-counter", walk);
         var thigh = new SensorRecording("phone", Placement.Thigh, Side.Right, OxfordRecording.ReadAccelerometer(Path.Combine(dir, "accelerometer.csv")));
-        var summary = RecordingReplay.Run([thigh], ExerciseIds.KneeExtension, null, null, createRecognizer: null, strideRule: rule);
+        var summary = RecordingReplay.Run([thigh], ExerciseIds.KneeExtension, null, null, createRecognizer: null, plausibility: RepPlausibility.Shipped with { Stride = rule });
         return (summary.Reps.Count, OxfordRecording.ReadTrueSteps(Path.Combine(dir, "stepcounter.csv")) / 2);
     }
 }
