@@ -18,7 +18,7 @@ internal static class EvaluateCommand
 
     private static readonly RepSource[] Sources = [RepSource.KneePair, RepSource.Thigh, RepSource.Shank];
 
-    private static readonly RangeBaseline[] Baselines = [RangeBaseline.FirstReps, RangeBaseline.BestSoFar];
+    private static readonly RangeBaseline[] Baselines = [RangeBaseline.FirstReps, RangeBaseline.BestSoFar, RangeBaseline.MedianSoFar];
 
     private const int TrueReps = 3 * UciSessionResult.TestSessionRepsPerBlock;
 
