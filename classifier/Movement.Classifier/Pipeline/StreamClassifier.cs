@@ -94,7 +94,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
             return null;
         }
 
-        if (_strides.IsStride(rep.StartUs, rep.EndUs))
+        if (!StrideDetector.StepsAreTheExercise(_exercise) && _strides.IsStride(rep.StartUs, rep.EndUs))
         {
             // A stride is steps, not a rep: not counted, and not part of the participant's baseline.
             return new ClassifiedRep(RepId(SensorId, rep), 0, ExerciseIds.Walking, rep, []);

@@ -34,6 +34,9 @@ public sealed class StrideDetector(StrideRule rule)
     private readonly long[] _stepUs = new long[Capacity];
     private int _count;
 
+    /// <summary>Marching on the spot is stepping: its reps come with heel strikes at a walking cadence by design.</summary>
+    public static bool StepsAreTheExercise(string exercise) => exercise == ExerciseIds.Marching;
+
     /// <summary>Feeds one sample (every sample of the stream, in order).</summary>
     public void Add(in ImuSample sample)
     {
