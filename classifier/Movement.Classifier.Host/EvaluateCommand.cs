@@ -18,7 +18,8 @@ internal static class EvaluateCommand
 
     private static readonly RepSource[] Sources = [RepSource.KneePair, RepSource.Thigh, RepSource.Shank];
 
-    private static readonly RangeBaseline[] Baselines = [RangeBaseline.FirstReps, RangeBaseline.BestSoFar, RangeBaseline.MedianSoFar];
+    // On a tie the earlier wins: first the baselines that do not rest on the first reps being good (issue 13, part 5).
+    private static readonly RangeBaseline[] Baselines = [RangeBaseline.BestSoFar, RangeBaseline.MedianSoFar, RangeBaseline.FirstReps];
 
     private const int TrueReps = 3 * UciSessionResult.TestSessionRepsPerBlock;
 
@@ -61,8 +62,9 @@ internal static class EvaluateCommand
 
         // The rules, chosen on one subject: the range baseline (flags over every stream and pair), then per exercise
         // the source that counts best (count error first, then flags).
-        RangeBaseline BaselineOn(string subject) => Baselines.MinBy(b =>
-            single.Where(x => x.Key.Subject == subject && x.Key.Baseline == b).Sum(x => x.Value.Cost) + pair.Where(x => x.Key.Subject == subject && x.Key.Baseline == b).Sum(x => x.Value.Cost));
+        double BaselineCost(string subject, RangeBaseline b) =>
+            single.Where(x => x.Key.Subject == subject && x.Key.Baseline == b).Sum(x => x.Value.Cost) + pair.Where(x => x.Key.Subject == subject && x.Key.Baseline == b).Sum(x => x.Value.Cost);
+        RangeBaseline BaselineOn(string subject) => Baselines.MinBy(b => BaselineCost(subject, b));
         RepSource SourceOn(string subject, string exercise) => Sources.MinBy(source =>
             UciExercises.Map.Where(m => m.Exercise == exercise).Sum(m => pair[(subject, m.Folder, source, BaselineOn(subject))].Cost))!;
         var exercises = UciExercises.Map.Select(m => m.Exercise).Distinct().ToList();
@@ -72,6 +74,11 @@ internal static class EvaluateCommand
         output.WriteLine("| rule | chosen on s1 | chosen on s2 | shipped |");
         output.WriteLine("|---|---|---|---|");
         output.WriteLine($"| partial_range baseline (no target) | {BaselineOn("s1")} | {BaselineOn("s2")} | {FormAssessor.ShippedRangeBaseline} |");
+        foreach (var baseline in Baselines)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| … cost of {baseline} (count ×10 + 2 − F1s, summed) | {BaselineCost("s1", baseline):F3} | {BaselineCost("s2", baseline):F3} | |"));
+        }
+
         foreach (var exercise in exercises)
         {
             output.WriteLine($"| {exercise}: source for thigh + shank | {SourceOn("s1", exercise)} | {SourceOn("s2", exercise)} | {ParticipantRepSource.For(exercise)} |");
