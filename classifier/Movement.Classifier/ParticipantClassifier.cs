@@ -25,8 +25,9 @@ public sealed record ExerciseChanged(string Sensor, long TimeUs, string From, st
 /// <para>
 /// The station plan decides what is counted and against which targets: the recogniser cannot take reps away or add
 /// them. Where it disagrees with the plan, the reps carry its opinion (<see cref="ClassifiedRep.LooksLike"/>) and a
-/// lower <see cref="ClassifiedRep.Confidence"/>. Two things the recogniser does decide: walking is steps, not reps,
-/// and without a plan it names the exercise, while counting goes on from the first rep under <c>unknown</c>.
+/// lower <see cref="ClassifiedRep.Confidence"/>. Two things the recogniser does decide: walking is steps, not reps
+/// (before it has made up its mind, each sensor's <see cref="StrideDetector"/> already tells strides by their heel
+/// strikes), and without a plan it names the exercise, while counting goes on from the first rep under <c>unknown</c>.
 /// </para>
 /// </summary>
 /// <param name="repSource">Which source counts an exercise for a thigh + shank participant; <see cref="ParticipantRepSource.For"/> unless an evaluation tries another.</param>
