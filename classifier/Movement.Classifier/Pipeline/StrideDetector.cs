@@ -22,7 +22,6 @@ public readonly record struct StrideRule(int MinSteps, double MinStepPeakMs2, do
 /// </summary>
 public sealed class StrideDetector(StrideRule rule)
 {
-
     /// <summary>How far before a rep's start its steps are looked for: about two steps of a slow walk.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromSeconds(1.5);
 
