@@ -179,7 +179,7 @@ internal static class PairCommands
                 next++;
             }
 
-            if (add(segment, sample) is { } rep)
+            if (add(segment, sample) is { } rep && rep.Exercise != ExerciseIds.Walking) // a stride is steps, not a rep
             {
                 var endS = rep.Measurement.EndUs / 1e6;
                 var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);

@@ -17,12 +17,12 @@ internal static class ReplayCommands
 
     private const string Usage = """
         usage:
-          replay <file> [<file> ...] [--format recording|uci] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
+          replay <file> [<file> ...] [--format recording|uci|oxford] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
                         [--recognition on|off] [--model <exercise-recognition.zip>]
                  (one participant: one recording per sensor they wore, sharing a clock; --placement lists one per file.
                   --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
-          steps <file> [--format recording|oxford]
+          steps <file> [--format recording|uci|oxford]
           evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
 
@@ -94,7 +94,7 @@ internal static class ReplayCommands
 
     private static int RunPairCommand(string[] args, List<RecordingStream> read, TextWriter output, TextWriter error) => args[0] switch
     {
-        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, "uci", read), output),
+        "trace-pair" when args.Length >= 3 => PairCommands.TracePair(args[1], args[2], ParseOptions(args, 3), (path, options) => ReadSamples(path, options, read), output),
         "knee-sim" => PairCommands.KneeSim(ParseOptions(args, 1), output),
         "knee-circuit" => PairCommands.KneeCircuit(ParseOptions(args, 1), output),
         _ => Fail(error, Usage),
@@ -116,7 +116,7 @@ internal static class ReplayCommands
         }
 
         double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
-        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, "uci", read))).ToList();
+        var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, read))).ToList();
         var recognition = options.GetValueOrDefault("recognition", "on") switch
         {
             "on" => true,
@@ -153,7 +153,7 @@ internal static class ReplayCommands
     {
         var classifier = new StreamClassifier("trace");
         long nextUs = long.MinValue;
-        foreach (var sample in ReadSamples(path, options, "uci", read))
+        foreach (var sample in ReadSamples(path, options, read))
         {
             if (classifier.Add(sample) is { } rep)
             {
@@ -176,7 +176,7 @@ internal static class ReplayCommands
     {
         var counter = new StepCounter();
         var samples = 0L;
-        foreach (var sample in ReadSamples(path, options, "oxford", read))
+        foreach (var sample in ReadSamples(path, options, read))
         {
             counter.Add(sample);
             samples++;
@@ -197,17 +197,17 @@ internal static class ReplayCommands
     /// The samples of <paramref name="path"/>, read as they are enumerated (bounded memory whatever the file's
     /// length); a recording or UCI file is added to <paramref name="read"/> for <see cref="ReportReads"/>.
     /// </summary>
-    private static IEnumerable<ImuSample> ReadSamples(string path, Dictionary<string, string> options, string foreignFormat, List<RecordingStream> read)
+    private static IEnumerable<ImuSample> ReadSamples(string path, Dictionary<string, string> options, List<RecordingStream> read)
     {
         var format = options.GetValueOrDefault("format", "recording");
-        if (format == "oxford" && foreignFormat == "oxford")
+        if (format == "oxford")
         {
             return OxfordRecording.ReadAccelerometer(path);
         }
 
-        if (format != "recording" && !(format == "uci" && foreignFormat == "uci"))
+        if (format is not ("recording" or "uci"))
         {
-            throw new ArgumentException($"unknown --format '{format}' here; expected recording or {foreignFormat}");
+            throw new ArgumentException($"unknown --format '{format}' here; expected recording, uci or oxford");
         }
 
         if (!RecordingFiles.Exists(path))

@@ -25,14 +25,16 @@ public sealed record ExerciseChanged(string Sensor, long TimeUs, string From, st
 /// <para>
 /// The station plan decides what is counted and against which targets: the recogniser cannot take reps away or add
 /// them. Where it disagrees with the plan, the reps carry its opinion (<see cref="ClassifiedRep.LooksLike"/>) and a
-/// lower <see cref="ClassifiedRep.Confidence"/>. Two things the recogniser does decide: walking is steps, not reps,
-/// and without a plan it names the exercise, while counting goes on from the first rep under <c>unknown</c>.
+/// lower <see cref="ClassifiedRep.Confidence"/>. Two things the recogniser does decide: walking is steps, not reps
+/// (before it has made up its mind, each sensor's <see cref="StrideDetector"/> already tells strides by their heel
+/// strikes), and without a plan it names the exercise, while counting goes on from the first rep under <c>unknown</c>.
 /// </para>
 /// </summary>
 /// <param name="repSource">Which source counts an exercise for a thigh + shank participant; <see cref="ParticipantRepSource.For"/> unless an evaluation tries another.</param>
 /// <param name="rangeBaseline">What partial range is judged against without a target (the shipped rule unless an evaluation tries another).</param>
+/// <param name="plausibility">What a movement must be to count as a rep (<see cref="RepPlausibility"/>; the shipped rules unless an evaluation tries others).</param>
 public sealed class ParticipantClassifier(string participant, Func<RosterEntry, ExerciseRecognizer> createRecognizer, TimeSpan setBreak, Func<string, RepSource>? repSource = null,
-    RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
+    RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, RepPlausibility? plausibility = null)
 {
     private readonly Func<string, RepSource> _repSource = repSource ?? ParticipantRepSource.For;
 
@@ -77,7 +79,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
         {
             if (!_sensors.TryGetValue(entry.Sensor, out var state) || state.Entry.Placement != entry.Placement || state.Entry.Side != entry.Side)
             {
-                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side, rangeBaseline), createRecognizer(entry));
+                _sensors[entry.Sensor] = new SensorState(entry, new StreamClassifier(entry.Sensor, entry.Placement, entry.Side, rangeBaseline, plausibility), createRecognizer(entry));
             }
             else
             {
@@ -193,7 +195,8 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
 
         while (knee.Classifier.TryNextRep(target, out var kneeRep))
         {
-            if (counting && kneeRep.Exercise != ExerciseIds.Walking && _repSource(kneeRep.Exercise) == RepSource.KneePair)
+            if (counting && kneeRep.Exercise != ExerciseIds.Walking && _repSource(kneeRep.Exercise) == RepSource.KneePair
+                && !knee.Thigh.Classifier.WalkedDuring(kneeRep.Measurement) && !knee.Shank.Classifier.WalkedDuring(kneeRep.Measurement))
             {
                 Count(knee.Set, knee.Shank.Entry.Sensor, knee.Thigh.Entry.Sensor, kneeRep with { Confidence = exerciseConfidence, LooksLike = opinion }, countedPlan, output);
             }

@@ -14,6 +14,13 @@ public enum RangeBaseline
     /// up (36° growing to 55°) is not measured against their stiffest reps.
     /// </summary>
     BestSoFar,
+
+    /// <summary>
+    /// The participant's typical reps so far: the median range of their last <see cref="FormAssessor.RangeHistory"/>
+    /// reps of this exercise. Like <see cref="BestSoFar"/> it does not rest on the first reps, but a few big reps do
+    /// not raise it.
+    /// </summary>
+    MedianSoFar,
 }
 
 /// <summary>
@@ -55,7 +62,12 @@ public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.Ship
 
     public bool HasBaseline => _count >= BaselineReps;
 
-    public double BaselineRomDeg => rangeBaseline == RangeBaseline.FirstReps ? Median(_rom) : UpperQuartileRom();
+    public double BaselineRomDeg => rangeBaseline switch
+    {
+        RangeBaseline.FirstReps => Median(_rom),
+        RangeBaseline.MedianSoFar => RecentRomQuantile(1, 2),
+        _ => RecentRomQuantile(3, 4),
+    };
 
     public double BaselineDurationS => Median(_duration);
 
@@ -119,13 +131,14 @@ public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.Ship
 
     private static double Round(double value) => Math.Round(value, 1);
 
-    private double UpperQuartileRom()
+    /// <summary>The <paramref name="numerator"/>/<paramref name="denominator"/> quantile of the recent reps' ranges.</summary>
+    private double RecentRomQuantile(int numerator, int denominator)
     {
         Span<double> sorted = stackalloc double[RangeHistory];
         var n = Math.Min(_romCount, RangeHistory);
         _romHistory.AsSpan(0, n).CopyTo(sorted);
         sorted[..n].Sort();
-        return n == 0 ? 0 : sorted[(3 * (n - 1)) / 4];
+        return n == 0 ? 0 : sorted[(numerator * (n - 1)) / denominator];
     }
 
     private static double Median(double[] values)

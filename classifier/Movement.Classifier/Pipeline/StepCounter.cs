@@ -29,6 +29,9 @@ public sealed class StepCounter(double peakFraction = StepCounter.ShippedPeakFra
 
     public long Steps { get; private set; }
 
+    /// <summary>The height of the last counted step's peak (band-passed |a|, m/s²).</summary>
+    public double LastPeakMs2 { get; private set; }
+
     /// <summary>Feeds one sample; returns true when it completes a step.</summary>
     public bool Add(in ImuSample sample)
     {
@@ -60,6 +63,7 @@ public sealed class StepCounter(double peakFraction = StepCounter.ShippedPeakFra
             if (peak > Math.Max(MinPeakMs2, peakFraction * _typicalPeak) && sinceLastS >= MinStepIntervalS)
             {
                 Steps++;
+                LastPeakMs2 = peak;
                 counted = true;
                 _lastStepUs = sample.TimestampUs;
                 _typicalPeak += (peak - _typicalPeak) * 0.2;

@@ -18,12 +18,16 @@ public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, Re
 /// measurements) and the <see cref="FormAssessor"/> (flags). The live service and the replay command both
 /// classify through this type, so a recording replays exactly as it would have been classified live.
 /// </summary>
-public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
+/// <param name="plausibility">What a movement must be to count as a rep (the shipped rules unless an evaluation tries others).</param>
+public sealed class StreamClassifier(string sensorId, Placement placement = Placement.Other, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline,
+    RepPlausibility? plausibility = null)
 {
     /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
     public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
 
     private readonly FormAssessor _form = new(rangeBaseline);
+    private readonly RepPlausibility _plausibility = plausibility ?? RepPlausibility.Shipped;
+    private readonly StrideDetector _strides = new((plausibility ?? RepPlausibility.Shipped).Stride);
     private string _exercise = ExerciseIds.Unknown;
     private int _movementsPerRep = 1;
     private RepMeasurement? _firstMovement;
@@ -77,6 +81,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     public ClassifiedRep? Add(in ImuSample sample, double? targetRomDeg = null)
     {
         var flips = Pipeline.DirectionFlips;
+        _strides.Add(sample);
         var completed = Pipeline.Add(sample, out var rep);
         RecordAngle(sample.TimestampUs, Pipeline.AngleDeg);
         if (Pipeline.DirectionFlips != flips)
@@ -87,6 +92,17 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         if (!completed)
         {
             return null;
+        }
+
+        if (!StrideDetector.StepsAreTheExercise(_exercise) && _strides.IsStride(rep.StartUs, rep.EndUs))
+        {
+            // A stride is steps, not a rep: not counted, and not part of the participant's baseline.
+            return new ClassifiedRep(RepId(SensorId, rep), 0, ExerciseIds.Walking, rep, []);
+        }
+
+        if (_plausibility.TooSmall(_exercise, Pipeline.Placement, rep))
+        {
+            return null; // smaller than any real rep of the exercise: a resting leg rocking with the other one
         }
 
         if (_movementsPerRep == 2)
@@ -105,6 +121,9 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         var flags = _form.Assess(rep, targetRomDeg, judgeTempo: JudgesTempo);
         return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
     }
+
+    /// <summary>Whether this sensor felt a walking stride over a movement's span (for reps found by the knee pair).</summary>
+    public bool WalkedDuring(in RepMeasurement movement) => _strides.IsStride(movement.StartUs, movement.EndUs);
 
     /// <summary>
     /// Judges, as one of this stream's own reps, a movement the participant's other sensor found in a window where

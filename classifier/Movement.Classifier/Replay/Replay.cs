@@ -57,11 +57,11 @@ public static class RecordingReplay
     /// none (the plan's exercise throughout).
     /// </summary>
     public static ReplaySummary Run(IReadOnlyList<SensorRecording> recordings, string? planExercise, double? targetRomDeg, TextWriter? output, Func<RosterEntry, ExerciseRecognizer>? createRecognizer, Func<string, RepSource>? repSource = null,
-        RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
+        RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, RepPlausibility? plausibility = null)
     {
         var entries = recordings.Select(r => new RosterEntry(Participant, r.Sensor, r.Placement, r.Side ?? Side.Right)).ToList();
         var options = new RecognitionOptions { Enabled = false };
-        var participant = new ParticipantClassifier(Participant, createRecognizer ?? (e => new ExerciseRecognizer(null, e.Placement, options, e.Side)), new ClassifierOptions().SetBreak, repSource, rangeBaseline);
+        var participant = new ParticipantClassifier(Participant, createRecognizer ?? (e => new ExerciseRecognizer(null, e.Placement, options, e.Side)), new ClassifierOptions().SetBreak, repSource, rangeBaseline, plausibility);
         participant.Wear(entries);
         var plan = planExercise is null ? null : new StationPlan("replay", planExercise, 0, targetRomDeg);
         var reps = new List<ClassifiedRep>();

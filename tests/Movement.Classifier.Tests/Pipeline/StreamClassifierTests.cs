@@ -19,6 +19,22 @@ public sealed class StreamClassifierTests
         Assert.All(first.Reps, r => Assert.StartsWith("sensor-7-", r.Id));
     }
 
+    [Theory]
+    [InlineData(1.0, true)] // quick 10° movements: a resting leg's jolts
+    [InlineData(3.0, false)] // slow 10° movements: partial reps, which count
+    public void Add_MovementsUnderARangeGate_CountsOnlyThoseItDoesNotRuleOut(double repS, bool ruledOut)
+    {
+        var gate = new RangeGate(MinRomDeg: 15, QuickerThanS: 2);
+        var rules = RepPlausibility.None with { MinRom = new Dictionary<(string, Placement), RangeGate> { [(ExerciseIds.KneeExtension, Placement.Shank)] = gate } };
+        var samples = TestSignals.Reps(6, 10, 50, repS: repS);
+
+        var ungated = RecordingReplay.Run([new SensorRecording("s", Placement.Shank, Side.Right, samples)], ExerciseIds.KneeExtension, null, null, null, plausibility: RepPlausibility.None);
+        var gated = RecordingReplay.Run([new SensorRecording("s", Placement.Shank, Side.Right, samples)], ExerciseIds.KneeExtension, null, null, null, plausibility: rules);
+
+        Assert.InRange(ungated.Reps.Count, 5, 6);
+        Assert.Equal(ruledOut ? 0 : ungated.Reps.Count, gated.Reps.Count);
+    }
+
     [Fact]
     public void Run_LowAmplitudeRepsAfterBaseline_FlagsThemPartial()
     {
