@@ -1,3 +1,11 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Movement.Benchmarks.Classifier;
+
+if (args is ["--memory", ..])
+{
+    StreamMemory.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500, Console.Out);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

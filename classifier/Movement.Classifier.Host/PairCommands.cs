@@ -98,6 +98,18 @@ internal static class PairCommands
                 $"| {group.Key} | {g.Count} | {g.Average(r => r.RmseDeg):F1} / {g.Max(r => r.RmseDeg):F1} | {g.Average(r => Math.Abs(r.OffsetDeg)):F1} | {(romErrors.Count == 0 ? double.NaN : romErrors.Average()):F1} / {(romErrors.Count == 0 ? double.NaN : romErrors.Max()):F1} | {g.Average(r => Math.Abs(r.PairReps - r.TrueReps)):F2}, {g.Count(r => Math.Abs(r.PairReps - r.TrueReps) <= 1)} | {g.Count(r => Math.Abs(r.ThighReps - r.TrueReps) <= 1)} | {g.Count(r => Math.Abs(r.ShankReps - r.TrueReps) <= 1)} |"));
         }
 
+        // What a rep's range reads on each source: a target must be set on the angle the participant's reps measure.
+        output.WriteLine();
+        output.WriteLine("Mean range per rep (°, mean over sets of each set's mean; sets without reps left out): the true knee, then as measured by the pair (rom_kind Knee), the thigh alone (Thigh) and the shank alone (Shank).");
+        output.WriteLine();
+        output.WriteLine("| exercise | true knee | knee pair | thigh alone | shank alone |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (var group in results.GroupBy(r => r.Exercise))
+        {
+            static string Mean(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() is var m && double.IsFinite(m) ? m.ToString("F0", CultureInfo.InvariantCulture) : "–";
+            output.WriteLine($"| {group.Key} | {Mean(group.Select(r => r.MeanRomDeg.Knee))} | {Mean(group.Select(r => r.MeanRomDeg.Pair))} | {Mean(group.Select(r => r.MeanRomDeg.Thigh))} | {Mean(group.Select(r => r.MeanRomDeg.Shank))} |");
+        }
+
         return 0;
     }
 
@@ -195,7 +207,9 @@ internal static class PairCommands
 }
 
 /// <summary>One simulated set seen by a knee pair and by each sensor alone, against the motion model's truth.</summary>
-internal sealed record KneeSimResult(string Exercise, int TrueReps, int PairReps, int ThighReps, int ShankReps, double RmseDeg, double OffsetDeg, IReadOnlyList<double> RomErrorsDeg)
+/// <param name="MeanRomDeg">Mean range per rep: the true knee's, then as the pair (knee angle), the thigh alone and the shank alone measured it.</param>
+internal sealed record KneeSimResult(string Exercise, int TrueReps, int PairReps, int ThighReps, int ShankReps, double RmseDeg, double OffsetDeg, IReadOnlyList<double> RomErrorsDeg,
+    (double Knee, double Pair, double Thigh, double Shank) MeanRomDeg)
 {
     public static KneeSimResult Run(string exercise, int participantSeed, int sessionSeed)
     {
@@ -222,8 +236,8 @@ internal sealed record KneeSimResult(string Exercise, int TrueReps, int PairReps
         var offset = errors.Average();
         var rmse = Math.Sqrt(errors.Average(e => (e - offset) * (e - offset)));
         var pairReps = KneePairReplay.Run(thigh, shank, "thigh", "shank", person.Side, exercise, null, null).Reps;
-        var thighReps = RecordingReplay.Run(thigh, "thigh", Placement.Thigh, person.Side, exercise, null, null).Reps.Count;
-        var shankReps = RecordingReplay.Run(shank, "shank", Placement.Shank, person.Side, exercise, null, null).Reps.Count;
+        var thighReps = RecordingReplay.Run(thigh, "thigh", Placement.Thigh, person.Side, exercise, null, null).Reps;
+        var shankReps = RecordingReplay.Run(shank, "shank", Placement.Shank, person.Side, exercise, null, null).Reps;
 
         // Each true rep's knee range against the detected rep that overlaps it most (unmatched true reps are count errors, not ROM errors).
         var romErrors = new List<double>();
@@ -236,7 +250,10 @@ internal sealed record KneeSimResult(string Exercise, int TrueReps, int PairReps
             }
         }
 
-        return new KneeSimResult(exercise, session.Truth.Reps.Count, pairReps.Count, thighReps, shankReps, rmse, offset, romErrors);
+        static double Mean(IReadOnlyList<ClassifiedRep> reps) => reps.Count == 0 ? double.NaN : reps.Average(r => r.Measurement.RomDeg);
+        var trueKnee = session.Truth.Reps.Count == 0 ? double.NaN : session.Truth.Reps.Average(t => KneeRange(session, t.StartS, t.EndS));
+        return new KneeSimResult(exercise, session.Truth.Reps.Count, pairReps.Count, thighReps.Count, shankReps.Count, rmse, offset, romErrors,
+            (trueKnee, Mean(pairReps), Mean(thighReps), Mean(shankReps)));
     }
 
     private static double Overlap(double a0, double a1, double b0, double b1) => Math.Min(a1, b1) - Math.Max(a0, b0);

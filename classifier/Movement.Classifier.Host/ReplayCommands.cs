@@ -18,10 +18,11 @@ internal static class ReplayCommands
     private const string Usage = """
         usage:
           replay <file> [<file> ...] [--format recording|uci|oxford] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
-                        [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg>]
+                        [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg> [--target-rom-kind knee|thigh|shank]]
                         [--recognition on|off] [--model <exercise-recognition.zip>]
                  (one participant: one recording per sensor they wore, sharing a clock; --placement lists one per file.
-                  --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note)
+                  --exercise is the station plan: it decides what is counted; the recogniser's disagreement is a note;
+                  the target is a knee angle unless --target-rom-kind names a segment, and judges only reps of that angle)
           steps <file> [--format recording|uci|oxford]
           evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
         """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
@@ -115,7 +116,8 @@ internal static class ReplayCommands
             throw new ArgumentException($"unknown exercise '{exercise}'; expected one of {string.Join(", ", ExerciseIds.All)}");
         }
 
-        double? target = options.TryGetValue("target-rom-deg", out var t) ? double.Parse(t, CultureInfo.InvariantCulture) : null;
+        var targetKind = Enum.Parse<RomKind>(options.GetValueOrDefault("target-rom-kind", nameof(RomKind.Knee)), ignoreCase: true);
+        RangeTarget? target = options.TryGetValue("target-rom-deg", out var t) ? new RangeTarget(double.Parse(t, CultureInfo.InvariantCulture), targetKind) : null;
         var recordings = paths.Select((path, i) => new SensorRecording(SensorId(path), placements[placements.Length == 1 ? 0 : i], side, ReadSamples(path, options, read))).ToList();
         var recognition = options.GetValueOrDefault("recognition", "on") switch
         {

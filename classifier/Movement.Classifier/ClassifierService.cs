@@ -272,7 +272,8 @@ public sealed class ClassifierService : BackgroundService
             Smoothness = Math.Round(m.Smoothness, 2),
             SwayDeg = Math.Round(m.SwayDeg, 1),
             TargetReps = counted.Plan?.TargetReps,
-            TargetRomDeg = counted.Plan?.TargetRomDeg,
+            RomKind = rep.RomKind,
+            TargetRomDeg = rep.TargetRomDeg, // only a target of the angle measured applies
             Flags = rep.Flags,
             Confidence = Math.Round(rep.Confidence, 2),
             LooksLike = rep.LooksLike,

@@ -155,7 +155,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
         }
 
         // The plan's targets belong to its exercise: walking to the next station is not measured against them.
-        var target = plan is not null && plan.Exercise == exercise ? plan.TargetRomDeg : null;
+        var target = plan is not null && plan.Exercise == exercise ? plan.RangeTarget() : null;
         var countedPlan = plan is not null && plan.Exercise == exercise ? plan : null;
         foreach (ref readonly var sample in samples)
         {
@@ -297,7 +297,7 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
         public RepSet Set { get; } = new();
 
         /// <summary>Reps this sensor found that another source counts, waiting to see whether that source found them too.</summary>
-        public List<(ClassifiedRep Rep, double? TargetRomDeg)> Unclaimed { get; } = [];
+        public List<(ClassifiedRep Rep, RangeTarget? Target)> Unclaimed { get; } = [];
 
         private readonly Queue<(long StartUs, long EndUs)> _recentReps = new();
 

@@ -50,6 +50,57 @@ public enum Side
     Right,
 }
 
+/// <summary>
+/// What a range of motion is an angle of: the knee (flexion, from a thigh + shank pair), or one segment's own angle
+/// (how far the segment the sensor is on turned, which is not the knee's: a thigh sensor alone does not see the
+/// shank move). Rep events say which they measured (<c>rom_kind</c>); a station's target says which it is of
+/// (<c>target_rom_kind</c>), and only reps of that kind are judged against it (docs/mqtt.md).
+/// </summary>
+public enum RomKind
+{
+    Knee,
+    Thigh,
+    Shank,
+    Wrist,
+    Other,
+}
+
+/// <summary>Names and limits of the <see cref="RomKind"/>s.</summary>
+public static class RomKinds
+{
+    /// <summary>The most knee flexion a target may ask for (a knee bends about 135-150°).</summary>
+    public const double MaxKneeTargetDeg = 160;
+
+    /// <summary>The most a segment's own angle may be asked to turn.</summary>
+    public const double MaxSegmentTargetDeg = 180;
+
+    /// <summary>The angle a single sensor measures: its own segment's.</summary>
+    public static RomKind OfSegment(Placement placement) => placement switch
+    {
+        Placement.Thigh => RomKind.Thigh,
+        Placement.Shank => RomKind.Shank,
+        Placement.Wrist => RomKind.Wrist,
+        _ => RomKind.Other,
+    };
+
+    /// <summary>The largest target range of this kind: <see cref="MaxKneeTargetDeg"/> or <see cref="MaxSegmentTargetDeg"/>.</summary>
+    public static double MaxTargetDeg(RomKind kind) => kind == RomKind.Knee ? MaxKneeTargetDeg : MaxSegmentTargetDeg;
+
+    /// <summary>How a display names the angle: "knee angle", or e.g. "shank angle" (never the knee for one segment).</summary>
+    public static string Label(RomKind kind) => kind switch
+    {
+        RomKind.Other => "segment angle",
+        _ => $"{kind.ToString().ToLowerInvariant()} angle",
+    };
+}
+
+/// <summary>A station's target range and what it is an angle of.</summary>
+public readonly record struct RangeTarget(double Deg, RomKind Kind)
+{
+    /// <summary>The target for a rep measuring <paramref name="measured"/>: this one if it is of the same angle, else none.</summary>
+    public double? For(RomKind measured) => Kind == measured ? Deg : null;
+}
+
 /// <summary>A form flag with the measurement that raised it, e.g. partial_range 48 of 90 deg.</summary>
 public sealed record FormFlag(string Flag, double Measured, double Threshold, string Unit, string Message);
 
@@ -92,6 +143,15 @@ public sealed record RepEvent : MovementEvent
     public double Smoothness { get; init; }
     public double SwayDeg { get; init; }
     public int? TargetReps { get; init; }
+
+    /// <summary>
+    /// What <see cref="RomDeg"/> is an angle of: the knee for a knee pair's rep, else the sensor's own segment. Null
+    /// only in events from before this field existed (ProtocolJson completes a pair's as <see cref="RomKind.Knee"/>;
+    /// a single sensor's is its placement's segment, docs/mqtt.md).
+    /// </summary>
+    public RomKind? RomKind { get; init; }
+
+    /// <summary>The station's target range when it is of the same angle as <see cref="RomKind"/> (otherwise none applied).</summary>
     public double? TargetRomDeg { get; init; }
     public IReadOnlyList<FormFlag> Flags { get; init; } = [];
 
@@ -221,7 +281,12 @@ public sealed record SessionState
 
 public sealed record RosterEntry(string Participant, string Sensor, Placement Placement, Side Side, string? Station = null);
 
-public sealed record StationPlan(string Station, string Exercise, int TargetReps, double? TargetRomDeg = null);
+/// <param name="TargetRomKind">What <paramref name="TargetRomDeg"/> is an angle of (a plan without it: the knee).</param>
+public sealed record StationPlan(string Station, string Exercise, int TargetReps, double? TargetRomDeg = null, RomKind TargetRomKind = RomKind.Knee)
+{
+    /// <summary>The target range with its kind, or null when the station sets none.</summary>
+    public RangeTarget? RangeTarget() => TargetRomDeg is { } deg ? new RangeTarget(deg, TargetRomKind) : null;
+}
 
 public static class GatewayAvailabilityPayload
 {

@@ -47,7 +47,8 @@ public static class ProtocolJson
     {
         value = value switch
         {
-            RepEvent { Flags: null } rep => rep with { Flags = [] },
+            RepEvent { Flags: null } rep => Complete(rep with { Flags = [] }),
+            RepEvent rep => Complete(rep),
             SetSummaryEvent { FlagCounts: null } summary => summary with { FlagCounts = new Dictionary<string, int>() },
             _ => value,
         };
@@ -55,6 +56,9 @@ public static class ProtocolJson
         value = error is null ? value : null;
         return error is null;
     }
+
+    // An event from before rom_kind existed: a knee pair's rep (paired_sensor) measured the knee.
+    private static RepEvent Complete(RepEvent rep) => rep is { RomKind: null, PairedSensor: not null } ? rep with { RomKind = RomKind.Knee } : rep;
 
     private static bool TryComplete(ref SessionState? value, out string? error)
     {

@@ -115,7 +115,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var kneeReps = exerciser.OfType<RepEvent>().ToList();
         Assert.Equal(3, kneeReps.Count);
         Assert.All(kneeReps, r => Assert.Equal(ExerciseIds.KneeExtension, r.Exercise));
-        Assert.All(kneeReps, r => Assert.Equal(90, r.TargetRomDeg));
+        Assert.All(kneeReps, r => Assert.Equal((90, RomKind.Shank), (r.TargetRomDeg, r.RomKind)));
         Assert.All(exerciser.OfType<FormFlagEvent>(), f => Assert.Equal(FormFlagIds.PartialRange, f.Flag.Flag)); // 60° of 90°
     }
 
@@ -231,7 +231,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         await using var rig = await ClassifierRig.StartAsync(state);
         var (reps, _, _) = await RunPairSetAsync(rig, state, thigh, shank);
         var classified = reps.OrderBy(r => r.StartTime).Select(r => new ClassifiedRep(r.Id, r.RepNumber, r.Exercise,
-            new RepMeasurement(r.StartTime.ToUnixTimeMilliseconds() * 1000, r.Time.ToUnixTimeMilliseconds() * 1000, 0, r.RomDeg, 0, 0, 0), r.Flags)).ToList();
+            new RepMeasurement(r.StartTime.ToUnixTimeMilliseconds() * 1000, r.Time.ToUnixTimeMilliseconds() * 1000, 0, r.RomDeg, 0, 0, 0), r.Flags, r.RomKind!.Value, r.TargetRomDeg)).ToList();
         var result = Movement.Classifier.Replay.UciSessionResult.Score(classified, session, "u3+u2");
 
         output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -469,7 +469,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
             Active = true,
             Time = DateTimeOffset.UnixEpoch,
             Roster = roster,
-            Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90)],
+            Stations = [new StationPlan("A", ExerciseIds.KneeExtension, 10, TargetRomDeg: 90, TargetRomKind: RomKind.Shank)],
         };
 
         public static async Task<ClassifierRig> StartAsync(SessionState session, bool mosquitto = false)

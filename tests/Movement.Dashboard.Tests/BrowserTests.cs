@@ -47,6 +47,16 @@ public sealed partial class BrowserTests(SystemFixture system)
         await Expect(flag).ToBeVisibleAsync(Slow);
         await Expect(flag).ToHaveTextAsync(PartialRangeMessage());
 
+        // The flagged tile's range line names what was measured and the target it was judged against: the demo's
+        // knee extension target is the shank's angle, and knee extensions are counted on the shank (never "knee").
+        var ranges = await page.WaitForFunctionAsync("""
+            t => { const r = [...document.querySelectorAll('section.tile')]
+                     .filter(e => [...e.querySelectorAll('[data-flag=partial_range]')].some(f => f.textContent.includes(`of ${t}°`)))
+                     .map(e => e.querySelector('[data-testid=range]').textContent.trim());
+                   return r.length > 0 ? r : null; }
+            """, UnreachableRomDeg, new() { Timeout = 30_000 });
+        Assert.All(await ranges.JsonValueAsync<string[]>(), line => Assert.Matches(ShankRangeAgainstUnreachableTarget(), line));
+
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid.png"), FullPage = true });
 
         // The gateway reports a sensor gone: its wearer's tile raises the alert, pushed without a reload.
@@ -199,4 +209,7 @@ public sealed partial class BrowserTests(SystemFixture system)
 
     [GeneratedRegex(@"^partial range: \d+° of 150°$")]
     private static partial Regex PartialRangeMessage();
+
+    [GeneratedRegex(@"^last rep: shank angle \d+° \(target 150°\)$")]
+    private static partial Regex ShankRangeAgainstUnreachableTarget();
 }

@@ -77,6 +77,47 @@ public class ProtocolJsonTests
     }
 
     [Theory]
+    [InlineData("", null, null)]
+    [InlineData(",\"paired_sensor\":\"b\"", null, RomKind.Knee)]
+    [InlineData(",\"rom_kind\":\"Thigh\"", "\"rom_kind\":\"Thigh\"", RomKind.Thigh)]
+    [InlineData(",\"rom_kind\":\"Shank\",\"paired_sensor\":\"b\"", "\"rom_kind\":\"Shank\"", RomKind.Shank)]
+    public void TryDecodeEvent_RomKind_KeptOrForAnOlderPairsRepTheKnee(string fields, string? encoded, RomKind? expected)
+    {
+        // Events from before rom_kind: a pair's rep measured the knee; a single sensor's is left to its placement.
+        Assert.True(ProtocolJson.TryDecodeEvent(Encoding.UTF8.GetBytes(RepJson.Replace("FLAGS", fields, StringComparison.Ordinal)), out var decoded, out var error), error);
+        var rep = Assert.IsType<RepEvent>(decoded);
+        Assert.Equal(expected, rep.RomKind);
+        var json = Encoding.UTF8.GetString(ProtocolJson.Encode(rep));
+        Assert.Equal(expected is not null, json.Contains("\"rom_kind\"", StringComparison.Ordinal));
+        Assert.True(encoded is null || json.Contains(encoded, StringComparison.Ordinal), json);
+    }
+
+    [Theory]
+    [InlineData("", RomKind.Knee)]
+    [InlineData(",\"target_rom_kind\":\"Shank\"", RomKind.Shank)]
+    [InlineData(",\"target_rom_kind\":\"Thigh\"", RomKind.Thigh)]
+    public void TryDecodeSessionState_StationTargetKind_AKneeAngleUnlessItSaysOtherwise(string kind, RomKind expected)
+    {
+        var json = $$"""{"session_id":"s1","active":true,"time":"2026-11-29T10:00:00+00:00","stations":[{"station":"st-1","exercise":"knee_extension","target_reps":10,"target_rom_deg":50{{kind}}}]}""";
+
+        Assert.True(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var decoded, out var error), error);
+        var station = Assert.Single(decoded!.Stations);
+        Assert.Equal(new RangeTarget(50, expected), station.RangeTarget());
+        Assert.Equal(50, station.RangeTarget()!.Value.For(expected));
+        Assert.Null(station.RangeTarget()!.Value.For(expected == RomKind.Knee ? RomKind.Shank : RomKind.Knee));
+    }
+
+    [Fact]
+    public void TryDecodeSessionState_UnknownTargetKind_Rejected()
+    {
+        var json = """{"session_id":"s1","active":true,"time":"2026-11-29T10:00:00+00:00","stations":[{"station":"st-1","exercise":"squat","target_reps":10,"target_rom_deg":90,"target_rom_kind":"Hip"}]}""";
+
+        Assert.False(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var decoded, out var error));
+        Assert.Null(decoded);
+        Assert.Contains("SessionState", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(",\"flags\":null")]
     [InlineData(",\"flags\":[null]")]
     [InlineData(",\"flags\":[{\"flag\":\"too_fast\",\"measured\":1,\"threshold\":2,\"unit\":null,\"message\":\"x\"}]")]
@@ -108,7 +149,7 @@ public class ProtocolJsonTests
         {
             SessionId = "c1-s03", Active = true, Time = T0,
             Roster = [new RosterEntry("p01", "thingy-1", Placement.Shank, Side.Left, "st-1")],
-            Stations = [new StationPlan("st-1", ExerciseIds.SitToStand, 10, null)],
+            Stations = [new StationPlan("st-1", ExerciseIds.SitToStand, 10, null), new StationPlan("st-2", ExerciseIds.KneeExtension, 10, 50, RomKind.Shank)],
         };
 
         Assert.True(ProtocolJson.TryDecodeSessionState(ProtocolJson.Encode(state), out var back, out var error), error);

@@ -22,6 +22,11 @@ public class ClassifyPathBenchmarks
     private byte[][] _payloads = null!;
     private ImuSample[] _decodeBuffer = null!;
     private ImuSample[][] _interleaved = null!;
+    private ImuSample[] _pairThigh = null!;
+    private ImuSample[] _pairShank = null!;
+
+    /// <summary>Samples of each of a pair's streams: 30 s of a squat set at 100 Hz.</summary>
+    private const int PairSamplesPerStream = 3000;
     private readonly ClassifyPath[] _paths = new ClassifyPath[InterleavedStreams];
 
     [GlobalSetup]
@@ -38,6 +43,14 @@ public class ClassifyPathBenchmarks
         _interleaved = Enumerable.Range(0, InterleavedStreams)
             .Select(i => new KneeExtensionMotion(seed: 100 + i).Samples(startUs, SamplesPerStream / 10))
             .ToArray();
+
+        var (thigh, shank) = ClassifyPath.PairMotion(seed: 11, startUs, reps: 10);
+        if (thigh.Length < PairSamplesPerStream || shank.Length < PairSamplesPerStream)
+        {
+            throw new InvalidOperationException($"the squat set lasts {thigh.Length} samples, fewer than {PairSamplesPerStream}");
+        }
+
+        (_pairThigh, _pairShank) = (thigh[..PairSamplesPerStream], shank[..PairSamplesPerStream]);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SamplesPerStream)]
@@ -85,6 +98,25 @@ public class ClassifyPathBenchmarks
             {
                 reps += _paths[s].Add(_interleaved[s].AsSpan(offset, BatchSize));
             }
+        }
+
+        return reps;
+    }
+
+    /// <summary>
+    /// A thigh + shank participant at a squat station: both streams a batch each in turn, through the knee angle
+    /// (hinge axis fit, segment tracking, knee segmentation) and both sensors' own pipelines. One operation is one
+    /// sample of either stream, so this compares per sample with the one-sensor rows.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 2 * PairSamplesPerStream)]
+    public int ClassifyPair_OneParticipant()
+    {
+        var path = ClassifyPath.CreatePair();
+        var reps = 0;
+        for (var offset = 0; offset < PairSamplesPerStream; offset += BatchSize)
+        {
+            reps += path.Add(_pairThigh.AsSpan(offset, BatchSize), thigh: true);
+            reps += path.Add(_pairShank.AsSpan(offset, BatchSize));
         }
 
         return reps;

@@ -26,8 +26,10 @@ public enum RangeBaseline
 /// <summary>
 /// Judges each rep against a prescribed target or, without one, against the participant's own reps (their baseline
 /// on this stream, <see cref="RangeBaseline"/>). Every flag carries the measurement and the threshold it crossed.
+/// A target range applies only when it is of the angle this stream measures (<paramref name="measures"/>): a knee
+/// target to knee-angle reps, a shank target to the shank's own reps; any other rep is judged as without a target.
 /// </summary>
-public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
+public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, RomKind measures = RomKind.Knee)
 {
     /// <summary>The rule the classifier runs (chosen on real recordings, docs/accuracy.md "Rules and where they were chosen").</summary>
     public const RangeBaseline ShippedRangeBaseline = RangeBaseline.BestSoFar;
@@ -71,6 +73,12 @@ public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.Ship
 
     public double BaselineDurationS => Median(_duration);
 
+    /// <summary>What this stream's ranges are an angle of.</summary>
+    public RomKind Measures => measures;
+
+    /// <summary>The target range a rep of this stream is judged against: <paramref name="target"/> if it is of the same angle, else none.</summary>
+    public double? TargetFor(RangeTarget? target) => target?.For(measures);
+
     /// <summary>Forgets the baseline (a new exercise or set owner).</summary>
     public void Reset() => _count = _romCount = 0;
 
@@ -78,12 +86,13 @@ public sealed class FormAssessor(RangeBaseline rangeBaseline = FormAssessor.Ship
     /// False where the out-and-back timing does not describe the rep: a rep made of two movements (sit-to-stand on
     /// the shank, step-ups), or a heel raise measured from the leg's band-passed rise.
     /// </param>
-    public IReadOnlyList<FormFlag> Assess(in RepMeasurement rep, double? targetRomDeg, bool judgeTempo = true)
+    public IReadOnlyList<FormFlag> Assess(in RepMeasurement rep, RangeTarget? target, bool judgeTempo = true)
     {
+        var targetRomDeg = TargetFor(target);
         List<FormFlag>? flags = null;
-        if (targetRomDeg is { } target && rep.RomDeg < PartialRangeFraction * target)
+        if (targetRomDeg is { } targetDeg && rep.RomDeg < PartialRangeFraction * targetDeg)
         {
-            Add(ref flags, new FormFlag(FormFlagIds.PartialRange, Round(rep.RomDeg), target, "deg", $"partial range: {rep.RomDeg:F0}° of {target:F0}°"));
+            Add(ref flags, new FormFlag(FormFlagIds.PartialRange, Round(rep.RomDeg), targetDeg, "deg", $"partial range: {rep.RomDeg:F0}° of {targetDeg:F0}°"));
         }
 
         var tempo = rep.ReturnS > 0 ? rep.OutwardS / rep.ReturnS : 1;

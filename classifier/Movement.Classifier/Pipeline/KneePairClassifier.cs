@@ -16,7 +16,7 @@ public sealed class KneePairClassifier
 
     public KneePairClassifier(string thighSensorId, string shankSensorId, Side? side = null, RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline)
     {
-        _form = new FormAssessor(rangeBaseline);
+        _form = new FormAssessor(rangeBaseline, RomKind.Knee);
         ThighSensorId = thighSensorId;
         ShankSensorId = shankSensorId;
         Estimator = new KneeAngleEstimator(side);
@@ -63,7 +63,8 @@ public sealed class KneePairClassifier
     /// Runs the knee samples that both streams now cover through segmentation; returns true with the first rep
     /// completed (call again until false: a batch may complete more than one).
     /// </summary>
-    public bool TryNextRep(double? targetRomDeg, [NotNullWhen(true)] out ClassifiedRep? rep)
+    /// <param name="target">The station's target range; it applies only if it is a knee angle (<see cref="FormAssessor"/>).</param>
+    public bool TryNextRep(RangeTarget? target, [NotNullWhen(true)] out ClassifiedRep? rep)
     {
         rep = null;
         while (Estimator.TryRead(out var knee))
@@ -84,8 +85,8 @@ public sealed class KneePairClassifier
             if (completed)
             {
                 Reps++;
-                var flags = _form.Assess(measurement, targetRomDeg);
-                rep = new ClassifiedRep(RepId(ShankSensorId, measurement), Reps, _exercise, measurement, flags);
+                var flags = _form.Assess(measurement, target);
+                rep = new ClassifiedRep(RepId(ShankSensorId, measurement), Reps, _exercise, measurement, flags, RomKind.Knee, _form.TargetFor(target));
                 return true;
             }
         }

@@ -4,7 +4,9 @@ namespace Movement.Classifier.Pipeline;
 
 /// <summary>A repetition with what the classifier concluded about it.</summary>
 /// <param name="Id">Stable across replays: sensor id and the rep's start and end sample times.</param>
-public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, RepMeasurement Measurement, IReadOnlyList<FormFlag> Flags)
+/// <param name="RomKind">What the measurement's range is an angle of: the knee (a pair's rep) or the sensor's own segment.</param>
+/// <param name="TargetRomDeg">The target range the rep was judged against: the station's, when it is of the same angle.</param>
+public sealed record ClassifiedRep(string Id, int RepNumber, string Exercise, RepMeasurement Measurement, IReadOnlyList<FormFlag> Flags, RomKind RomKind, double? TargetRomDeg)
 {
     /// <summary>How sure the classifier is that this is one rep of <see cref="Exercise"/> (0..1; see <see cref="ParticipantClassifier"/>).</summary>
     public double Confidence { get; init; } = 1;
@@ -25,7 +27,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     /// <summary>A first half left waiting longer than this is not part of a rep (the set ended, or a half was missed).</summary>
     public static readonly TimeSpan MaxWaitForSecondMovement = TimeSpan.FromSeconds(6);
 
-    private readonly FormAssessor _form = new(rangeBaseline);
+    private readonly FormAssessor _form = new(rangeBaseline, RomKinds.OfSegment(placement));
     private readonly RepPlausibility _plausibility = plausibility ?? RepPlausibility.Shipped;
     private readonly StrideDetector _strides = new((plausibility ?? RepPlausibility.Shipped).Stride);
     private string _exercise = ExerciseIds.Unknown;
@@ -78,7 +80,8 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     }
 
     /// <summary>Feeds one sample; returns the rep this sample completed, if any.</summary>
-    public ClassifiedRep? Add(in ImuSample sample, double? targetRomDeg = null)
+    /// <param name="target">The station's target range; it applies only if it is of this sensor's segment (<see cref="FormAssessor"/>).</param>
+    public ClassifiedRep? Add(in ImuSample sample, RangeTarget? target = null)
     {
         var flips = Pipeline.DirectionFlips;
         _strides.Add(sample);
@@ -97,7 +100,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
         if (!StrideDetector.StepsAreTheExercise(_exercise) && _strides.IsStride(rep.StartUs, rep.EndUs))
         {
             // A stride is steps, not a rep: not counted, and not part of the participant's baseline.
-            return new ClassifiedRep(RepId(SensorId, rep), 0, ExerciseIds.Walking, rep, []);
+            return new ClassifiedRep(RepId(SensorId, rep), 0, ExerciseIds.Walking, rep, [], _form.Measures, null);
         }
 
         if (_plausibility.TooSmall(_exercise, Pipeline.Placement, rep))
@@ -117,9 +120,7 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
             rep = Combine(first, rep);
         }
 
-        Reps++;
-        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: JudgesTempo);
-        return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
+        return Judge(rep, target);
     }
 
     /// <summary>Whether this sensor felt a walking stride over a movement's span (for reps found by the knee pair).</summary>
@@ -130,13 +131,17 @@ public sealed class StreamClassifier(string sensorId, Placement placement = Plac
     /// this sensor found none (see ClassifierService: a straight-leg raise done by bending the knee). Its range is
     /// what this sensor's angle did over that window, so it is measured against this stream's baseline like any rep.
     /// </summary>
-    public ClassifiedRep JudgeMissedRep(in RepMeasurement found, double? targetRomDeg)
+    public ClassifiedRep JudgeMissedRep(in RepMeasurement found, RangeTarget? target)
     {
         var rom = AngleRangeDeg(found.StartUs, found.EndUs) ?? 0;
-        var rep = found with { RomDeg = rom };
+        return Judge(found with { RomDeg = rom }, target);
+    }
+
+    private ClassifiedRep Judge(in RepMeasurement rep, RangeTarget? target)
+    {
         Reps++;
-        var flags = _form.Assess(rep, targetRomDeg, judgeTempo: JudgesTempo);
-        return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags);
+        var flags = _form.Assess(rep, target, judgeTempo: JudgesTempo);
+        return new ClassifiedRep(RepId(SensorId, rep), Reps, _exercise, rep, flags, _form.Measures, _form.TargetFor(target));
     }
 
     /// <summary>Range of the segmented angle between two times within the last 30 s (null when nothing was recorded then).</summary>

@@ -11,7 +11,7 @@ namespace Movement.Classifier.Replay;
 public static class KneePairReplay
 {
     /// <summary>Feeds both streams merged in time order, as live batches would interleave, and collects the reps.</summary>
-    public static ReplaySummary Run(IEnumerable<ImuSample> thigh, IEnumerable<ImuSample> shank, string thighId, string shankId, Side? side, string? exercise, double? targetRomDeg, TextWriter? output, Action<KneePairClassifier>? afterSample = null)
+    public static ReplaySummary Run(IEnumerable<ImuSample> thigh, IEnumerable<ImuSample> shank, string thighId, string shankId, Side? side, string? exercise, RangeTarget? target, TextWriter? output, Action<KneePairClassifier>? afterSample = null)
     {
         var classifier = new KneePairClassifier(thighId, shankId, side);
         classifier.SetExercise(exercise ?? ExerciseIds.Unknown);
@@ -20,7 +20,7 @@ public static class KneePairReplay
         {
             classifier.Add(segment, sample);
 
-            while (classifier.TryNextRep(targetRomDeg, out var rep))
+            while (classifier.TryNextRep(target, out var rep))
             {
                 reps.Add(rep);
                 output?.WriteLine(RecordingReplay.RepLine(rep));

@@ -42,28 +42,28 @@ public static class RecordingReplay
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One sensor with a fixed exercise (<paramref name="exercise"/>, or unknown): no recognition.</summary>
-    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, double? targetRomDeg, TextWriter? output) =>
-        Run(samples, sensorId, placement, side, exercise, targetRomDeg, output, recognizer: null);
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? exercise, RangeTarget? target, TextWriter? output) =>
+        Run(samples, sensorId, placement, side, exercise, target, output, recognizer: null);
 
     /// <summary>One sensor, with its recogniser (or none: the plan's exercise throughout).</summary>
-    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, double? targetRomDeg, TextWriter? output, ExerciseRecognizer? recognizer) =>
-        Run([new SensorRecording(sensorId, placement, side, samples)], planExercise, targetRomDeg, output,
+    public static ReplaySummary Run(IEnumerable<ImuSample> samples, string sensorId, Placement placement, Side? side, string? planExercise, RangeTarget? target, TextWriter? output, ExerciseRecognizer? recognizer) =>
+        Run([new SensorRecording(sensorId, placement, side, samples)], planExercise, target, output,
             recognizer is null ? null : _ => recognizer);
 
     /// <summary>
     /// Replays as the live service classifies: the recordings' samples merged in time order, each sensor's in 100 ms
     /// batches, into one <see cref="ParticipantClassifier"/> whose station plan is <paramref name="planExercise"/>
-    /// (with <paramref name="targetRomDeg"/>); a recogniser per sensor from <paramref name="createRecognizer"/>, or
+    /// (with <paramref name="target"/>, which judges only reps of its kind of angle); a recogniser per sensor from <paramref name="createRecognizer"/>, or
     /// none (the plan's exercise throughout).
     /// </summary>
-    public static ReplaySummary Run(IReadOnlyList<SensorRecording> recordings, string? planExercise, double? targetRomDeg, TextWriter? output, Func<RosterEntry, ExerciseRecognizer>? createRecognizer, Func<string, RepSource>? repSource = null,
+    public static ReplaySummary Run(IReadOnlyList<SensorRecording> recordings, string? planExercise, RangeTarget? target, TextWriter? output, Func<RosterEntry, ExerciseRecognizer>? createRecognizer, Func<string, RepSource>? repSource = null,
         RangeBaseline rangeBaseline = FormAssessor.ShippedRangeBaseline, RepPlausibility? plausibility = null)
     {
         var entries = recordings.Select(r => new RosterEntry(Participant, r.Sensor, r.Placement, r.Side ?? Side.Right)).ToList();
         var options = new RecognitionOptions { Enabled = false };
         var participant = new ParticipantClassifier(Participant, createRecognizer ?? (e => new ExerciseRecognizer(null, e.Placement, options, e.Side)), new ClassifierOptions().SetBreak, repSource, rangeBaseline, plausibility);
         participant.Wear(entries);
-        var plan = planExercise is null ? null : new StationPlan("replay", planExercise, 0, targetRomDeg);
+        var plan = planExercise is null ? null : new StationPlan("replay", planExercise, 0, target?.Deg, target?.Kind ?? RomKind.Knee);
         var reps = new List<ClassifiedRep>();
         var changes = new List<ExerciseChange>();
         var sets = new List<SetFinished>();
@@ -190,6 +190,12 @@ public static class RecordingReplay
             }
 
             json.WriteNumber("rom_deg", Math.Round(m.RomDeg, 1));
+            json.WriteString("rom_kind", rep.RomKind.ToString());
+            if (rep.TargetRomDeg is { } targetRomDeg)
+            {
+                json.WriteNumber("target_rom_deg", targetRomDeg);
+            }
+
             json.WriteNumber("duration_s", Math.Round(m.DurationS, 2));
             json.WriteNumber("peak_angular_velocity_dps", Math.Round(m.PeakAngularVelocityDps, 1));
             json.WriteNumber("smoothness", Math.Round(m.Smoothness, 2));

@@ -119,6 +119,7 @@ public sealed partial class DashboardDatabaseInitialiser(
             Exercise = s.Exercise,
             TargetReps = s.TargetReps,
             TargetRomDeg = s.TargetRomDeg,
+            TargetRomKind = s.TargetRomKind,
             RepsIncreasePerSession = 1,
             MaxReps = 15,
         })],

@@ -36,6 +36,7 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         builder.Entity<SensorAssignment>().HasIndex(a => new { a.SessionId, a.ParticipantId, a.Placement }).IsUnique();
         builder.Entity<SensorAssignment>().Property(a => a.Placement).HasConversion<string>();
         builder.Entity<SensorAssignment>().Property(a => a.Side).HasConversion<string>();
+        builder.Entity<CircuitStation>().Property(s => s.TargetRomKind).HasConversion<string>();
     }
 }
 
@@ -101,6 +102,10 @@ public sealed class CircuitStation
     public required string Exercise { get; set; }
     public int TargetReps { get; set; }
     public double? TargetRomDeg { get; set; }
+
+    /// <summary>What <see cref="TargetRomDeg"/> is an angle of: the knee (a thigh + shank pair's reps) or one segment's own angle.</summary>
+    public Movement.Protocol.RomKind TargetRomKind { get; set; } = Movement.Protocol.RomKind.Knee;
+
     public int RepsIncreasePerSession { get; set; }
     public int MaxReps { get; set; }
 

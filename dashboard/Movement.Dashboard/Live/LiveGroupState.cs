@@ -32,8 +32,17 @@ public sealed record ParticipantTile
     /// <summary>The recogniser's note on the last rep when it disagrees with the planned exercise, e.g. straight_leg_raise.</summary>
     public string? LooksLike { get; init; }
     public int? TargetReps { get; init; }
+
+    /// <summary>The target range the last rep was judged against (before any rep, the station's).</summary>
     public double? TargetRomDeg { get; init; }
+
+    /// <summary>The station's target range and what it is an angle of (null: the station sets none).</summary>
+    public RangeTarget? StationTarget { get; init; }
+
     public double? LastRomDeg { get; init; }
+
+    /// <summary>What <see cref="LastRomDeg"/> is an angle of: the knee (a pair) or the sensor's own segment; null when not known.</summary>
+    public RomKind? LastRomKind { get; init; }
     public IReadOnlyList<FormFlag> LastFlags { get; init; } = [];
 
     /// <summary>Reps in a row that carried at least one form flag.</summary>
@@ -47,6 +56,27 @@ public sealed record ParticipantTile
 
     /// <summary>The lowest battery of the participant's sensors (the first to run out).</summary>
     public int? BatteryPct => Sensors.Min(s => s.BatteryPct);
+
+    /// <summary>
+    /// The range line, naming what was measured: "last rep: knee angle 64° (target 72°)", "last rep: thigh angle 41°";
+    /// a station target of another angle is named, not compared ("(72° target is a knee angle)"); before any rep,
+    /// "target: knee angle 72°".
+    /// </summary>
+    public string RangeText
+    {
+        get
+        {
+            if (LastRomDeg is not { } rom)
+            {
+                return StationTarget is { } planned ? $"target: {RomKinds.Label(planned.Kind)} {planned.Deg:F0}°" : "";
+            }
+
+            var measured = LastRomKind is { } kind ? $"last rep: {RomKinds.Label(kind)} {rom:F0}°" : $"last rep {rom:F0}°";
+            return TargetRomDeg is { } target ? $"{measured} (target {target:F0}°)"
+                : StationTarget is { } other && other.Kind != LastRomKind ? $"{measured} ({other.Deg:F0}° target is a {RomKinds.Label(other.Kind)})"
+                : measured;
+        }
+    }
 
     /// <summary>Where the sensors are worn, e.g. "shank" or "thigh + shank".</summary>
     public string Placements => string.Join(" + ", Sensors.Select(s => s.Placement.ToString().ToLowerInvariant()));
@@ -146,6 +176,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     Exercise = tile.LastRepTime is null ? station?.Exercise ?? tile.Exercise : tile.Exercise,
                     TargetReps = station?.TargetReps ?? tile.TargetReps,
                     TargetRomDeg = station?.TargetRomDeg ?? tile.TargetRomDeg,
+                    StationTarget = station is null ? tile.StationTarget : station.RangeTarget(),
                 };
             }
         }
@@ -170,6 +201,17 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         Changed?.Invoke();
     }
 
+    /// <summary>
+    /// What a rep's range is an angle of: as the event says, or for an event from before it said, its sensor's segment
+    /// as the roster places it (a pair's rep is completed as the knee when it is decoded).
+    /// </summary>
+    private static RomKind? MeasuredBy(ParticipantTile tile, RepEvent rep) =>
+        rep.RomKind ?? (tile.Sensors.FirstOrDefault(s => s.Sensor == rep.Sensor) is { } worn ? RomKinds.OfSegment(worn.Placement) : null);
+
+    /// <summary>The target of the station a tile is at now (the last known one when the plan does not list it).</summary>
+    private RangeTarget? TargetAt(ParticipantTile tile, string? station) =>
+        _session?.Stations.FirstOrDefault(s => s.Station == station) is { } plan ? plan.RangeTarget() : tile.StationTarget;
+
     /// <summary>Where a timed circuit has the participant at a time (their last station while they walk to the next).</summary>
     private string? StationAt(ParticipantTile tile, DateTimeOffset time) =>
         _session is { } session && session.Roster.FirstOrDefault(r => r.Participant == tile.Participant) is { } entry
@@ -186,6 +228,12 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             }
 
             var tile = _tiles.GetValueOrDefault(movementEvent.Participant) ?? new ParticipantTile { Participant = movementEvent.Participant };
+            var station = movementEvent switch
+            {
+                RepEvent rep => StationAt(tile, rep.StartTime),
+                ExerciseChangeEvent change => StationAt(tile, change.Time),
+                _ => tile.Station,
+            };
             _tiles[movementEvent.Participant] = movementEvent switch
             {
                 RepEvent rep => tile with
@@ -198,14 +246,16 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     TargetReps = rep.TargetReps ?? tile.TargetReps,
                     // The range this rep was judged against: none when its station sets none (or it was another exercise).
                     TargetRomDeg = rep.TargetRomDeg,
-                    Station = StationAt(tile, rep.StartTime),
+                    Station = station,
+                    StationTarget = TargetAt(tile, station),
                     LastRomDeg = rep.RomDeg,
+                    LastRomKind = MeasuredBy(tile, rep),
                     LastFlags = rep.Flags,
                     FlaggedRepsInRow = rep.Flags.Count > 0 ? tile.FlaggedRepsInRow + 1 : 0,
                     LastRepTime = rep.Time,
                 },
                 FormFlagEvent flag when tile.LastFlags.All(f => f.Flag != flag.Flag.Flag) => tile with { LastFlags = [.. tile.LastFlags, flag.Flag] },
-                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, UncertainRepsInSet = 0, LooksLike = null, Station = StationAt(tile, change.Time) },
+                ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, UncertainRepsInSet = 0, LooksLike = null, Station = station, StationTarget = TargetAt(tile, station) },
                 _ => tile,
             };
         }

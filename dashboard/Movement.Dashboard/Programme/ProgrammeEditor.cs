@@ -57,6 +57,7 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
             station.Exercise = edited.Exercise;
             station.TargetReps = edited.TargetReps;
             station.TargetRomDeg = edited.TargetRomDeg;
+            station.TargetRomKind = edited.TargetRomKind;
             station.RepsIncreasePerSession = edited.RepsIncreasePerSession;
             station.MaxReps = edited.MaxReps;
         }
@@ -148,9 +149,15 @@ public sealed class ProgrammeEditor(IDbContextFactory<DashboardDbContext> dbFact
                 return $"{s.Station}: the increase per session must be 0-10 reps.";
             }
 
-            if (s.TargetRomDeg is < 5 or > 180)
+            if (!Enum.IsDefined(s.TargetRomKind))
             {
-                return $"{s.Station}: target range must be 5-180°.";
+                return $"{s.Station}: '{s.TargetRomKind}' is not a kind of range: use one of {string.Join(", ", Enum.GetNames<RomKind>())}.";
+            }
+
+            // A knee bends to about 150°; a segment can turn further (a leg raised from hanging to level and beyond).
+            if (s.TargetRomDeg is { } deg && !(deg > 0 && deg <= RomKinds.MaxTargetDeg(s.TargetRomKind)))
+            {
+                return $"{s.Station}: a {RomKinds.Label(s.TargetRomKind)} target range must be more than 0° and at most {RomKinds.MaxTargetDeg(s.TargetRomKind):F0}° (it is {deg:0.#}°); leave it empty for no target.";
             }
         }
 

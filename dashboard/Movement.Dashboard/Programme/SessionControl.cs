@@ -130,7 +130,7 @@ public sealed partial class SessionControl
                 Time = now,
                 Roster = assignments.OrderBy(a => a.Sensor, StringComparer.Ordinal)
                     .Select(a => new RosterEntry(a.ParticipantId, a.Sensor, a.Placement, a.Side, a.Station)).ToArray(),
-                Stations = stations.Select(s => new StationPlan(s.Station, s.Exercise, s.TargetRepsFor(session.Number), s.TargetRomDeg)).ToArray(),
+                Stations = stations.Select(s => new StationPlan(s.Station, s.Exercise, s.TargetRepsFor(session.Number), s.TargetRomDeg, s.TargetRomKind)).ToArray(),
                 StationTimeS = _options.CircuitStationTime?.TotalSeconds,
                 ChangeoverS = _options.CircuitStationTime is null ? null : _options.CircuitChangeoverTime?.TotalSeconds,
             };

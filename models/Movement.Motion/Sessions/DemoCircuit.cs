@@ -17,18 +17,21 @@ public static class DemoCircuit
     public const double ChangeoverS = 30;
 
     /// <summary>
-    /// Stations in circuit order with the first session's targets. Knee extension's 50°: the classifier flags a range
-    /// below 80 % of it (40°), and on the shank correct simulated reps measure 54–88°, partial ones 27–39°
-    /// (docs/motion-model.md, "Class circuit"). The other stations have no range target (a shank sees only 11–42° of a
-    /// mini squat's 44° knee bend): range is judged against each person's own first reps.
+    /// Stations in circuit order with the first session's targets. Knee extension's 50° is the shank's own angle (a
+    /// seated extension swings the shank; the thigh stays on the seat): the classifier flags a range below 80 % of it
+    /// (40°), and on the shank correct simulated reps measure 54–88°, partial ones 27–39° (docs/motion-model.md, "Class
+    /// circuit"). The other stations have no range target (a shank sees only 11–42° of a mini squat's 44° knee bend):
+    /// range is judged against each person's own reps. Each station still says what a target typed in later is an
+    /// angle of: the knee where the pair counts the exercise (sit-to-stand, mini squat), the thigh for a step-up, the
+    /// shank for a heel raise (ParticipantRepSource).
     /// </summary>
     public static IReadOnlyList<StationPlan> Stations { get; } =
     [
-        new("station-1", ExerciseIds.KneeExtension, 10, 50),
-        new("station-2", ExerciseIds.SitToStand, 8),
-        new("station-3", ExerciseIds.MiniSquat, 10),
-        new("station-4", ExerciseIds.StepUp, 8),
-        new("station-5", ExerciseIds.HeelRaise, 10),
+        new("station-1", ExerciseIds.KneeExtension, 10, 50, RomKind.Shank),
+        new("station-2", ExerciseIds.SitToStand, 8, TargetRomKind: RomKind.Knee),
+        new("station-3", ExerciseIds.MiniSquat, 10, TargetRomKind: RomKind.Knee),
+        new("station-4", ExerciseIds.StepUp, 8, TargetRomKind: RomKind.Thigh),
+        new("station-5", ExerciseIds.HeelRaise, 10, TargetRomKind: RomKind.Shank),
     ];
 
     /// <summary>The stations as a simulated participant meets them.</summary>

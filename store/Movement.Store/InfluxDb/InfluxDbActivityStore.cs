@@ -238,6 +238,11 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
                     point = point.Field("target_rom_deg", targetRom);
                 }
 
+                if (rep.RomKind is { } romKind)
+                {
+                    point = point.Field("rom_kind", romKind.ToString());
+                }
+
                 return point;
             case FormFlagEvent flag:
                 return Common(Measurements.FormFlag).Tag("exercise", flag.Exercise).Tag("flag", flag.Flag.Flag)

@@ -11,7 +11,7 @@ public sealed class FormAssessorTests
     [Fact]
     public void Assess_BelowPrescribedTarget_FlagsPartialRangeWithEvidence()
     {
-        var flags = new FormAssessor().Assess(Rep(48), targetRomDeg: 90);
+        var flags = new FormAssessor().Assess(Rep(48), new RangeTarget(90, RomKind.Knee));
 
         var flag = Assert.Single(flags);
         Assert.Equal(FormFlagIds.PartialRange, flag.Flag);
@@ -19,6 +19,39 @@ public sealed class FormAssessorTests
         Assert.Equal(90, flag.Threshold);
         Assert.Equal("deg", flag.Unit);
         Assert.Equal("partial range: 48° of 90°", flag.Message);
+    }
+
+    [Theory]
+    [InlineData(RomKind.Knee, RomKind.Knee, true)]
+    [InlineData(RomKind.Shank, RomKind.Shank, true)]
+    [InlineData(RomKind.Thigh, RomKind.Knee, false)]
+    [InlineData(RomKind.Knee, RomKind.Shank, false)]
+    [InlineData(RomKind.Shank, RomKind.Thigh, false)]
+    public void Assess_TargetOfAnotherAngle_AppliesOnlyToRepsOfItsKind(RomKind measures, RomKind targetKind, bool applies)
+    {
+        var form = new FormAssessor(measures: measures);
+        var target = new RangeTarget(90, targetKind);
+
+        var flags = form.Assess(Rep(48), target);
+
+        Assert.Equal(applies ? 90 : null, form.TargetFor(target));
+        Assert.Equal(applies, flags.Any(f => f.Flag == FormFlagIds.PartialRange && f.Threshold == 90));
+    }
+
+    [Fact]
+    public void Assess_TargetOfAnotherAngle_JudgedAsWithoutATarget()
+    {
+        // A thigh's reps at a station whose target is a knee angle: judged against the participant's own reps,
+        // exactly as at a station with no target.
+        var kneeTarget = new FormAssessor(measures: RomKind.Thigh);
+        var noTarget = new FormAssessor(measures: RomKind.Thigh);
+        double[] ranges = [70, 71, 72, 73, 74, 68, 40, 75];
+
+        var judged = ranges.Select(r => kneeTarget.Assess(Rep(r), new RangeTarget(90, RomKind.Knee)).Select(f => (f.Flag, f.Threshold)).ToList()).ToList();
+        var unjudged = ranges.Select(r => noTarget.Assess(Rep(r), null).Select(f => (f.Flag, f.Threshold)).ToList()).ToList();
+
+        Assert.Equal(unjudged, judged);
+        Assert.Contains(judged[^2], f => f.Flag == FormFlagIds.PartialRange); // the 40° rep, against the baseline
     }
 
     [Fact]

@@ -175,16 +175,17 @@ public sealed class StreamClassifierTests
     [Fact]
     public void RepLine_Rep_HasTheDocumentedFields()
     {
-        var summary = RecordingReplay.Run(TestSignals.Reps(1, 60, 50), "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, 90, null);
+        var summary = RecordingReplay.Run(TestSignals.Reps(1, 60, 50), "s", Placement.Shank, Side.Right, ExerciseIds.KneeExtension, new RangeTarget(90, RomKind.Shank), null);
         using var json = System.Text.Json.JsonDocument.Parse(RecordingReplay.RepLine(summary.Reps[0]));
         var root = json.RootElement;
 
-        foreach (var field in new[] { "start_s", "end_s", "exercise", "rom_deg", "duration_s", "flags" })
+        foreach (var field in new[] { "start_s", "end_s", "exercise", "rom_deg", "rom_kind", "target_rom_deg", "duration_s", "flags" })
         {
             Assert.True(root.TryGetProperty(field, out _), field);
         }
 
         Assert.Equal(ExerciseIds.KneeExtension, root.GetProperty("exercise").GetString());
         Assert.Equal(FormFlagIds.PartialRange, root.GetProperty("flags")[0].GetString());
+        Assert.Equal(nameof(RomKind.Shank), root.GetProperty("rom_kind").GetString());
     }
 }

@@ -57,7 +57,7 @@ public sealed class RecordingReplayTests
         using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, new RecognitionOptions(), side);
         using var output = new StringWriter();
 
-        var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, 90, output, recognizer);
+        var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, new RangeTarget(90, RomKind.Shank), output, recognizer);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(summary.Reps.Count + 1, lines.Length);
@@ -93,7 +93,7 @@ public sealed class RecordingReplayTests
         var (samples, side) = Simulate(ExerciseIds.StraightLegRaise, HeldOutSeed, Placement.Shank);
         using var recognizer = new ExerciseRecognizer(CommittedModel.Value, Placement.Shank, new RecognitionOptions(), side);
 
-        var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, 90, null, recognizer);
+        var summary = RecordingReplay.Run(samples, "s", Placement.Shank, side, ExerciseIds.KneeExtension, new RangeTarget(90, RomKind.Shank), null, recognizer);
 
         var noted = summary.Reps.Where(r => r.LooksLike == ExerciseIds.StraightLegRaise).ToList();
         Assert.NotEmpty(noted);

@@ -31,7 +31,7 @@ public sealed class DashboardMigrationTests : IDisposable
             command.CommandText = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Data", "dashboard-before-migrations.sql")) + """
                 INSERT INTO "Cohorts" ("Id", "Name", "StartDate", "SessionsPlanned", "SessionsPerWeek") VALUES (7, 'Tuesday group', '2026-03-03', 12, 2);
                 INSERT INTO "Stations" ("Id", "CohortId", "Station", "Order", "Exercise", "TargetReps", "TargetRomDeg", "RepsIncreasePerSession", "MaxReps")
-                    VALUES (1, 7, 'station-1', 1, 'knee_extension', 10, 68.5, 1, 15);
+                    VALUES (1, 7, 'station-1', 1, 'knee_extension', 10, 68.5, 1, 15), (2, 7, 'station-2', 2, 'squat', 10, 90, 1, 15), (3, 7, 'station-3', 3, 'step_up', 8, 40, 1, 15);
                 INSERT INTO "Participants" ("Id", "DisplayName", "CohortId", "DefaultSensor", "DefaultPlacement", "DefaultSide", "DailyStepGoal")
                     VALUES ('p-k3x9', 'Participant A', 7, 'thingy-3', 'Thigh', 'Left', 5500);
                 INSERT INTO "AspNetUsers" ("Id", "ParticipantId", "UserName", "NormalizedUserName", "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
@@ -51,7 +51,11 @@ public sealed class DashboardMigrationTests : IDisposable
             Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
             var cohort = await db.Cohorts.Include(c => c.Stations).Include(c => c.Participants).SingleAsync();
             Assert.Equal(("Tuesday group", new DateOnly(2026, 3, 3)), (cohort.Name, cohort.StartDate));
-            Assert.Equal(68.5, Assert.Single(cohort.Stations).TargetRomDeg);
+            // A target from before targets had a kind keeps the angle it was judged against: the counting segment's for
+            // the exercises a segment counts, the knee's for the rest.
+            Assert.Equal(
+                [("knee_extension", 68.5, RomKind.Shank), ("squat", 90.0, RomKind.Knee), ("step_up", 40.0, RomKind.Thigh)],
+                cohort.Stations.OrderBy(s => s.Order).Select(s => (s.Exercise, s.TargetRomDeg!.Value, s.TargetRomKind)));
             var participant = Assert.Single(cohort.Participants);
             Assert.Equal(("Participant A", "thingy-3", Placement.Thigh, Side.Left, 5500), (participant.DisplayName, participant.DefaultSensor, participant.DefaultPlacement, participant.DefaultSide, participant.DailyStepGoal));
             Assert.Null(participant.DefaultThighSensor);

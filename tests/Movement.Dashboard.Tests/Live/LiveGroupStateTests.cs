@@ -130,6 +130,77 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void RangeText_OneShankAgainstAShankTarget_NamesTheShankAngleAndTheTarget()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with { Stations = [new StationPlan("station-1", ExerciseIds.KneeExtension, 12, 50, RomKind.Shank)] });
+        Assert.Equal("target: shank angle 50°", state.Tiles[0].RangeText);
+
+        state.Apply(Rep("p-a", 1, 64) with { RomKind = RomKind.Shank, TargetRomDeg = 50 });
+
+        Assert.Equal("last rep: shank angle 64° (target 50°)", state.Tiles[0].RangeText);
+    }
+
+    [Fact]
+    public void RangeText_OneThighAtAKneeTargetsStation_NamesTheThighAngleAndThatTheTargetIsTheKnees()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with
+        {
+            Roster = [new RosterEntry("p-a", "sim-01", Placement.Thigh, Side.Left, "station-1")],
+            Stations = [new StationPlan("station-1", ExerciseIds.Squat, 10, 90, RomKind.Knee)],
+        });
+        Assert.Equal("target: knee angle 90°", state.Tiles[0].RangeText);
+
+        state.Apply(Rep("p-a", 1, 41) with { Exercise = ExerciseIds.Squat, RomKind = RomKind.Thigh });
+
+        var text = state.Tiles[0].RangeText;
+        Assert.Equal("last rep: thigh angle 41° (90° target is a knee angle)", text);
+        Assert.DoesNotContain("knee angle 41", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RangeText_PairsKneeRep_NamesTheKneeAngle()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with
+        {
+            Roster = [new RosterEntry("p-a", "sim-01", Placement.Shank, Side.Left, "station-1"), new RosterEntry("p-a", "sim-01-thigh", Placement.Thigh, Side.Left, "station-1")],
+            Stations = [new StationPlan("station-1", ExerciseIds.Squat, 10, 90, RomKind.Knee)],
+        });
+
+        state.Apply(Rep("p-a", 1, 95) with { Exercise = ExerciseIds.Squat, PairedSensor = "sim-01-thigh", RomKind = RomKind.Knee, TargetRomDeg = 90 });
+
+        Assert.Equal("last rep: knee angle 95° (target 90°)", state.Tiles[0].RangeText);
+    }
+
+    [Theory]
+    [InlineData(Placement.Shank, "last rep: shank angle 70°")]
+    [InlineData(Placement.Thigh, "last rep: thigh angle 70°")]
+    public void RangeText_RepFromBeforeRomKind_NamedByTheSensorsPlacement(Placement placement, string expected)
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with
+        {
+            Roster = [new RosterEntry("p-a", "sim-01", placement, Side.Left, "station-1")],
+            Stations = [new StationPlan("station-1", ExerciseIds.Squat, 10)],
+        });
+
+        state.Apply(Rep("p-a", 1, 70) with { Exercise = ExerciseIds.Squat });
+
+        Assert.Equal(expected, state.Tiles[0].RangeText);
+    }
+
+    [Fact]
+    public void RangeText_NoRepAndNoTarget_Empty()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a") with { Stations = [new StationPlan("station-1", ExerciseIds.Squat, 10)] });
+
+        Assert.Equal("", state.Tiles[0].RangeText);
+    }
+
+    [Fact]
     public void Changed_RaisedForEveryUpdate()
     {
         var state = NewState();

@@ -43,7 +43,9 @@ public sealed class DemoSessionTests : IDisposable
             first = started.SessionId;
 
             // A circuit class: the plan's five stations on the demo's timing, the group spread over them from the start.
-            Assert.Equal(DemoCircuit.Stations.Select(s => (s.Station, s.Exercise)), started.Stations.Select(s => (s.Station, s.Exercise)));
+            // Each station's target range goes out with what it is an angle of (knee extension's 50° is the shank's).
+            Assert.Equal(DemoCircuit.Stations.Select(s => (s.Station, s.Exercise, s.TargetRomDeg, s.TargetRomKind)), started.Stations.Select(s => (s.Station, s.Exercise, s.TargetRomDeg, s.TargetRomKind)));
+            Assert.Contains(started.Stations, s => s is { Exercise: ExerciseIds.KneeExtension, TargetRomDeg: 50, TargetRomKind: RomKind.Shank });
             Assert.Equal(DemoCircuit.StationTimeS, started.StationTimeS);
             Assert.Equal(DemoCircuit.ChangeoverS, started.ChangeoverS);
             Assert.Equal(["station-1", "station-2"], started.Roster.OrderBy(r => r.Sensor, StringComparer.Ordinal).Select(r => r.Station));

@@ -95,6 +95,35 @@ public sealed class ProgrammeRulesTests
         Assert.Contains("station-2", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(RomKind.Knee, 160.0, null)]
+    [InlineData(RomKind.Knee, 0.5, null)]
+    [InlineData(RomKind.Knee, 161.0, "station-1: a knee angle target range must be more than 0° and at most 160° (it is 161°); leave it empty for no target.")]
+    [InlineData(RomKind.Knee, 0.0, "station-1: a knee angle target range must be more than 0° and at most 160° (it is 0°); leave it empty for no target.")]
+    [InlineData(RomKind.Thigh, 180.0, null)]
+    [InlineData(RomKind.Shank, 170.0, null)]
+    [InlineData(RomKind.Shank, 181.0, "station-1: a shank angle target range must be more than 0° and at most 180° (it is 181°); leave it empty for no target.")]
+    [InlineData(RomKind.Thigh, -5.0, "station-1: a thigh angle target range must be more than 0° and at most 180° (it is -5°); leave it empty for no target.")]
+    [InlineData(RomKind.Knee, double.NaN, "station-1: a knee angle target range must be more than 0° and at most 160° (it is NaN°); leave it empty for no target.")]
+    public void ProgrammeEditor_Validate_TargetRange_LimitedByWhatItIsAnAngleOf(RomKind kind, double targetDeg, string? expected)
+    {
+        var station = new CircuitStation { Station = "station-1", Exercise = ExerciseIds.KneeExtension, TargetReps = 10, MaxReps = 15, TargetRomDeg = targetDeg, TargetRomKind = kind };
+
+        Assert.Equal(expected, ProgrammeEditor.Validate([station]));
+    }
+
+    [Fact]
+    public void ProgrammeEditor_Validate_NoTargetRange_AcceptedWhateverItsKind() =>
+        Assert.Null(ProgrammeEditor.Validate([new CircuitStation { Station = "station-1", Exercise = ExerciseIds.Squat, TargetReps = 10, MaxReps = 15, TargetRomKind = RomKind.Thigh }]));
+
+    [Fact]
+    public void ProgrammeEditor_Validate_UnknownTargetKind_Rejected()
+    {
+        var error = ProgrammeEditor.Validate([new CircuitStation { Station = "station-1", Exercise = ExerciseIds.Squat, TargetReps = 10, MaxReps = 15, TargetRomDeg = 90, TargetRomKind = (RomKind)42 }]);
+
+        Assert.Equal("station-1: '42' is not a kind of range: use one of Knee, Thigh, Shank, Wrist, Other.", error);
+    }
+
     private static SensorAssignment Worn(string participant, string sensor, Placement placement, Side side = Side.Right) =>
         new() { ParticipantId = participant, Sensor = sensor, Placement = placement, Side = side, Station = "station-1" };
 

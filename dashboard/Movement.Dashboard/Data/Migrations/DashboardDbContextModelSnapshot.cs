@@ -177,6 +177,10 @@ namespace Movement.Dashboard.Data.Migrations
                     b.Property<double?>("TargetRomDeg")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("TargetRomKind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CohortId");
