@@ -149,6 +149,24 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
     }
 
+    /// <summary>
+    /// The first day a participant may enter steps for: their programme's first session (or its start date), else a
+    /// year back. The last is today.
+    /// </summary>
+    public DateOnly FirstStepDay(Participant participant) =>
+        participant.Cohort is { } cohort
+            ? cohort.Sessions.Count > 0 ? cohort.Sessions.Min(s => s.PlannedDate) : cohort.StartDate
+            : Today.AddDays(-365);
+
+    /// <summary>The participant's manual step entries from <paramref name="from"/> to today, newest first (an entry of 0 is a removed one).</summary>
+    public async Task<List<DailySteps>> ManualEntriesAsync(string participantId, DateOnly from, CancellationToken cancellationToken) =>
+        (await activity.GetDailyStepsAsync(_site, participantId, from, Today, cancellationToken))
+            .Where(d => d.ManualSteps > 0).OrderByDescending(d => d.Date).ToList();
+
+    /// <summary>The manual entry for one day, 0 when there is none (so writing it back undoes a later entry).</summary>
+    public async Task<long> ManualStepsOnAsync(string participantId, DateOnly date, CancellationToken cancellationToken) =>
+        (await activity.GetDailyStepsAsync(_site, participantId, date, date, cancellationToken)) is [{ ManualSteps: { } steps }, ..] ? steps : 0;
+
     public Task SaveManualStepsAsync(string participantId, DateOnly date, long steps, CancellationToken cancellationToken) =>
         activity.WriteAsync(new ManualStepsRecord(_site, participantId, date, steps, time.GetUtcNow()), cancellationToken);
 

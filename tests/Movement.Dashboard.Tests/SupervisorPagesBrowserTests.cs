@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Movement.TestSupport;
+using static Microsoft.Playwright.Assertions;
+
+namespace Movement.Dashboard.Tests;
+
+/// <summary>A supervisor moving from the live grid to a participant's history, by keyboard, in real Chromium.</summary>
+[Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class SupervisorPagesBrowserTests(SystemFixture system)
+{
+    [Fact]
+    public async Task LiveTile_ReachedByTabWithVisibleFocus_EnterOpensParticipantsPage()
+    {
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword, 820, 1180);
+        await page.GotoAsync("/live");
+        await DashboardPages.WaitInteractiveAsync(page);
+        if (await page.Locator("[data-testid=end-session]").CountAsync() == 0)
+        {
+            await BrowserTests.StartNextSessionAsync(page);
+        }
+
+        await Expect(page.Locator("[data-testid=tile-link]")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
+
+        // Tab from the top of the page until a tile has the focus (the header's links and buttons come first).
+        string? focused = null;
+        for (var i = 0; i < 20 && focused is null; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            focused = await page.EvaluateAsync<string?>("() => document.activeElement?.matches('[data-testid=tile-link]') ? document.activeElement.closest('section.tile').dataset.participant : null");
+        }
+
+        Assert.NotNull(focused);
+        var outline = await page.EvaluateAsync<string[]>(
+            "p => { const s = getComputedStyle(document.querySelector(`section.tile[data-participant='${p}']`)); return [s.outlineStyle, s.outlineWidth]; }", focused);
+        Assert.Equal("solid", outline[0]);
+        Assert.True(double.Parse(outline[1].Replace("px", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) >= 2, $"focus outline {outline[1]}");
+        var name = await page.Locator($"section.tile[data-participant='{focused}'] [data-testid=tile-link]").InnerTextAsync();
+
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex($"/participant/{focused}$"));
+        await Expect(page.Locator("[data-testid=participant-heading]")).ToHaveTextAsync(name);
+        await page.Context.CloseAsync();
+    }
+}
