@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Movement.Dashboard.Tests.Programme;
 using Movement.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
@@ -36,10 +37,19 @@ public sealed class SupervisorPagesBrowserTests(SystemFixture system)
         Assert.Equal("solid", outline[0]);
         Assert.True(double.Parse(outline[1].Replace("px", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) >= 2, $"focus outline {outline[1]}");
         var name = await page.Locator($"section.tile[data-participant='{focused}'] [data-testid=tile-link]").InnerTextAsync();
+        await HistoryData.SeedAsync(system.Server, focused);
 
         await page.Keyboard.PressAsync("Enter");
         await Expect(page).ToHaveURLAsync(new Regex($"/participant/{focused}$"));
         await Expect(page.Locator("[data-testid=participant-heading]")).ToHaveTextAsync(name);
+
+        // Their class history: the held session's reps, range against the target, flags, chair stands; the range chart.
+        var session = page.Locator($"[data-testid=history-table] tr[data-session='{HistoryData.SessionNumber}']");
+        await Expect(session.First).ToContainTextAsync("yes");
+        await Expect(session.Filter(new() { HasText = "knee extension" })).ToContainTextAsync("partial range ×2");
+        await Expect(session.Locator("[data-testid=chair-stands]")).ToHaveTextAsync(HistoryData.ChairStandsIn30S.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#rom-chart")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("participant-history.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 }

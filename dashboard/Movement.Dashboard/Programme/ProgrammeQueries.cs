@@ -83,10 +83,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         var rows = new List<ParticipantOutcomes>();
         foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, NaturalOrder.Names))
         {
-            var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
-            double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
-            rows.Add(new ParticipantOutcomes(participant.Id, participant.DisplayName,
-                OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray()));
+            rows.Add(await OutcomesOfAsync(participant, cancellationToken));
         }
 
         return new OutcomeReport(cohort.Name, rows);
@@ -109,15 +106,51 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
     public async Task<int?> ChairStandCountAsync(string participantId, DateOnly day, CancellationToken cancellationToken)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var reps = (await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken))
-            .Where(r => r.Exercise == ExerciseIds.SitToStand).OrderBy(r => r.Time).ToList();
-        if (reps.Count == 0)
+        return ChairStands.Count(await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken));
+    }
+
+    /// <summary>
+    /// The participant's class history: per session of their cohort, attendance, per exercise sets, reps, mean range and
+    /// flags (the store's session summary), and the chair-stand count of that session's sit-to-stand reps.
+    /// </summary>
+    public async Task<ParticipantHistory> ParticipantHistoryAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var attendance = await SessionHistoryAsync(participant, cancellationToken);
+        var held = attendance.Where(a => a.Session.StartedAt is not null).ToList();
+        var repsBySession = new Dictionary<string, List<RepSummary>>(StringComparer.Ordinal);
+        if (held.Count > 0)
         {
-            return null;
+            var from = held.Min(a => a.Session.StartedAt!.Value).AddDays(-1);
+            foreach (var rep in await activity.GetRepsAsync(_site, participant.Id, from, time.GetUtcNow().AddDays(1), cancellationToken))
+            {
+                if (rep.Session is { } key)
+                {
+                    (repsBySession.TryGetValue(key, out var list) ? list : repsBySession[key] = []).Add(rep);
+                }
+            }
         }
 
-        var start = reps[0].Time.AddSeconds(-reps[0].DurationS);
-        return reps.Count(r => r.Time <= start.AddSeconds(30));
+        var rows = new List<SessionHistoryRow>();
+        foreach (var (session, attended) in attendance)
+        {
+            var exercises = session.StartedAt is null ? [] : (await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken))
+                .Where(e => e.Participant == participant.Id).ToList();
+            rows.Add(new SessionHistoryRow(session, attended, exercises, ChairStands.Count(repsBySession.GetValueOrDefault(session.SessionKey) ?? [])));
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var targets = (await db.Stations.AsNoTracking().Where(s => s.CohortId == participant.CohortId && s.TargetRomDeg != null).OrderBy(s => s.Order).ToListAsync(cancellationToken))
+            .GroupBy(s => s.Exercise, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetRomDeg!.Value, StringComparer.Ordinal);
+        return new ParticipantHistory(rows, targets, await OutcomesOfAsync(participant, cancellationToken));
+    }
+
+    /// <summary>A participant's first and last value of every measure.</summary>
+    private async Task<ParticipantOutcomes> OutcomesOfAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
+        double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
+        return new ParticipantOutcomes(participant.Id, participant.DisplayName,
+            OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray());
     }
 
     public async Task<Participant?> ParticipantAsync(string participantId, CancellationToken cancellationToken)
