@@ -167,6 +167,16 @@ public static class MovementSystemExtensions
         app.MapGet("/outcomes/{cohortId:int}.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
                 Results.File(System.Text.Encoding.UTF8.GetBytes(OutcomeReport.ToCsv(await queries.OutcomeReportAsync(cohortId, ct))), "text/csv", $"cohort-{cohortId}-outcomes.csv"))
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapGet("/sessions/{sessionId:int}/report.csv", async (int sessionId, ProgrammeQueries queries, CancellationToken ct) =>
+                await queries.SessionReportAsync(sessionId, ct) is { } report
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(SessionReport.ToCsv(report)), "text/csv", $"session-{report.Session.Number}-report.csv")
+                    : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapGet("/cohorts/{cohortId:int}/report.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
+                await queries.CohortReportAsync(cohortId, ct) is { } report
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report)), "text/csv", $"cohort-{cohortId}-report.csv")
+                    : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
         return app;
     }
 }

@@ -52,4 +52,26 @@ public sealed class SupervisorPagesBrowserTests(SystemFixture system)
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("participant-history.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task SessionReport_Printed_ShowsTheTableWithoutNavigationOrButtons()
+    {
+        var session = await HistoryData.SeedAsync(system.Server, await system.Server.ParticipantIdAsync(10));
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await page.GotoAsync($"/sessions/{session.Id}/report");
+        await DashboardPages.WaitInteractiveAsync(page);
+        var table = page.Locator("[data-testid=session-report]");
+        await Expect(table).ToContainTextAsync("Demo participant 10");
+        await Expect(page.Locator("#print-report")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("session-report.png"), FullPage = true });
+
+        await page.EmulateMediaAsync(new() { Media = Microsoft.Playwright.Media.Print });
+        await Expect(page.Locator("header.topbar")).ToBeHiddenAsync();
+        await Expect(page.Locator("#print-report")).ToBeHiddenAsync();
+        await Expect(page.Locator("[data-testid=report-csv]")).ToBeHiddenAsync();
+        await Expect(table).ToBeVisibleAsync();
+        var overflow = await page.EvaluateAsync<int>("() => document.querySelector('[data-testid=session-report]').scrollWidth - document.querySelector('main').clientWidth");
+        Assert.True(overflow <= 0, $"the printed table is {overflow} px wider than the page");
+        await page.Context.CloseAsync();
+    }
 }

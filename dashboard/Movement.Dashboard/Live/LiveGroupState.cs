@@ -69,6 +69,9 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ParticipantTile> _tiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SensorStatus> _sensors = new(StringComparer.Ordinal);
+
+    // Every alert each participant's tile has shown in the current session (for the session report), kept in memory only.
+    private readonly Dictionary<string, HashSet<TileAlert>> _raised = new(StringComparer.Ordinal);
     private readonly int _poorFormReps = options.Value.PoorFormAlertReps;
     private SessionState? _session;
 
@@ -93,6 +96,26 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             {
                 return _tiles.Values.OrderBy(t => t.Sensor ?? "~", NaturalOrder.Names).ThenBy(t => t.Participant, StringComparer.Ordinal).ToArray();
             }
+        }
+    }
+
+    /// <summary>The alerts a participant's tile has shown at any time in the current session, in enum order.</summary>
+    public IReadOnlyList<TileAlert> AlertsRaised(string participant)
+    {
+        lock (_lock)
+        {
+            return _raised.TryGetValue(participant, out var raised) ? raised.Order().ToArray() : [];
+        }
+    }
+
+    /// <summary>Sets a participant's tile and notes the alerts it now shows (call under the lock).</summary>
+    private void Set(ParticipantTile tile)
+    {
+        _tiles[tile.Participant] = tile;
+        var alerts = Alerts(tile);
+        if (alerts.Count > 0)
+        {
+            (_raised.TryGetValue(tile.Participant, out var raised) ? raised : _raised[tile.Participant] = []).UnionWith(alerts);
         }
     }
 
@@ -125,6 +148,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             if (_session?.SessionId != session.SessionId)
             {
                 _tiles.Clear();
+                _raised.Clear();
             }
 
             _session = session;
@@ -135,7 +159,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 var named = entries.FirstOrDefault(e => e.Placement == Placement.Shank && entries.Length > 1) ?? entries[0];
                 var station = session.Stations.FirstOrDefault(s => s.Station == named.Station);
                 var tile = _tiles.GetValueOrDefault(worn.Key) ?? new ParticipantTile { Participant = worn.Key };
-                _tiles[worn.Key] = tile with
+                Set(tile with
                 {
                     Sensor = named.Sensor,
                     Sensors = entries.Select(e => _sensors.GetValueOrDefault(e.Sensor) is { } status
@@ -146,7 +170,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     Exercise = tile.LastRepTime is null ? station?.Exercise ?? tile.Exercise : tile.Exercise,
                     TargetReps = station?.TargetReps ?? tile.TargetReps,
                     TargetRomDeg = station?.TargetRomDeg ?? tile.TargetRomDeg,
-                };
+                });
             }
         }
 
@@ -160,10 +184,10 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             _sensors[status.Sensor] = status;
             foreach (var tile in _tiles.Values.Where(t => t.Sensors.Any(s => s.Sensor == status.Sensor)).ToArray())
             {
-                _tiles[tile.Participant] = tile with
+                Set(tile with
                 {
                     Sensors = tile.Sensors.Select(s => s.Sensor == status.Sensor ? s with { Connected = status.Connected, BatteryPct = status.BatteryPct } : s).ToArray(),
-                };
+                });
             }
         }
 
@@ -186,7 +210,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             }
 
             var tile = _tiles.GetValueOrDefault(movementEvent.Participant) ?? new ParticipantTile { Participant = movementEvent.Participant };
-            _tiles[movementEvent.Participant] = movementEvent switch
+            Set(movementEvent switch
             {
                 RepEvent rep => tile with
                 {
@@ -207,7 +231,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 FormFlagEvent flag when tile.LastFlags.All(f => f.Flag != flag.Flag.Flag) => tile with { LastFlags = [.. tile.LastFlags, flag.Flag] },
                 ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, UncertainRepsInSet = 0, LooksLike = null, Station = StationAt(tile, change.Time) },
                 _ => tile,
-            };
+            });
         }
 
         Changed?.Invoke();

@@ -52,6 +52,13 @@ public static class ChairStands
 /// <summary>How the pages write ids for people: "partial range ×3, sway ×1".</summary>
 public static class DisplayText
 {
+    public static string Alert(Live.TileAlert alert) => alert switch
+    {
+        Live.TileAlert.SensorLost => "Sensor lost",
+        Live.TileAlert.LowBattery => "Battery low",
+        _ => "Repeated poor form",
+    };
+
     public static string Flags(IReadOnlyDictionary<string, int> flags) =>
         flags.Count == 0 ? "none" : string.Join(", ", flags.Select(f => $"{f.Key.Replace('_', ' ')} ×{f.Value}"));
 }

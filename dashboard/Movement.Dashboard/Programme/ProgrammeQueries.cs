@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.Live;
 using Movement.Protocol;
 using Movement.Store;
 
@@ -14,12 +15,6 @@ public sealed record AttendanceRow(string ParticipantId, string DisplayName, int
     public bool Completed => Attended >= Math.Ceiling(Planned * CompletionFraction);
 }
 
-public sealed record SessionSummaryRow(string ParticipantId, string DisplayName, IReadOnlyList<SessionExerciseSummary> Exercises)
-{
-    public int Reps => Exercises.Sum(e => e.Reps);
-    public int Flags => Exercises.Sum(e => e.FlagCounts.Values.Sum());
-}
-
 public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnlyList<DailySteps> Days, StepStreak? Streak)
 {
     public long TodaySteps => Days.FirstOrDefault(d => d.Date == Today)?.Total ?? 0;
@@ -27,7 +22,7 @@ public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnly
 
 /// <summary>Reads and writes for the programme, outcome and participant pages. Activity lives in the activity store.</summary>
 public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options,
-    IOptions<StoreOptions> storeOptions, TimeProvider time)
+    IOptions<StoreOptions> storeOptions, TimeProvider time, LiveGroupState live)
 {
     private readonly string _site = options.Value.Site;
 
@@ -64,16 +59,6 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
             .GroupBy(r => r.Participant).ToDictionary(g => g.Key, g => g.Select(r => r.Session).Distinct().Count());
         return cohort.Participants.OrderBy(p => p.DisplayName, NaturalOrder.Names)
             .Select(p => new AttendanceRow(p.Id, p.DisplayName, counts.GetValueOrDefault(p.Id), cohort.SessionsPlanned)).ToList();
-    }
-
-    /// <summary>What each participant did in one session, as the store summarises its recorded reps and flags.</summary>
-    public async Task<List<SessionSummaryRow>> SessionSummaryAsync(ProgrammeSession session, CancellationToken cancellationToken)
-    {
-        var names = await DisplayNamesAsync(cancellationToken);
-        var summary = await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
-        return summary.GroupBy(s => s.Participant)
-            .Select(g => new SessionSummaryRow(g.Key, names.GetValueOrDefault(g.Key, g.Key), g.ToList()))
-            .OrderBy(r => r.DisplayName, NaturalOrder.Names).ToList();
     }
 
     public async Task<OutcomeReport> OutcomeReportAsync(int cohortId, CancellationToken cancellationToken)
@@ -138,10 +123,71 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
             rows.Add(new SessionHistoryRow(session, attended, exercises, ChairStands.Count(repsBySession.GetValueOrDefault(session.SessionKey) ?? [])));
         }
 
+        return new ParticipantHistory(rows, await TargetRomAsync(participant.CohortId, cancellationToken), await OutcomesOfAsync(participant, cancellationToken));
+    }
+
+    /// <summary>The circuit's target range per exercise, as the plan is now (the first station of an exercise that sets one).</summary>
+    private async Task<Dictionary<string, double>> TargetRomAsync(int cohortId, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var targets = (await db.Stations.AsNoTracking().Where(s => s.CohortId == participant.CohortId && s.TargetRomDeg != null).OrderBy(s => s.Order).ToListAsync(cancellationToken))
+        return (await db.Stations.AsNoTracking().Where(s => s.CohortId == cohortId && s.TargetRomDeg != null).OrderBy(s => s.Order).ToListAsync(cancellationToken))
             .GroupBy(s => s.Exercise, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetRomDeg!.Value, StringComparer.Ordinal);
-        return new ParticipantHistory(rows, targets, await OutcomesOfAsync(participant, cancellationToken));
+    }
+
+    /// <summary>
+    /// The session report: each participant of the cohort, attended or not, with their exercises as the store summarises
+    /// them and, for the session this dashboard is watching live, the alerts their tile has shown.
+    /// </summary>
+    public async Task<SessionReport?> SessionReportAsync(int sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var session = await db.Sessions.Include(s => s.Cohort).ThenInclude(c => c!.Participants).AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session?.Cohort is not { } cohort)
+        {
+            return null;
+        }
+
+        var summary = session.StartedAt is null ? [] : await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
+        var attended = (await activity.GetAttendanceAsync(_site, session.PlannedDate.AddDays(-365), Today.AddDays(1), cancellationToken))
+            .Where(a => a.Session == session.SessionKey && a.Attended).Select(a => a.Participant).ToHashSet(StringComparer.Ordinal);
+        var watched = live.Session?.SessionId == session.SessionKey;
+        var rows = cohort.Participants.Select(p => p.Id).Union(summary.Select(e => e.Participant), StringComparer.Ordinal)
+            .Select(id => new SessionReportRow(id, cohort.Participants.FirstOrDefault(p => p.Id == id)?.DisplayName ?? id, attended.Contains(id),
+                summary.Where(e => e.Participant == id).ToList(), watched ? live.AlertsRaised(id) : null))
+            .OrderBy(r => r.DisplayName, NaturalOrder.Names).ToList();
+        return new SessionReport(session, cohort.SessionsPlanned, await TargetRomAsync(cohort.Id, cancellationToken), rows, watched);
+    }
+
+    /// <summary>
+    /// The cohort report: attendance and completion, outcome changes, and adherence to the home step goal from the
+    /// discharge date (else the day after the last planned session) to today.
+    /// </summary>
+    public async Task<CohortReport?> CohortReportAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cohort = await db.Cohorts.Include(c => c.Participants).Include(c => c.Sessions).AsNoTracking().SingleOrDefaultAsync(c => c.Id == cohortId, cancellationToken);
+        if (cohort is null)
+        {
+            return null;
+        }
+
+        var outcomes = await OutcomeReportAsync(cohortId, cancellationToken);
+        var lastPlanned = cohort.Sessions.Count > 0 ? cohort.Sessions.Max(s => s.PlannedDate) : cohort.StartDate;
+        var rows = new List<CohortReportRow>();
+        foreach (var attendance in await AttendanceAsync(cohort, cancellationToken))
+        {
+            var participant = cohort.Participants.Single(p => p.Id == attendance.ParticipantId);
+            GoalProgress? goal = null;
+            var from = participant.DischargeDate ?? lastPlanned.AddDays(1);
+            if (participant.DailyStepGoal is { } daily && from <= Today)
+            {
+                goal = await activity.GetGoalProgressAsync(_site, participant.Id, from, Today, daily, cancellationToken);
+            }
+
+            rows.Add(new CohortReportRow(attendance, outcomes.Participants.Single(o => o.ParticipantId == participant.Id), goal));
+        }
+
+        return new CohortReport(cohort, cohort.Sessions.Count(s => s.StartedAt is not null), rows, outcomes);
     }
 
     /// <summary>A participant's first and last value of every measure.</summary>

@@ -8,9 +8,12 @@ namespace Movement.Dashboard.Tests.Access;
 [Collection(SystemCollection.Name)]
 public sealed partial class HttpAccessTests(SystemFixture system)
 {
-    private HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    private HttpClient NewClient() => NewClient(system.Server);
+
+    /// <summary>A client with its own cookies that does not follow redirects (so a redirect to the login page shows).</summary>
+    internal static HttpClient NewClient(DashboardServer server) => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
     {
-        BaseAddress = new Uri(system.Server.BaseUrl),
+        BaseAddress = new Uri(server.BaseUrl),
     };
 
     [Theory]
@@ -167,7 +170,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     }
 
     /// <summary>Fetches the login form (for its anti-forgery token and cookie) and posts it.</summary>
-    private static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
+    internal static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
     {
         var form = await client.GetStringAsync("/account/login");
         var token = TokenField().Match(form).Groups[1].Value;

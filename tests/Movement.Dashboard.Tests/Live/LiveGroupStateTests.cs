@@ -77,6 +77,26 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void AlertsRaised_AlertCleared_StillListedUntilTheNextSession()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a", "p-b"));
+        for (var i = 1; i <= 3; i++)
+        {
+            state.Apply(Rep("p-a", i, 48, flags: Partial(48)));
+        }
+
+        state.Apply(Rep("p-a", 4, 88));
+
+        Assert.Empty(state.Alerts(state.Tiles.Single(t => t.Participant == "p-a")));
+        Assert.Equal([TileAlert.RepeatedPoorForm], state.AlertsRaised("p-a"));
+        Assert.Empty(state.AlertsRaised("p-b"));
+
+        state.Apply(Session("s02", "p-a", "p-b"));
+        Assert.Empty(state.AlertsRaised("p-a"));
+    }
+
+    [Fact]
     public void Alerts_ThreeFlaggedRepsInARow_RepeatedPoorForm_ClearedByAGoodRep()
     {
         var state = NewState();
