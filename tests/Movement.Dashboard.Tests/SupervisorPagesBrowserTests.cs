@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Movement.Dashboard.Live;
 using Movement.Dashboard.Tests.Programme;
 using Movement.TestSupport;
 using static Microsoft.Playwright.Assertions;
@@ -50,6 +52,44 @@ public sealed class SupervisorPagesBrowserTests(SystemFixture system)
         await Expect(session.Locator("[data-testid=chair-stands]")).ToHaveTextAsync(HistoryData.ChairStandsIn30S.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("#rom-chart")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("participant-history.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SensorLost_TileAlertsWithSound_AcknowledgedFromTheTile()
+    {
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await page.GotoAsync("/live");
+        await DashboardPages.WaitInteractiveAsync(page);
+        if (await page.Locator("[data-testid=end-session]").CountAsync() == 0)
+        {
+            await BrowserTests.StartNextSessionAsync(page);
+        }
+
+        await Expect(page.Locator("[data-testid=tile-link]")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
+        await page.CheckAsync("#alert-sound");
+        var played = await page.EvaluateAsync<int>("() => window.movementAlerts.played");
+        var participant = await page.Locator("section.tile").Last.GetAttributeAsync("data-participant");
+        var sensor = system.Server.Services.GetRequiredService<LiveGroupState>().Tiles.Single(t => t.Participant == participant).Sensor!;
+        var tile = page.Locator($"section.tile[data-participant='{participant}']");
+
+        await using var probe = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "alert-status");
+        await BrowserTests.PublishStatusAsync(probe, sensor, connected: false);
+
+        // The strong state: the alerting ring, the alert, a sound.
+        await Expect(tile).ToHaveClassAsync(new Regex(@"\balerting\b"));
+        await Expect(tile.Locator("[data-alert=SensorLost]")).ToHaveTextAsync("Sensor lost");
+        await page.WaitForFunctionAsync("n => window.movementAlerts.played > n", played);
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("supervisor-grid-alert.png") });
+
+        // Acknowledged from the tile: the ring goes, the alert stays listed as seen, the page stays on the grid.
+        await tile.Locator("[data-testid=ack]").ClickAsync();
+        await Expect(tile).Not.ToHaveClassAsync(new Regex(@"\balerting\b"));
+        await Expect(tile.Locator("[data-alert=SensorLost]")).ToHaveTextAsync("Sensor lost (seen)");
+        await Expect(page).ToHaveURLAsync(new Regex("/live$"));
+
+        await BrowserTests.PublishStatusAsync(probe, sensor, connected: true);
+        await Expect(tile.Locator("[data-alert=SensorLost]")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 

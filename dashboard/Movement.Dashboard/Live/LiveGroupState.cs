@@ -72,6 +72,9 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
 
     // Every alert each participant's tile has shown in the current session (for the session report), kept in memory only.
     private readonly Dictionary<string, HashSet<TileAlert>> _raised = new(StringComparer.Ordinal);
+
+    // Alerts a supervisor has acknowledged on the tile, while they last: one that clears and comes back alerts again.
+    private readonly Dictionary<string, HashSet<TileAlert>> _acknowledged = new(StringComparer.Ordinal);
     private readonly int _poorFormReps = options.Value.PoorFormAlertReps;
     private SessionState? _session;
 
@@ -108,7 +111,31 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         }
     }
 
-    /// <summary>Sets a participant's tile and notes the alerts it now shows (call under the lock).</summary>
+    /// <summary>The tile's alerts no supervisor has acknowledged yet: these get the strong visual state and the sound.</summary>
+    public IReadOnlyList<TileAlert> Unacknowledged(ParticipantTile tile)
+    {
+        lock (_lock)
+        {
+            var alerts = Alerts(tile);
+            return _acknowledged.TryGetValue(tile.Participant, out var acknowledged) ? alerts.Where(a => !acknowledged.Contains(a)).ToArray() : alerts;
+        }
+    }
+
+    /// <summary>A supervisor has seen the participant's current alerts (for every open page): the tile calms down until a new one.</summary>
+    public void Acknowledge(string participant)
+    {
+        lock (_lock)
+        {
+            if (_tiles.TryGetValue(participant, out var tile))
+            {
+                (_acknowledged.TryGetValue(participant, out var acknowledged) ? acknowledged : _acknowledged[participant] = []).UnionWith(Alerts(tile));
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Sets a participant's tile and notes the alerts it now shows; cleared alerts lose their acknowledgement (call under the lock).</summary>
     private void Set(ParticipantTile tile)
     {
         _tiles[tile.Participant] = tile;
@@ -116,6 +143,11 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
         if (alerts.Count > 0)
         {
             (_raised.TryGetValue(tile.Participant, out var raised) ? raised : _raised[tile.Participant] = []).UnionWith(alerts);
+        }
+
+        if (_acknowledged.TryGetValue(tile.Participant, out var acknowledged))
+        {
+            acknowledged.IntersectWith(alerts);
         }
     }
 
@@ -149,6 +181,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             {
                 _tiles.Clear();
                 _raised.Clear();
+                _acknowledged.Clear();
             }
 
             _session = session;

@@ -77,6 +77,30 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void Acknowledge_CurrentAlertsCalmed_ANewAlertOrTheSameAgainAfterClearingIsUnacknowledged()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Status("sim-01", connected: false, battery: 80));
+        ParticipantTile Tile() => Assert.Single(state.Tiles);
+        Assert.Equal([TileAlert.SensorLost], state.Unacknowledged(Tile()));
+
+        state.Acknowledge("p-a");
+        Assert.Empty(state.Unacknowledged(Tile()));
+        Assert.Equal([TileAlert.SensorLost], state.Alerts(Tile()));
+
+        // A new kind of alert needs attention; the acknowledged one stays calm.
+        state.Apply(Status("sim-01", connected: false, battery: 5));
+        Assert.Equal([TileAlert.LowBattery], state.Unacknowledged(Tile()));
+
+        // Cleared and back again: it alerts again.
+        state.Acknowledge("p-a");
+        state.Apply(Status("sim-01", connected: true, battery: 80));
+        state.Apply(Status("sim-01", connected: false, battery: 80));
+        Assert.Equal([TileAlert.SensorLost], state.Unacknowledged(Tile()));
+    }
+
+    [Fact]
     public void AlertsRaised_AlertCleared_StillListedUntilTheNextSession()
     {
         var state = NewState();
