@@ -27,8 +27,69 @@ public sealed class LayoutBrowserTests(SystemFixture system)
           .slice(0, 10)
         """;
 
+    private const string Describe = """
+        e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '') + ' "' + (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '"'
+        """;
+
+    // Marks the focused control; says what it is when its focus shows no ring (a tile's link rings the whole tile).
+    private const string FocusProblem = "() => { const describe = " + Describe + """
+        ;
+          const e = document.activeElement;
+          if (!e || e === document.body) return null;
+          e.setAttribute('data-was-focused', '');
+          const ring = e.matches('.tile a.who') ? e.closest('.tile') : e;
+          const s = getComputedStyle(ring);
+          return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) ? null : describe(e) + ' (outline: ' + s.outlineStyle + ' ' + s.outlineWidth + ')';
+        }
+        """;
+
+    private const string Focusable = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, [tabindex='0']";
+
+    private const string Unreached = "() => { const describe = " + Describe + ";\n return [...document.querySelectorAll(\"" + Focusable + "\")]"
+        + ".filter(e => e.checkVisibility() && !e.hasAttribute('data-was-focused')).map(describe); }";
+
     [Fact]
-    public async Task EveryPage_AtLaptopTabletAndPhoneWidths_NoOverflowAndNoAxeViolations()
+    public async Task EveryPage_EveryControlReachedByTab_WithAVisibleFocusRing()
+    {
+        var (supervisorPages, participantPage) = await PagesAsync();
+        var problems = new List<string>();
+        var supervisor = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword, 1366, 900);
+        foreach (var path in supervisorPages)
+        {
+            await WalkAsync(supervisor, path, problems);
+        }
+
+        await supervisor.Context.CloseAsync();
+        var own = await system.LoggedInPageAsync("participant04", DashboardServer.ParticipantPassword, 1366, 900);
+        await WalkAsync(own, participantPage, problems);
+        await own.Context.CloseAsync();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Tabs through the page once (as many stops as it has controls, and a few more) and notes what was missed or showed no focus.</summary>
+    private static async Task WalkAsync(IPage page, string path, List<string> problems)
+    {
+        await page.GotoAsync(path);
+        await DashboardPages.WaitInteractiveAsync(page);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var stops = await page.Locator(Focusable).CountAsync() + 5;
+        for (var i = 0; i < stops; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string?>(FocusProblem) is { } control)
+            {
+                problems.Add($"{path}: {control} has no visible focus");
+            }
+        }
+
+        foreach (var control in await page.EvaluateAsync<string[]>(Unreached))
+        {
+            problems.Add($"{path}: {control} is not reached by Tab");
+        }
+    }
+
+    private async Task<(string[] SupervisorPages, string ParticipantPage)> PagesAsync()
     {
         int sessionId, cohortId;
         await using (var scope = system.Server.Services.CreateAsyncScope())
@@ -38,8 +99,14 @@ public sealed class LayoutBrowserTests(SystemFixture system)
             sessionId = await db.Sessions.Where(s => s.CohortId == cohortId).OrderBy(s => s.Number).Select(s => s.Id).FirstAsync();
         }
 
-        var participant = await system.Server.ParticipantIdAsync(4);
-        string[] supervisorPages = ["/live", "/programme", "/outcomes", $"/participant/{participant}", $"/sessions/{sessionId}/report", $"/cohorts/{cohortId}/report"];
+        var participant = $"/participant/{await system.Server.ParticipantIdAsync(4)}";
+        return (["/live", "/programme", "/outcomes", participant, $"/sessions/{sessionId}/report", $"/cohorts/{cohortId}/report"], participant);
+    }
+
+    [Fact]
+    public async Task EveryPage_AtLaptopTabletAndPhoneWidths_NoOverflowAndNoAxeViolations()
+    {
+        var (supervisorPages, participantPage) = await PagesAsync();
         var problems = new List<string>();
 
         var supervisor = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
@@ -50,7 +117,7 @@ public sealed class LayoutBrowserTests(SystemFixture system)
 
         await supervisor.Context.CloseAsync();
         var own = await system.LoggedInPageAsync("participant04", DashboardServer.ParticipantPassword);
-        await CheckAsync(own, $"/participant/{participant}", problems);
+        await CheckAsync(own, participantPage, problems);
         await own.Context.CloseAsync();
 
         var context = await system.Chromium.NewContextAsync(system.Server.BaseUrl);
