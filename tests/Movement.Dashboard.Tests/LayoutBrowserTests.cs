@@ -110,6 +110,16 @@ public sealed class LayoutBrowserTests(SystemFixture system)
         var problems = new List<string>();
 
         var supervisor = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+
+        // A running session, so the grid has its tiles (three of them for thigh + shank pairs, the widest).
+        await supervisor.GotoAsync("/live");
+        await DashboardPages.WaitInteractiveAsync(supervisor);
+        if (await supervisor.Locator("[data-testid=end-session]").CountAsync() == 0)
+        {
+            await BrowserTests.StartNextSessionAsync(supervisor);
+        }
+
+        await Microsoft.Playwright.Assertions.Expect(supervisor.Locator("section.tile")).ToHaveCountAsync(DashboardServer.GroupSize, new() { Timeout = 20_000 });
         foreach (var path in supervisorPages)
         {
             await CheckAsync(supervisor, path, problems);
