@@ -83,11 +83,12 @@ public static class MovementSystemExtensions
             // A signed-in user asking for someone else's page gets a plain 403, not a redirect.
             o.Events.OnRedirectToAccessDenied = context =>
             {
+                var participantPage = context.HttpContext.GetRouteValue(OwnParticipantDataRequirement.RouteKey) is not null;
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.ContentType = "text/html; charset=utf-8";
                 return context.Response.WriteAsync(
                     "<!DOCTYPE html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width\"><title>Not allowed</title></head>"
-                    + "<body><h1>Not allowed</h1><p data-testid=\"forbidden\">This page belongs to someone else.</p><p><a href=\"/\">Back to your page</a></p></body></html>");
+                    + $"<body><h1>Not allowed</h1><p data-testid=\"forbidden\">{AccessDeniedText.For(participantPage)}</p><p><a href=\"/\">Go to your page</a></p></body></html>");
             };
         }));
         services.AddIdentityCore<DashboardUser>(o =>
@@ -165,6 +166,16 @@ public static class MovementSystemExtensions
         });
         app.MapGet("/outcomes/{cohortId:int}.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
                 Results.File(System.Text.Encoding.UTF8.GetBytes(OutcomeReport.ToCsv(await queries.OutcomeReportAsync(cohortId, ct))), "text/csv", $"cohort-{cohortId}-outcomes.csv"))
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapGet("/sessions/{sessionId:int}/report.csv", async (int sessionId, ProgrammeQueries queries, CancellationToken ct) =>
+                await queries.SessionReportAsync(sessionId, ct) is { } report
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(SessionReport.ToCsv(report)), "text/csv", $"session-{report.Session.Number}-report.csv")
+                    : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapGet("/cohorts/{cohortId:int}/report.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
+                await queries.CohortReportAsync(cohortId, ct) is { } report
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report)), "text/csv", $"cohort-{cohortId}-report.csv")
+                    : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
         return app;
     }

@@ -101,7 +101,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         }
     }
 
-    private static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
+    internal static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
         probe.Connection.PublishAsync(Topics.SensorStatus("site-1", sensor), ProtocolJson.Encode(new SensorStatus
         {
             Sensor = sensor,

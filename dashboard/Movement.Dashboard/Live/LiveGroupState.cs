@@ -99,6 +99,12 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ParticipantTile> _tiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SensorStatus> _sensors = new(StringComparer.Ordinal);
+
+    // Every alert each participant's tile has shown in the current session (for the session report), kept in memory only.
+    private readonly Dictionary<string, HashSet<TileAlert>> _raised = new(StringComparer.Ordinal);
+
+    // Alerts a supervisor has acknowledged on the tile, while they last: one that clears and comes back alerts again.
+    private readonly Dictionary<string, HashSet<TileAlert>> _acknowledged = new(StringComparer.Ordinal);
     private readonly int _poorFormReps = options.Value.PoorFormAlertReps;
     private SessionState? _session;
 
@@ -123,6 +129,55 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             {
                 return _tiles.Values.OrderBy(t => t.Sensor ?? "~", NaturalOrder.Names).ThenBy(t => t.Participant, StringComparer.Ordinal).ToArray();
             }
+        }
+    }
+
+    /// <summary>The alerts a participant's tile has shown at any time in the current session, in enum order.</summary>
+    public IReadOnlyList<TileAlert> AlertsRaised(string participant)
+    {
+        lock (_lock)
+        {
+            return _raised.TryGetValue(participant, out var raised) ? raised.Order().ToArray() : [];
+        }
+    }
+
+    /// <summary>The tile's alerts no supervisor has acknowledged yet: these get the strong visual state and the sound.</summary>
+    public IReadOnlyList<TileAlert> Unacknowledged(ParticipantTile tile)
+    {
+        lock (_lock)
+        {
+            var alerts = Alerts(tile);
+            return _acknowledged.TryGetValue(tile.Participant, out var acknowledged) ? alerts.Where(a => !acknowledged.Contains(a)).ToArray() : alerts;
+        }
+    }
+
+    /// <summary>A supervisor has seen the participant's current alerts (for every open page): the tile calms down until a new one.</summary>
+    public void Acknowledge(string participant)
+    {
+        lock (_lock)
+        {
+            if (_tiles.TryGetValue(participant, out var tile))
+            {
+                (_acknowledged.TryGetValue(participant, out var acknowledged) ? acknowledged : _acknowledged[participant] = []).UnionWith(Alerts(tile));
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Sets a participant's tile and notes the alerts it now shows; cleared alerts lose their acknowledgement (call under the lock).</summary>
+    private void Set(ParticipantTile tile)
+    {
+        _tiles[tile.Participant] = tile;
+        var alerts = Alerts(tile);
+        if (alerts.Count > 0)
+        {
+            (_raised.TryGetValue(tile.Participant, out var raised) ? raised : _raised[tile.Participant] = []).UnionWith(alerts);
+        }
+
+        if (_acknowledged.TryGetValue(tile.Participant, out var acknowledged))
+        {
+            acknowledged.IntersectWith(alerts);
         }
     }
 
@@ -155,6 +210,8 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             if (_session?.SessionId != session.SessionId)
             {
                 _tiles.Clear();
+                _raised.Clear();
+                _acknowledged.Clear();
             }
 
             _session = session;
@@ -165,7 +222,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 var named = entries.FirstOrDefault(e => e.Placement == Placement.Shank && entries.Length > 1) ?? entries[0];
                 var station = session.Stations.FirstOrDefault(s => s.Station == named.Station);
                 var tile = _tiles.GetValueOrDefault(worn.Key) ?? new ParticipantTile { Participant = worn.Key };
-                _tiles[worn.Key] = tile with
+                Set(tile with
                 {
                     Sensor = named.Sensor,
                     Sensors = entries.Select(e => _sensors.GetValueOrDefault(e.Sensor) is { } status
@@ -177,7 +234,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                     TargetReps = station?.TargetReps ?? tile.TargetReps,
                     TargetRomDeg = station?.TargetRomDeg ?? tile.TargetRomDeg,
                     StationTarget = station is null ? tile.StationTarget : station.RangeTarget(),
-                };
+                });
             }
         }
 
@@ -191,10 +248,10 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             _sensors[status.Sensor] = status;
             foreach (var tile in _tiles.Values.Where(t => t.Sensors.Any(s => s.Sensor == status.Sensor)).ToArray())
             {
-                _tiles[tile.Participant] = tile with
+                Set(tile with
                 {
                     Sensors = tile.Sensors.Select(s => s.Sensor == status.Sensor ? s with { Connected = status.Connected, BatteryPct = status.BatteryPct } : s).ToArray(),
-                };
+                });
             }
         }
 
@@ -234,7 +291,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 ExerciseChangeEvent change => StationAt(tile, change.Time),
                 _ => tile.Station,
             };
-            _tiles[movementEvent.Participant] = movementEvent switch
+            Set(movementEvent switch
             {
                 RepEvent rep => tile with
                 {
@@ -257,7 +314,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 FormFlagEvent flag when tile.LastFlags.All(f => f.Flag != flag.Flag.Flag) => tile with { LastFlags = [.. tile.LastFlags, flag.Flag] },
                 ExerciseChangeEvent change => tile with { Exercise = change.To, RepsInSet = 0, UncertainRepsInSet = 0, LooksLike = null, Station = station, StationTarget = TargetAt(tile, station) },
                 _ => tile,
-            };
+            });
         }
 
         Changed?.Invoke();

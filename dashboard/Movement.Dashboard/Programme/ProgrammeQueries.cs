@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.Live;
 using Movement.Protocol;
 using Movement.Store;
 
@@ -14,12 +15,6 @@ public sealed record AttendanceRow(string ParticipantId, string DisplayName, int
     public bool Completed => Attended >= Math.Ceiling(Planned * CompletionFraction);
 }
 
-public sealed record SessionSummaryRow(string ParticipantId, string DisplayName, IReadOnlyList<SessionExerciseSummary> Exercises)
-{
-    public int Reps => Exercises.Sum(e => e.Reps);
-    public int Flags => Exercises.Sum(e => e.FlagCounts.Values.Sum());
-}
-
 public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnlyList<DailySteps> Days, StepStreak? Streak)
 {
     public long TodaySteps => Days.FirstOrDefault(d => d.Date == Today)?.Total ?? 0;
@@ -27,7 +22,7 @@ public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnly
 
 /// <summary>Reads and writes for the programme, outcome and participant pages. Activity lives in the activity store.</summary>
 public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options,
-    IOptions<StoreOptions> storeOptions, TimeProvider time)
+    IOptions<StoreOptions> storeOptions, TimeProvider time, LiveGroupState live)
 {
     private readonly string _site = options.Value.Site;
 
@@ -66,16 +61,6 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
             .Select(p => new AttendanceRow(p.Id, p.DisplayName, counts.GetValueOrDefault(p.Id), cohort.SessionsPlanned)).ToList();
     }
 
-    /// <summary>What each participant did in one session, as the store summarises its recorded reps and flags.</summary>
-    public async Task<List<SessionSummaryRow>> SessionSummaryAsync(ProgrammeSession session, CancellationToken cancellationToken)
-    {
-        var names = await DisplayNamesAsync(cancellationToken);
-        var summary = await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
-        return summary.GroupBy(s => s.Participant)
-            .Select(g => new SessionSummaryRow(g.Key, names.GetValueOrDefault(g.Key, g.Key), g.ToList()))
-            .OrderBy(r => r.DisplayName, NaturalOrder.Names).ToList();
-    }
-
     public async Task<OutcomeReport> OutcomeReportAsync(int cohortId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -83,10 +68,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         var rows = new List<ParticipantOutcomes>();
         foreach (var participant in cohort.Participants.OrderBy(p => p.DisplayName, NaturalOrder.Names))
         {
-            var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
-            double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
-            rows.Add(new ParticipantOutcomes(participant.Id, participant.DisplayName,
-                OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray()));
+            rows.Add(await OutcomesOfAsync(participant, cancellationToken));
         }
 
         return new OutcomeReport(cohort.Name, rows);
@@ -109,15 +91,112 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
     public async Task<int?> ChairStandCountAsync(string participantId, DateOnly day, CancellationToken cancellationToken)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var reps = (await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken))
-            .Where(r => r.Exercise == ExerciseIds.SitToStand).OrderBy(r => r.Time).ToList();
-        if (reps.Count == 0)
+        return ChairStands.Count(await activity.GetRepsAsync(_site, participantId, from, from.AddDays(1), cancellationToken));
+    }
+
+    /// <summary>
+    /// The participant's class history: per session of their cohort, attendance, per exercise sets, reps, mean range and
+    /// flags (the store's session summary), and the chair-stand count of that session's sit-to-stand reps.
+    /// </summary>
+    public async Task<ParticipantHistory> ParticipantHistoryAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var attendance = await SessionHistoryAsync(participant, cancellationToken);
+        var held = attendance.Where(a => a.Session.StartedAt is not null).ToList();
+        var repsBySession = new Dictionary<string, List<RepSummary>>(StringComparer.Ordinal);
+        if (held.Count > 0)
+        {
+            var from = held.Min(a => a.Session.StartedAt!.Value).AddDays(-1);
+            foreach (var rep in await activity.GetRepsAsync(_site, participant.Id, from, time.GetUtcNow().AddDays(1), cancellationToken))
+            {
+                if (rep.Session is { } key)
+                {
+                    (repsBySession.TryGetValue(key, out var list) ? list : repsBySession[key] = []).Add(rep);
+                }
+            }
+        }
+
+        var rows = new List<SessionHistoryRow>();
+        foreach (var (session, attended) in attendance)
+        {
+            var exercises = session.StartedAt is null ? [] : (await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken))
+                .Where(e => e.Participant == participant.Id).ToList();
+            rows.Add(new SessionHistoryRow(session, attended, exercises, ChairStands.Count(repsBySession.GetValueOrDefault(session.SessionKey) ?? [])));
+        }
+
+        return new ParticipantHistory(rows, await TargetRomAsync(participant.CohortId, cancellationToken), await OutcomesOfAsync(participant, cancellationToken));
+    }
+
+    /// <summary>The circuit's target range per exercise, as the plan is now (the first station of an exercise that sets one).</summary>
+    private async Task<Dictionary<string, double>> TargetRomAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Stations.AsNoTracking().Where(s => s.CohortId == cohortId && s.TargetRomDeg != null).OrderBy(s => s.Order).ToListAsync(cancellationToken))
+            .GroupBy(s => s.Exercise, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetRomDeg!.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The session report: each participant of the cohort, attended or not, with their exercises as the store summarises
+    /// them and, for the session this dashboard is watching live, the alerts their tile has shown.
+    /// </summary>
+    public async Task<SessionReport?> SessionReportAsync(int sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var session = await db.Sessions.Include(s => s.Cohort).ThenInclude(c => c!.Participants).AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session?.Cohort is not { } cohort)
         {
             return null;
         }
 
-        var start = reps[0].Time.AddSeconds(-reps[0].DurationS);
-        return reps.Count(r => r.Time <= start.AddSeconds(30));
+        var summary = session.StartedAt is null ? [] : await activity.GetSessionSummaryAsync(_site, session.SessionKey, cancellationToken);
+        var attended = (await activity.GetAttendanceAsync(_site, session.PlannedDate.AddDays(-365), Today.AddDays(1), cancellationToken))
+            .Where(a => a.Session == session.SessionKey && a.Attended).Select(a => a.Participant).ToHashSet(StringComparer.Ordinal);
+        var watched = live.Session?.SessionId == session.SessionKey;
+        var rows = cohort.Participants.Select(p => p.Id).Union(summary.Select(e => e.Participant), StringComparer.Ordinal)
+            .Select(id => new SessionReportRow(id, cohort.Participants.FirstOrDefault(p => p.Id == id)?.DisplayName ?? id, attended.Contains(id),
+                summary.Where(e => e.Participant == id).ToList(), watched ? live.AlertsRaised(id) : null))
+            .OrderBy(r => r.DisplayName, NaturalOrder.Names).ToList();
+        return new SessionReport(session, cohort.SessionsPlanned, await TargetRomAsync(cohort.Id, cancellationToken), rows, watched);
+    }
+
+    /// <summary>
+    /// The cohort report: attendance and completion, outcome changes, and adherence to the home step goal from the
+    /// discharge date (else the day after the last planned session) to today.
+    /// </summary>
+    public async Task<CohortReport?> CohortReportAsync(int cohortId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cohort = await db.Cohorts.Include(c => c.Participants).Include(c => c.Sessions).AsNoTracking().SingleOrDefaultAsync(c => c.Id == cohortId, cancellationToken);
+        if (cohort is null)
+        {
+            return null;
+        }
+
+        var outcomes = await OutcomeReportAsync(cohortId, cancellationToken);
+        var lastPlanned = cohort.Sessions.Count > 0 ? cohort.Sessions.Max(s => s.PlannedDate) : cohort.StartDate;
+        var rows = new List<CohortReportRow>();
+        foreach (var attendance in await AttendanceAsync(cohort, cancellationToken))
+        {
+            var participant = cohort.Participants.Single(p => p.Id == attendance.ParticipantId);
+            GoalProgress? goal = null;
+            var from = participant.DischargeDate ?? lastPlanned.AddDays(1);
+            if (participant.DailyStepGoal is { } daily && from <= Today)
+            {
+                goal = await activity.GetGoalProgressAsync(_site, participant.Id, from, Today, daily, cancellationToken);
+            }
+
+            rows.Add(new CohortReportRow(attendance, outcomes.Participants.Single(o => o.ParticipantId == participant.Id), goal));
+        }
+
+        return new CohortReport(cohort, cohort.Sessions.Count(s => s.StartedAt is not null), rows, outcomes);
+    }
+
+    /// <summary>A participant's first and last value of every measure.</summary>
+    private async Task<ParticipantOutcomes> OutcomesOfAsync(Participant participant, CancellationToken cancellationToken)
+    {
+        var records = await activity.GetOutcomesAsync(_site, participant.Id, cancellationToken);
+        double? Value(OutcomeMeasure m, string timepoint) => records.LastOrDefault(r => r.Measure == m.Id && r.Timepoint == timepoint)?.Value;
+        return new ParticipantOutcomes(participant.Id, participant.DisplayName,
+            OutcomeMeasures.All.Select(m => new OutcomeChange(m, Value(m, OutcomeMeasures.FirstSession), Value(m, OutcomeMeasures.LastSession))).ToArray());
     }
 
     public async Task<Participant?> ParticipantAsync(string participantId, CancellationToken cancellationToken)
@@ -148,6 +227,24 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
             : null;
         return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
     }
+
+    /// <summary>
+    /// The first day a participant may enter steps for: their programme's first session (or its start date), else a
+    /// year back. The last is today.
+    /// </summary>
+    public DateOnly FirstStepDay(Participant participant) =>
+        participant.Cohort is { } cohort
+            ? cohort.Sessions.Count > 0 ? cohort.Sessions.Min(s => s.PlannedDate) : cohort.StartDate
+            : Today.AddDays(-365);
+
+    /// <summary>The participant's manual step entries from <paramref name="from"/> to today, newest first (an entry of 0 is a removed one).</summary>
+    public async Task<List<DailySteps>> ManualEntriesAsync(string participantId, DateOnly from, CancellationToken cancellationToken) =>
+        (await activity.GetDailyStepsAsync(_site, participantId, from, Today, cancellationToken))
+            .Where(d => d.ManualSteps > 0).OrderByDescending(d => d.Date).ToList();
+
+    /// <summary>The manual entry for one day, 0 when there is none (so writing it back undoes a later entry).</summary>
+    public async Task<long> ManualStepsOnAsync(string participantId, DateOnly date, CancellationToken cancellationToken) =>
+        (await activity.GetDailyStepsAsync(_site, participantId, date, date, cancellationToken)) is [{ ManualSteps: { } steps }, ..] ? steps : 0;
 
     public Task SaveManualStepsAsync(string participantId, DateOnly date, long steps, CancellationToken cancellationToken) =>
         activity.WriteAsync(new ManualStepsRecord(_site, participantId, date, steps, time.GetUtcNow()), cancellationToken);

@@ -8,9 +8,12 @@ namespace Movement.Dashboard.Tests.Access;
 [Collection(SystemCollection.Name)]
 public sealed partial class HttpAccessTests(SystemFixture system)
 {
-    private HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    private HttpClient NewClient() => NewClient(system.Server);
+
+    /// <summary>A client with its own cookies that does not follow redirects (so a redirect to the login page shows).</summary>
+    internal static HttpClient NewClient(DashboardServer server) => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
     {
-        BaseAddress = new Uri(system.Server.BaseUrl),
+        BaseAddress = new Uri(server.BaseUrl),
     };
 
     [Theory]
@@ -102,6 +105,58 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Participant_ForbiddenPages_SayWhoseTheyAre()
+    {
+        using var client = NewClient();
+        await LogInAsync(client, "participant05", DashboardServer.ParticipantPassword);
+
+        var other = await client.GetAsync($"/participant/{await system.Server.ParticipantIdAsync(6)}");
+        var live = await client.GetAsync("/live");
+
+        Assert.Contains("belongs to another participant", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var livePage = await live.Content.ReadAsStringAsync();
+        Assert.Contains("This page is for class supervisors.", livePage, StringComparison.Ordinal);
+        Assert.DoesNotContain("belongs to", livePage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Participant_OwnPage_GreetsByName()
+    {
+        using var client = NewClient();
+        await LogInAsync(client, "participant07", DashboardServer.ParticipantPassword);
+
+        var page = await client.GetStringAsync($"/participant/{await system.Server.ParticipantIdAsync(7)}");
+
+        Assert.Matches(@"<h1[^>]*>Hello, Demo participant 7</h1>", page);
+    }
+
+    [Fact]
+    public async Task Supervisor_ParticipantPage_HeadingNamesTheParticipant()
+    {
+        using var client = NewClient();
+        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+
+        var page = await client.GetStringAsync($"/participant/{await system.Server.ParticipantIdAsync(1)}");
+
+        Assert.Matches(@"<h1[^>]*>Demo participant 1</h1>", page);
+        Assert.DoesNotContain("Hello", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Supervisor_UnknownParticipant_NotFoundSayingSo()
+    {
+        using var client = NewClient();
+        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+
+        var response = await client.GetAsync("/participant/p-nobody-has-this-id");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("There is no participant with the id", page, StringComparison.Ordinal);
+        Assert.Contains("p-nobody-has-this-id", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Supervisor_OutcomeCsv_HasPseudonymousIdsOnly()
     {
         using var client = NewClient();
@@ -115,7 +170,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     }
 
     /// <summary>Fetches the login form (for its anti-forgery token and cookie) and posts it.</summary>
-    private static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
+    internal static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
     {
         var form = await client.GetStringAsync("/account/login");
         var token = TokenField().Match(form).Groups[1].Value;

@@ -77,6 +77,50 @@ public sealed class LiveGroupStateTests
     }
 
     [Fact]
+    public void Acknowledge_CurrentAlertsCalmed_ANewAlertOrTheSameAgainAfterClearingIsUnacknowledged()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+        state.Apply(Status("sim-01", connected: false, battery: 80));
+        ParticipantTile Tile() => Assert.Single(state.Tiles);
+        Assert.Equal([TileAlert.SensorLost], state.Unacknowledged(Tile()));
+
+        state.Acknowledge("p-a");
+        Assert.Empty(state.Unacknowledged(Tile()));
+        Assert.Equal([TileAlert.SensorLost], state.Alerts(Tile()));
+
+        // A new kind of alert needs attention; the acknowledged one stays calm.
+        state.Apply(Status("sim-01", connected: false, battery: 5));
+        Assert.Equal([TileAlert.LowBattery], state.Unacknowledged(Tile()));
+
+        // Cleared and back again: it alerts again.
+        state.Acknowledge("p-a");
+        state.Apply(Status("sim-01", connected: true, battery: 80));
+        state.Apply(Status("sim-01", connected: false, battery: 80));
+        Assert.Equal([TileAlert.SensorLost], state.Unacknowledged(Tile()));
+    }
+
+    [Fact]
+    public void AlertsRaised_AlertCleared_StillListedUntilTheNextSession()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a", "p-b"));
+        for (var i = 1; i <= 3; i++)
+        {
+            state.Apply(Rep("p-a", i, 48, flags: Partial(48)));
+        }
+
+        state.Apply(Rep("p-a", 4, 88));
+
+        Assert.Empty(state.Alerts(state.Tiles.Single(t => t.Participant == "p-a")));
+        Assert.Equal([TileAlert.RepeatedPoorForm], state.AlertsRaised("p-a"));
+        Assert.Empty(state.AlertsRaised("p-b"));
+
+        state.Apply(Session("s02", "p-a", "p-b"));
+        Assert.Empty(state.AlertsRaised("p-a"));
+    }
+
+    [Fact]
     public void Alerts_ThreeFlaggedRepsInARow_RepeatedPoorForm_ClearedByAGoodRep()
     {
         var state = NewState();
