@@ -7,6 +7,8 @@
 #   bash scripts/test.sh --unit   the quick unit-only subset: installs nothing, starts no server, browser or listener
 #                                 (tests marked [Trait("Category", "Integration")] are left out; one that needs a
 #                                 server without the mark fails saying so)
+#   bash scripts/test.sh --screenshots   the browser tests that take docs/img's screenshots, saving them there: the
+#                                 README's real run (FirstRunTests) and the dashboard's pages with the demo data
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +16,11 @@ filter=()
 if [[ ${1:-} == --unit ]]; then
   export MOVEMENT_TEST_SCOPE=unit
   filter=(--filter "Category!=Integration")
+elif [[ ${1:-} == --screenshots ]]; then
+  export MOVEMENT_UPDATE_SCREENSHOTS=1
+  filter=(--filter "FullyQualifiedName~FirstRunTests.ReadmeCommand|FullyQualifiedName~BrowserTests")
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash scripts/test.sh [--unit]" >&2
+  echo "usage: bash scripts/test.sh [--unit|--screenshots]" >&2
   exit 2
 fi
 

@@ -204,7 +204,7 @@ internal static class ReplayCommands
         var format = options.GetValueOrDefault("format", "recording");
         if (format == "oxford")
         {
-            return OxfordRecording.ReadAccelerometer(path);
+            return OxfordRecording.StreamAccelerometer(path);
         }
 
         if (format is not ("recording" or "uci"))

@@ -79,6 +79,12 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
             await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-live.png"), FullPage = true });
 
+            // The running session's report lists the class, reached from the live page's header.
+            await page.ClickAsync("[data-testid=live-report-link]");
+            await DashboardPages.WaitInteractiveAsync(page);
+            await Expect(page.Locator("[data-testid=session-report] tbody tr").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-session-report.png"), FullPage = true });
+
             // A participant's page draws its 30-day chart.
             var participant = await page.Locator("[data-testid=group-grid] section.tile").First.GetAttributeAsync("data-participant");
             await page.GotoAsync($"/participant/{participant}");
@@ -93,6 +99,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
                   return false;
                 }
                 """, null, new() { Timeout = 60_000 });
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-participant.png"), FullPage = true });
 
             Assert.True(problems.Count == 0, "browser console errors:\n" + string.Join("\n", problems));
             await page.Context.CloseAsync();

@@ -20,12 +20,15 @@ public sealed class DatasetFormatException(string path, int line, string reason)
 /// </summary>
 public static class OxfordRecording
 {
-    public static ImuSample[] ReadAccelerometer(string path)
+    public static ImuSample[] ReadAccelerometer(string path) => [.. StreamAccelerometer(path)];
+
+    /// <summary>The accelerometer's samples, read as they are enumerated: bounded memory whatever the file's length.</summary>
+    public static IEnumerable<ImuSample> StreamAccelerometer(string path)
     {
-        var samples = new List<ImuSample>(65536);
-        ReadRows(path, ["t_ns", "accuracy", "x", "y", "z"], ["t_ns", "x", "y", "z"],
-            row => samples.Add(new ImuSample((long)(row[0] / 1000), (float)row[1], (float)row[2], (float)row[3])));
-        return [.. samples];
+        foreach (var row in Rows(path, ["t_ns", "accuracy", "x", "y", "z"], ["t_ns", "x", "y", "z"]))
+        {
+            yield return new ImuSample((long)(row[0] / 1000), (float)row[1], (float)row[2], (float)row[3]);
+        }
     }
 
     /// <summary>Ground truth: the number of 0→1 transitions in either foot column.</summary>
@@ -33,28 +36,27 @@ public static class OxfordRecording
     {
         var steps = 0;
         double? foot1 = null, foot2 = null;
-        ReadRows(path, ["t_ns", "foot1", "foot2"], ["t_ns", "foot1", "foot2"], row =>
+        foreach (var row in Rows(path, ["t_ns", "foot1", "foot2"], ["t_ns", "foot1", "foot2"]))
         {
             steps += (foot1 == 0 && row[1] == 1 ? 1 : 0) + (foot2 == 0 && row[2] == 1 ? 1 : 0);
             (foot1, foot2) = (row[1], row[2]);
-        });
+        }
+
         return steps;
     }
 
-    private delegate void RowHandler(ReadOnlySpan<double> row);
-
     /// <summary>
-    /// Hands each data row of <paramref name="path"/> to <paramref name="onRow"/> as the <paramref name="wanted"/>
-    /// columns' numbers, in that order. Columns are found by a header row when there is one, else by
-    /// <paramref name="defaultColumns"/>, the published layout. Blank lines are skipped; a header without a wanted
-    /// column, a short row or a column that is not a number throws with its line.
+    /// Each data row of <paramref name="path"/> as the <paramref name="wanted"/> columns' numbers, in that order (one
+    /// array, reused for every row: read it before moving on). Columns are found by a header row when there is one,
+    /// else by <paramref name="defaultColumns"/>, the published layout. Blank lines are skipped; a header without a
+    /// wanted column, a short row or a column that is not a number throws with its line.
     /// </summary>
-    private static void ReadRows(string path, string[] defaultColumns, string[] wanted, RowHandler onRow)
+    private static IEnumerable<double[]> Rows(string path, string[] defaultColumns, string[] wanted)
     {
         var positions = Positions(defaultColumns, wanted) ?? throw new ArgumentException("default columns lack a wanted one", nameof(defaultColumns));
         var needed = positions.Max() + 1;
-        Span<double> fields = stackalloc double[16];
-        Span<double> values = stackalloc double[wanted.Length];
+        var fields = new double[16];
+        var values = new double[wanted.Length];
         var lineNumber = 0;
         using var reader = RecordingFiles.OpenText(path);
         while (reader.ReadLine() is { } line)
@@ -75,7 +77,7 @@ public static class OxfordRecording
                 continue;
             }
 
-            if (!TryParseRow(span, fields[..Math.Min(needed, fields.Length)], out var found, out var reason))
+            if (!TryParseRow(span, fields.AsSpan(0, Math.Min(needed, fields.Length)), out var found, out var reason))
             {
                 throw new DatasetFormatException(path, lineNumber, reason!);
             }
@@ -90,7 +92,7 @@ public static class OxfordRecording
                 values[i] = fields[positions[i]];
             }
 
-            onRow(values);
+            yield return values;
         }
     }
 
