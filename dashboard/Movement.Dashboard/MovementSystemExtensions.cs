@@ -8,6 +8,7 @@ using Movement.Classifier;
 using Movement.Dashboard.Access;
 using Movement.Dashboard.Components;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
 using Movement.Gateway;
@@ -113,6 +114,7 @@ public static class MovementSystemExtensions
         services.AddSingleton<SessionControl>();
         services.AddScoped<ProgrammeQueries>();
         services.AddScoped<ProgrammeEditor>();
+        services.AddStepsApi();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
@@ -177,6 +179,7 @@ public static class MovementSystemExtensions
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report)), "text/csv", $"cohort-{cohortId}-report.csv")
                     : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapStepsApi();
         return app;
     }
 }
