@@ -17,7 +17,7 @@ public readonly record struct PlannedRep(double StartS, double EndS, double RomD
 /// </summary>
 public sealed class KneeExtensionMotion
 {
-    private const double Gravity = 9.80665;
+    private const double Gravity = Movement.Protocol.Gravity.StandardMps2;
     private const double MountRadiusM = 0.25;
     private const int RepsPerSet = 10;
     private readonly Random _random;

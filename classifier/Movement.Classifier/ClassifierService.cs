@@ -59,7 +59,7 @@ public sealed class ClassifierService : BackgroundService
             ],
             OnMessage = HandleAsync,
         });
-        _outgoing = new MqttPublishQueue(_connection, logger);
+        _outgoing = new MqttPublishQueue(_connection);
     }
 
     /// <summary>

@@ -1,13 +1,17 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Movement.Classifier;
 using Movement.Dashboard.Access;
 using Movement.Dashboard.Components;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.Health;
+using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
 using Movement.Gateway;
@@ -113,6 +117,7 @@ public static class MovementSystemExtensions
         services.AddSingleton<SessionControl>();
         services.AddScoped<ProgrammeQueries>();
         services.AddScoped<ProgrammeEditor>();
+        services.AddStepsApi();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
@@ -122,6 +127,10 @@ public static class MovementSystemExtensions
             return sp.GetRequiredService<LiveFeedService>();
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHealthChecks()
+            .AddCheck<MqttConnectionsHealthCheck>("mqtt", tags: ["ready"])
+            .AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(10), tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
@@ -156,7 +165,7 @@ public static class MovementSystemExtensions
         app.MapStaticAssets();
         // The policy above already says frame-ancestors 'self' (Blazor would add a second header saying only that).
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.Map("/error", () => Results.Problem("Something went wrong on the server; it has been logged.", statusCode: StatusCodes.Status500InternalServerError))
             .AllowAnonymous();
         app.MapPost("/account/logout", async (SignInManager<DashboardUser> signIn, [FromForm] string? returnUrl) =>
@@ -177,6 +186,7 @@ public static class MovementSystemExtensions
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report)), "text/csv", $"cohort-{cohortId}-report.csv")
                     : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapStepsApi();
         return app;
     }
 }

@@ -23,6 +23,11 @@ public static class MessagingServiceCollectionExtensions
     public static IServiceCollection AddMqttConnectionOptions(this IServiceCollection services, string name, string componentSection)
     {
         services.TryAddSingletonTimeProvider();
+        if (!services.Any(d => d.ServiceType == typeof(MqttConnectionRegistry)))
+        {
+            services.AddSingleton<MqttConnectionRegistry>();
+        }
+
         services.AddOptions<MqttConnectionOptions>(name)
             .BindConfiguration(MqttConnectionOptions.SectionName)
             .BindConfiguration($"{componentSection}:Mqtt")
@@ -39,8 +44,10 @@ public static class MessagingServiceCollectionExtensions
     {
         var options = services.GetRequiredService<IOptionsMonitor<MqttConnectionOptions>>().Get(optionsName);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger($"Movement.Mqtt.{setup.ClientName}");
-        return new MqttConnection(options, setup, logger, services.GetRequiredService<TimeProvider>(),
+        var connection = new MqttConnection(options, setup, logger, services.GetRequiredService<TimeProvider>(),
             services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        services.GetService<MqttConnectionRegistry>()?.Add(connection);
+        return connection;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

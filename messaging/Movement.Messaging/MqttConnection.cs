@@ -140,37 +140,30 @@ public sealed partial class MqttConnection : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _runToken = cancellationToken;
-        var delay = _options.ReconnectDelayMin;
+        var reconnect = Backoff.Forever(_options.ReconnectDelayMin, _options.ReconnectDelayMax, _time,
+            ex => ex is MqttConnectFailedException || IsBrokerUnreachable(ex),
+            (ex, delay) => LogConnectFailed(_logger, ex, ClientId, _options.ToString(), delay));
         while (!cancellationToken.IsCancellationRequested)
         {
-            _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
-                delay = _options.ReconnectDelayMin;
+                // A new execution after every disconnect: the back-off starts again from the minimum.
+                await reconnect.ExecuteAsync(async token =>
+                {
+                    _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await ConnectOnceAsync(token).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
                 await _disconnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
                 LogDisconnected(_logger, ClientId);
                 _reconnects.Add(1);
+
+                // A short pause even after a good connection, so a broker that drops us at once is not hammered.
+                await Task.Delay(_options.ReconnectDelayMin, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is MqttConnectFailedException || IsBrokerUnreachable(ex))
-            {
-                LogConnectFailed(_logger, ClientId, _options.ToString(), ex.Message, delay);
-            }
-
-            try
-            {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
         }
 
         if (_client.IsConnected)
@@ -295,6 +288,19 @@ public sealed partial class MqttConnection : IDisposable
         _published.Add(1);
     }
 
+    /// <summary>
+    /// Publishes one message whatever the broker does meanwhile: while it is unreachable, and when MQTTnet gives up
+    /// waiting for an acknowledgement (it throws <see cref="OperationCanceledException"/> on its own timeout), waits
+    /// for the next connection and tries again. Returns false, after logging, when the broker refuses the message (a
+    /// refusal such as "not authorised" does not change on retry). Ends only when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public Task<bool> PublishUntilDeliveredAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken) =>
+        MqttDelivery.UntilDeliveredAsync(
+            token => PublishAsync(topic, payload, retain, token),
+            WaitConnectedAsync,
+            refused => LogPublishRefused(_logger, refused, ClientId, topic),
+            cancellationToken);
+
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken,
         MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         PublishAsync(new MqttApplicationMessageBuilder()
@@ -414,8 +420,11 @@ public sealed partial class MqttConnection : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} disconnected; reconnecting")]
     private static partial void LogDisconnected(ILogger logger, string clientId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} could not connect to {Broker}: {Reason}; retrying in {Delay}")]
-    private static partial void LogConnectFailed(ILogger logger, string clientId, string broker, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} could not connect to {Broker}; retrying in {Delay}")]
+    private static partial void LogConnectFailed(ILogger logger, Exception exception, string clientId, string broker, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{ClientId}: broker refused a message for {Topic}")]
+    private static partial void LogPublishRefused(ILogger logger, Exception exception, string clientId, string topic);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} could not say goodbye to the broker on shutdown: {Reason}")]
     private static partial void LogDisconnectFailed(ILogger logger, string clientId, string reason);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Movement.Messaging;
 
 /// <summary>Where and how a component reaches the broker. Bound from <c>Movement:Mqtt</c>, then overlaid by the component's own section.</summary>
-public sealed class MqttConnectionOptions
+public sealed class MqttConnectionOptions : IValidatableObject
 {
     public const string SectionName = "Movement:Mqtt";
 
@@ -26,14 +26,30 @@ public sealed class MqttConnectionOptions
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,40}$")]
     public string ClientIdPrefix { get; set; } = "movement";
 
+    /// <summary>MQTT keep-alive: the broker drops a client silent for 1.5 times this (MQTT caps it at 18 h 12 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "18:12:15")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>First wait before reconnecting; zero would spin against a broker that is down.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan ReconnectDelayMin { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Longest wait between reconnect attempts (the back-off grows to it, with jitter); not below the minimum.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectDelayMax { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the broker keeps a persistent session (and its QoS 1 backlog) while the client is away.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "49710.06:28:15")]
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(12);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ReconnectDelayMax < ReconnectDelayMin)
+        {
+            yield return new ValidationResult($"ReconnectDelayMax ({ReconnectDelayMax}) must not be below ReconnectDelayMin ({ReconnectDelayMin}).",
+                [nameof(ReconnectDelayMax)]);
+        }
+    }
 
     public override string ToString() => $"{(UseTls ? "mqtts" : "mqtt")}://{Host}:{Port} as '{Username ?? "(anonymous)"}'";
 }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 
 namespace Movement.Messaging;
 
@@ -10,7 +9,7 @@ namespace Movement.Messaging;
 /// While the broker is unreachable messages wait here and go out, in order, after the reconnect. The bound gives
 /// back-pressure (enqueue waits) instead of loss.
 /// </summary>
-public sealed partial class MqttPublishQueue(MqttConnection connection, ILogger logger, int capacity = 100_000)
+public sealed class MqttPublishQueue(MqttConnection connection, int capacity = 100_000)
 {
     private readonly Channel<(string Topic, byte[] Payload, bool Retain)> _queue =
         Channel.CreateBounded<(string, byte[], bool)>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -20,32 +19,12 @@ public sealed partial class MqttPublishQueue(MqttConnection connection, ILogger 
     public ValueTask EnqueueAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken) =>
         _queue.Writer.WriteAsync((topic, payload, retain), cancellationToken);
 
-    /// <summary>Publishes queued messages in order until cancelled; a message is retried until delivered or refused.</summary>
+    /// <summary>Publishes queued messages in order until cancelled; each goes through <see cref="MqttConnection.PublishUntilDeliveredAsync"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await foreach (var (topic, payload, retain) in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                try
-                {
-                    await connection.PublishAsync(topic, payload, retain, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (MqttNotConnectedException)
-                {
-                    await connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (MqttPublishRefusedException ex)
-                {
-                    // A refusal (e.g. not authorised) does not change on retry: report it and go on.
-                    LogRefused(logger, topic, ex.Message);
-                    break;
-                }
-            }
+            await connection.PublishUntilDeliveredAsync(topic, payload, retain, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused a message for {Topic}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string topic, string reason);
 }

@@ -10,7 +10,7 @@ namespace Movement.Protocol;
 public sealed class SampleStreamGuard(TimeProvider time)
 {
     /// <summary>±16 g, the widest range of the supported sensors (Thingy:52, Polar PMD, Movesense), with 10 % for calibration.</summary>
-    public const float MaxAccelMs2 = (float)(16 * 9.80665 * 1.1);
+    public const float MaxAccelMs2 = (float)(16 * Gravity.StandardMps2 * 1.1);
 
     /// <summary>±2000 °/s, the widest gyroscope range of the supported sensors, with 10 %.</summary>
     public const float MaxGyroRadS = (float)(2000 * Math.PI / 180 * 1.1);

@@ -25,6 +25,7 @@ public sealed partial class RecorderService : BackgroundService
     private readonly ActivityOutbox _outbox;
     private readonly ILogger<RecorderService> _logger;
     private readonly TimeProvider _time;
+    private readonly Polly.ResiliencePipeline _outboxRetry;
     private readonly MqttConnection _connection;
     private readonly bool _recordRawSamples;
     private readonly Counter<long> _invalid;
@@ -45,6 +46,8 @@ public sealed partial class RecorderService : BackgroundService
     {
         _outbox = outbox;
         _time = time;
+        _outboxRetry = Backoff.Forever(OutboxRetryDelayMin, OutboxRetryDelayMax, time, IsOutboxFailure,
+            (ex, delay) => LogOutboxFailed(logger, ex, delay));
         _logger = logger;
         var meter = meters.Create("Movement.Store");
         _invalid = meter.CreateCounter<long>("movement.store.invalid_payloads", "{message}", "Messages rejected as malformed");
@@ -132,6 +135,9 @@ public sealed partial class RecorderService : BackgroundService
         }
     }
 
+    private static readonly TimeSpan OutboxRetryDelayMin = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan OutboxRetryDelayMax = TimeSpan.FromSeconds(10);
+
     /// <summary>Any failure of the append except shutdown: never acknowledge a message the outbox may not have.</summary>
     private static bool IsOutboxFailure(Exception ex) => ex is not OperationCanceledException;
 
@@ -191,25 +197,12 @@ public sealed partial class RecorderService : BackgroundService
         return records;
     }
 
-    /// <summary>Retries a failed append (backoff from 100 ms to 10 s) until the outbox has the records.</summary>
+    /// <summary>Retries a failed append (back-off from 100 ms to 10 s, <see cref="Backoff"/>) until the outbox has the records.</summary>
     private async Task EnqueueDurablyAsync(List<ActivityRecord> records, Exception failure, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            LogOutboxFailed(_logger, failure.Message, delay);
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            try
-            {
-                await _outbox.EnqueueAsync(records, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (IsOutboxFailure(ex))
-            {
-                failure = ex;
-            }
-        }
+        LogOutboxFailed(_logger, failure, OutboxRetryDelayMin);
+        await Task.Delay(OutboxRetryDelayMin, _time, cancellationToken).ConfigureAwait(false);
+        await _outboxRetry.ExecuteAsync(async token => await _outbox.EnqueueAsync(records, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The roster says who wears which sensor (step attribution, leg of events) and who attended.</summary>
@@ -253,8 +246,8 @@ public sealed partial class RecorderService : BackgroundService
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append to the outbox ({Reason}); retrying in {Delay} before acknowledging")]
-    private static partial void LogOutboxFailed(ILogger logger, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append to the outbox; retrying in {Delay} before acknowledging")]
+    private static partial void LogOutboxFailed(ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);

@@ -147,7 +147,7 @@ public sealed class OutboxOptions
     /// <summary>Records per store write.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>First wait after a failed write; doubles per failure up to <see cref="RetryDelayMax"/>.</summary>
+    /// <summary>First wait after a failed write; grows (exponential, with jitter) up to <see cref="RetryDelayMax"/>.</summary>
     public TimeSpan RetryDelayMin { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryDelayMax { get; set; } = TimeSpan.FromSeconds(30);

@@ -6,9 +6,10 @@ namespace Movement.Classifier.Pipeline;
 /// does plus a rotation about the hinge, so the parts of the two angular velocities across the hinge axis have the
 /// same length, |ω₁ × j₁| = |ω₂ × j₂|. The axes are the pair (j₁, j₂) that best meets this over recent movement
 /// (with each segment's own principal rotation as a tie-breaker, <see cref="PrincipalWeight"/>),
-/// by damped Gauss–Newton on a ring of gyro pairs, refitted every <see cref="RefitEveryPairs"/> new pairs from the
-/// previous axes (so the axes follow a strap that slips). Works however each sensor is turned on its segment;
-/// each axis' sign is its own sensor's +z side (both sensors on the lateral side of the leg, z out of the skin:
+/// by damped Gauss–Newton on a ring of gyro pairs, refitted from the previous axes every <see cref="RefitEveryPairs"/>
+/// new pairs while the fits still move them, less often (up to every <see cref="MaxRefitEveryPairs"/>) once they have
+/// settled, and every <see cref="RefitEveryPairs"/> again as soon as a fit moves them (so the axes follow a strap
+/// that slips). Works however each sensor is turned on its segment; each axis' sign is its own sensor's +z side (both sensors on the lateral side of the leg, z out of the skin:
 /// the sign is the one thing the movement cannot tell, as a mirrored leg moves the same way).
 /// Allocation-free after construction.
 /// </summary>
@@ -17,10 +18,21 @@ internal sealed class JointAxisIdentifier
     /// <summary>Gyro pairs kept: at one pair per <see cref="MinPairSpacingUs"/> of movement, about 10 s of it.</summary>
     public const int Capacity = 512;
 
-    /// <summary>Pairs added between fits (about 1.3 s of movement).</summary>
+    /// <summary>Pairs added between fits while the axes are still moving (about 1.3 s of movement); the first fit comes after as many.</summary>
     public const int RefitEveryPairs = 64;
 
-    private const int FirstFitAfterPairs = 128;
+    /// <summary>
+    /// The longest interval between fits (about 5 s of movement): it doubles after each fit that moved neither axis by
+    /// more than <see cref="SettledDeg"/>, so settled axes cost a quarter of the fits, and a strap that slips is
+    /// followed within about 5 s of movement.
+    /// </summary>
+    public const int MaxRefitEveryPairs = 256;
+
+    /// <summary>A fit that moves both axes less than this leaves them where they were, to well within the knee angle's error.</summary>
+    private const double SettledDeg = 1;
+
+    /// <summary>A Gauss–Newton step shorter than this (rad, both axes together) ends the fit: it has converged.</summary>
+    private const double ConvergedStepRad = 1e-4;
 
     private const long MinPairSpacingUs = 20_000;
 
@@ -40,12 +52,15 @@ internal sealed class JointAxisIdentifier
     /// <summary>A fit that moved an axis more than this in one go is a jump to another minimum (sway, a fall), not a refinement.</summary>
     private static readonly double MaxStepCos = Math.Cos(60 * Math.PI / 180);
 
+    private static readonly double SettledCos = Math.Cos(SettledDeg * Math.PI / 180);
+
     private static readonly Vec3 Lateral = new(0, 0, 1);
 
     private readonly float[] _pairs = new float[Capacity * 6];
     private int _count;
     private int _next;
     private int _sinceFit;
+    private int _refitEveryPairs = RefitEveryPairs;
     private long _lastAddedUs = long.MinValue / 2; // no overflow in the first spacing test
 
     /// <summary>The hinge axis in the thigh sensor's frame (its +z side); as <see cref="StartFrom"/> set it until a fit.</summary>
@@ -87,52 +102,68 @@ internal sealed class JointAxisIdentifier
         _pairs[i + 5] = (float)shank.Z;
         _next = (_next + 1) % Capacity;
         _count = Math.Min(_count + 1, Capacity);
-        // The first fit waits for a few reps' worth of movement (fits on less can land on a wrong minimum), then
-        // one every RefitEveryPairs.
-        if (++_sinceFit >= (_count < RefitEveryPairs ? FirstFitAfterPairs : RefitEveryPairs))
+        if (++_sinceFit >= _refitEveryPairs)
         {
             _sinceFit = 0;
-            Fit();
+            _refitEveryPairs = Fit() ? Math.Min(2 * _refitEveryPairs, MaxRefitEveryPairs) : RefitEveryPairs;
         }
     }
 
-    private void Fit()
+    /// <summary>
+    /// Refits the axes; true if they have settled: the fit left them within <see cref="SettledDeg"/>, or found nothing
+    /// better (on simulated squats nearly every refit after the first is of this kind: the step from the settled
+    /// axes raises the residual).
+    /// </summary>
+    private bool Fit()
     {
         var j1 = Thigh;
         var j2 = Shank;
-        var before = Residual(j1, j2);
+        var before = double.NaN;
         // The first fit starts from the nominal mounting and may have far to go.
         var iterations = Fits == 0 ? 4 * IterationsPerFit : IterationsPerFit;
         for (var k = 0; k < iterations; k++)
         {
-            (j1, j2) = Step(j1, j2);
+            (j1, j2, var stepRad, var residual) = Step(j1, j2);
+            before = k == 0 ? residual : before;
+            if (stepRad < ConvergedStepRad)
+            {
+                break;
+            }
         }
 
         var after = Residual(j1, j2);
         if (!(after < before) || (Fits > 0 && (j1.Dot(Thigh) < MaxStepCos || j2.Dot(Shank) < MaxStepCos)))
         {
-            return;
+            return Fits > 0; // kept as they were: nothing better nearby (or only a jump away)
         }
 
-        Thigh = j1.Dot(Lateral) < 0 ? j1 * -1 : j1;
-        Shank = j2.Dot(Lateral) < 0 ? j2 * -1 : j2;
+        var settled = Fits > 0 && j1.Dot(Thigh) > SettledCos && j2.Dot(Shank) > SettledCos;
+        (Thigh, Shank) = (j1.Dot(Lateral) < 0 ? j1 * -1 : j1, j2.Dot(Lateral) < 0 ? j2 * -1 : j2);
         ResidualRadS = after;
         Fits++;
+        return settled;
     }
 
-    /// <summary>One damped Gauss–Newton step in the tangent planes of the two unit axes (4 unknowns).</summary>
-    private (Vec3, Vec3) Step(Vec3 j1, Vec3 j2)
+    /// <summary>
+    /// One damped Gauss–Newton step in the tangent planes of the two unit axes (4 unknowns); also the step's length
+    /// (rad) and the residual (<see cref="ResidualRadS"/>) at the axes it started from.
+    /// </summary>
+    private (Vec3 Thigh, Vec3 Shank, double StepRad, double ResidualRadS) Step(Vec3 j1, Vec3 j2)
     {
         var (a1, b1) = Tangents(j1);
         var (a2, b2) = Tangents(j2);
-        Span<double> normal = stackalloc double[16];
-        Span<double> gradient = stackalloc double[4];
-        Span<double> row = stackalloc double[4];
+        // The normal equations JᵀJ (symmetric: its upper triangle) and Jᵀe, summed over two rows per pair: the
+        // hinge constraint (c1 − c2; ∂/∂a1, ∂/∂b1, −∂/∂a2, −∂/∂b2) and the shank's own rotation (w c2; 0, 0, w ∂/∂a2, w ∂/∂b2).
+        double n00 = 0, n01 = 0, n02 = 0, n03 = 0, n11 = 0, n12 = 0, n13 = 0, n22 = 0, n23 = 0, n33 = 0;
+        double e0 = 0, e1 = 0, e2 = 0, e3 = 0, sum = 0;
+        const double w = PrincipalWeight;
         for (var p = 0; p < _count; p++)
         {
             var (w1, w2) = Pair(p);
             var c1 = w1.Cross(j1).Length;
             var c2 = w2.Cross(j2).Length;
+            var e = c1 - c2;
+            sum += (e * e) + (w * w * c2 * c2);
             if (c1 < 1e-6 || c2 < 1e-6)
             {
                 continue; // the derivative of |ω × j| is undefined where ω lies along j
@@ -141,47 +172,56 @@ internal sealed class JointAxisIdentifier
             // d|ω × j|/dj = −(ω·j) ω / |ω × j|, projected on the tangents.
             var d1 = -w1.Dot(j1) / c1;
             var d2 = -w2.Dot(j2) / c2;
-            var g1a = d1 * w1.Dot(a1);
-            var g1b = d1 * w1.Dot(b1);
-            var g2a = d2 * w2.Dot(a2);
-            var g2b = d2 * w2.Dot(b2);
-            Accumulate(normal, gradient, row, c1 - c2, g1a, g1b, -g2a, -g2b);
-            Accumulate(normal, gradient, row, PrincipalWeight * c2, 0, 0, PrincipalWeight * g2a, PrincipalWeight * g2b);
+            var r0 = d1 * w1.Dot(a1);
+            var r1 = d1 * w1.Dot(b1);
+            var r2 = -d2 * w2.Dot(a2);
+            var r3 = -d2 * w2.Dot(b2);
+            // The second row is (0, 0, −w r2, −w r3) with residual w c2.
+            var wc = w * w * c2;
+            n00 += r0 * r0;
+            n01 += r0 * r1;
+            n02 += r0 * r2;
+            n03 += r0 * r3;
+            n11 += r1 * r1;
+            n12 += r1 * r2;
+            n13 += r1 * r3;
+            n22 += (1 + (w * w)) * r2 * r2;
+            n23 += (1 + (w * w)) * r2 * r3;
+            n33 += (1 + (w * w)) * r3 * r3;
+            e0 += r0 * e;
+            e1 += r1 * e;
+            e2 += (r2 * e) - (wc * r2);
+            e3 += (r3 * e) - (wc * r3);
         }
 
-        var damping = 1e-3 * (normal[0] + normal[5] + normal[10] + normal[15]) + 1e-9;
+        var residualRadS = Math.Sqrt(sum / Math.Max(1, _count));
+        Span<double> normal = stackalloc double[16]
+        {
+            n00, n01, n02, n03,
+            n01, n11, n12, n13,
+            n02, n12, n22, n23,
+            n03, n13, n23, n33,
+        };
+        Span<double> gradient = stackalloc double[4] { -e0, -e1, -e2, -e3 };
+        var damping = 1e-3 * (n00 + n11 + n22 + n33) + 1e-9;
         for (var r = 0; r < 4; r++)
         {
             normal[(r * 4) + r] += damping;
-            gradient[r] = -gradient[r];
         }
 
         if (!Solve(normal, gradient))
         {
-            return (j1, j2);
+            return (j1, j2, 0, residualRadS);
         }
 
         // Steps of more than ~0.3 rad per iteration are cut back: the linearisation holds only nearby.
-        var scale = Math.Min(1, 0.3 / Math.Sqrt((gradient[0] * gradient[0]) + (gradient[1] * gradient[1]) + (gradient[2] * gradient[2]) + (gradient[3] * gradient[3])));
+        var length = Math.Sqrt((gradient[0] * gradient[0]) + (gradient[1] * gradient[1]) + (gradient[2] * gradient[2]) + (gradient[3] * gradient[3]));
+        var scale = Math.Min(1, 0.3 / length);
         return (
             (j1 + (a1 * (gradient[0] * scale)) + (b1 * (gradient[1] * scale))).Normalized(),
-            (j2 + (a2 * (gradient[2] * scale)) + (b2 * (gradient[3] * scale))).Normalized());
-    }
-
-    private static void Accumulate(Span<double> normal, Span<double> gradient, Span<double> row, double e, double r0, double r1, double r2, double r3)
-    {
-        row[0] = r0;
-        row[1] = r1;
-        row[2] = r2;
-        row[3] = r3;
-        for (var r = 0; r < 4; r++)
-        {
-            gradient[r] += row[r] * e;
-            for (var c = 0; c < 4; c++)
-            {
-                normal[(r * 4) + c] += row[r] * row[c];
-            }
-        }
+            (j2 + (a2 * (gradient[2] * scale)) + (b2 * (gradient[3] * scale))).Normalized(),
+            length * scale,
+            residualRadS);
     }
 
     private double Residual(Vec3 j1, Vec3 j2)

@@ -51,11 +51,18 @@ public sealed class KneeAngleEstimator
     /// <summary>|axis·z| from which a segment's principal axis is taken as the hinge's (~45°; strapping roll is ±25° when worn as intended).</summary>
     private const double MinLateralComponent = 0.7;
 
+    /// <summary>
+    /// Samples each segment's queue holds before it grows: 0.6 s at 100 Hz, a few batches of lag between the two
+    /// streams. It grows (and stays grown) when one stream's batches run further ahead, up to <see cref="MaxLag"/>:
+    /// sizing it for that up front (2 s at 200 Hz, 25 KiB a queue) would spend memory that timely batches never use.
+    /// </summary>
+    private const int QueueCapacity = 64;
+
     private readonly long _maxGapUs = (long)(MaxGap.TotalMilliseconds * 1000);
     private readonly long _maxLagUs = (long)(MaxLag.TotalMilliseconds * 1000);
     private readonly double _sideSign;
-    private readonly Queue<SegmentPoint> _thighQueue = new(256);
-    private readonly Queue<SegmentPoint> _shankQueue = new(256);
+    private readonly Queue<SegmentPoint> _thighQueue = new(QueueCapacity);
+    private readonly Queue<SegmentPoint> _shankQueue = new(QueueCapacity);
     private readonly JointAxisIdentifier _axes = new();
     private SegmentMotionTracker _thigh;
     private SegmentMotionTracker _shank;

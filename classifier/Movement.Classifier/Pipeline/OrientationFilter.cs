@@ -7,7 +7,7 @@ namespace Movement.Classifier.Pipeline;
 /// </summary>
 internal struct OrientationFilter
 {
-    private const double StandardGravity = 9.80665;
+    private const double StandardGravity = Movement.Protocol.Gravity.StandardMps2;
     private const double AccelCorrectionTimeConstantS = 0.8;
     private const double AccelOnlyTimeConstantS = 0.08;
 

@@ -12,7 +12,8 @@ public sealed class DashboardUser : IdentityUser
 
 /// <summary>
 /// The dashboard's own data: accounts, cohorts, the session plan, the circuit plan and sensor assignments.
-/// Activity (reps, steps, attendance, outcome scores) lives in the activity store, not here.
+/// Activity (reps, steps, attendance, outcome scores) lives in the activity store, not here; steps a participant's own
+/// devices send through the steps API are kept here, with the device tokens (HomeSteps).
 /// </summary>
 public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : IdentityDbContext<DashboardUser>(options)
 {
@@ -21,6 +22,8 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
     public DbSet<CircuitStation> Stations => Set<CircuitStation>();
     public DbSet<ProgrammeSession> Sessions => Set<ProgrammeSession>();
     public DbSet<SensorAssignment> SensorAssignments => Set<SensorAssignment>();
+    public DbSet<HomeSteps.DeviceToken> DeviceTokens => Set<HomeSteps.DeviceToken>();
+    public DbSet<HomeSteps.ReportedStepInterval> ReportedStepIntervals => Set<HomeSteps.ReportedStepInterval>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -37,6 +40,10 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         builder.Entity<SensorAssignment>().Property(a => a.Placement).HasConversion<string>();
         builder.Entity<SensorAssignment>().Property(a => a.Side).HasConversion<string>();
         builder.Entity<CircuitStation>().Property(s => s.TargetRomKind).HasConversion<string>();
+        builder.Entity<HomeSteps.DeviceToken>().HasIndex(t => t.TokenHash).IsUnique();
+        builder.Entity<HomeSteps.DeviceToken>().HasIndex(t => t.ParticipantId);
+        // The identity of a reported interval: sent again, it replaces the count rather than adding to it.
+        builder.Entity<HomeSteps.ReportedStepInterval>().HasIndex(r => new { r.ParticipantId, r.DeviceTokenId, r.StartUtcTicks, r.EndUtcTicks }).IsUnique();
     }
 }
 

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
 using Movement.Protocol;
 using Movement.Store;
+using Movement.Store.Steps;
 
 namespace Movement.Dashboard.Programme;
 
@@ -22,7 +24,7 @@ public sealed record ParticipantSteps(DateOnly Today, long? DailyGoal, IReadOnly
 
 /// <summary>Reads and writes for the programme, outcome and participant pages. Activity lives in the activity store.</summary>
 public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFactory, IActivityStore activity, IOptions<DashboardOptions> options,
-    IOptions<StoreOptions> storeOptions, TimeProvider time, LiveGroupState live)
+    IOptions<StoreOptions> storeOptions, TimeProvider time, LiveGroupState live, ReportedSteps reported)
 {
     private readonly string _site = options.Value.Site;
 
@@ -216,14 +218,16 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         return sessions.Select(s => (s, attended.Contains(s.SessionKey))).ToList();
     }
 
-    /// <summary>The last 30 days of steps (device counters and manual entries, as the store totals them) and the streak.</summary>
+    /// <summary>The last 30 days of steps (device counters, manual entries and devices' reports, totalled as the store does) and the streak.</summary>
     public async Task<ParticipantSteps> StepsAsync(Participant participant, CancellationToken cancellationToken)
     {
         var today = Today;
         var from = today.AddDays(-29);
-        var days = await activity.GetDailyStepsAsync(_site, participant.Id, from, today, cancellationToken);
+        // Steps the participant's own devices sent (the steps API) count as one more device.
+        var days = await reported.CombineAsync(participant.Id, await activity.GetDailyStepsAsync(_site, participant.Id, from, today, cancellationToken), cancellationToken);
+        var streakFrom = today.AddDays(-365);
         var streak = participant.DailyStepGoal is { } goal
-            ? await activity.GetStepStreakAsync(_site, participant.Id, today.AddDays(-365), today, goal, cancellationToken)
+            ? StepGoals.Streak(await reported.CombineAsync(participant.Id, await activity.GetDailyStepsAsync(_site, participant.Id, streakFrom, today, cancellationToken), cancellationToken), streakFrom, today, goal)
             : null;
         return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Movement.Gateway.Decoders;
 using Movement.Gateway.Sensors;
 using Movement.Gateway.Sensors.Drivers;
+using Movement.Messaging;
 using Tmds.DBus.Protocol;
 
 namespace Movement.Gateway.Bluetooth;
@@ -12,7 +13,7 @@ namespace Movement.Gateway.Bluetooth;
 /// <summary>
 /// Real sensors through BlueZ: discovers the registered sensors (others are ignored), connects each, waits for
 /// its GATT objects (by UUID), enables notifications, runs the driver's start sequence, reads the battery, and
-/// reconnects with backoff when the link drops. One PropertiesChanged match for all of /org/bluez is added once,
+/// reconnects with jittered back-off (<see cref="Backoff"/>) when the link drops. One PropertiesChanged match for all of /org/bluez is added once,
 /// before any StartNotify, and notifications are routed by object path, so a reconnect never doubles delivery.
 /// A bluetoothd restart (NameOwnerChanged) drops every link and restarts discovery.
 /// </summary>
@@ -43,33 +44,15 @@ public sealed partial class BleGatewayService(
             return;
         }
 
-        var delay = _options.ReconnectDelayMin;
-        while (!stoppingToken.IsCancellationRequested)
+        // No system bus (yet), or it went away: every link is down; try again later.
+        var busRetry = Backoff.Forever(_options.ReconnectDelayMin, _options.ReconnectDelayMax, time,
+            _ => true, (ex, delay) => LogBusFailed(logger, ex, delay));
+        try
         {
-            try
-            {
-                await RunBusAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // No system bus (yet), or it went away: every link is down; try again later.
-                LogBusFailed(logger, ex.Message, delay);
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
+            await busRetry.ExecuteAsync(async token => await RunBusAsync(token).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -111,8 +94,8 @@ public sealed partial class BleGatewayService(
 
                 if (await Task.WhenAny(_bluezAppeared.WaitAsync(stoppingToken), busLost).ConfigureAwait(false) == busLost)
                 {
-                    LogBusFailed(logger, (await busLost.ConfigureAwait(false))?.Message ?? "disconnected", _options.ReconnectDelayMin);
-                    return;
+                    var lost = await busLost.ConfigureAwait(false);
+                    throw new IOException($"D-Bus connection lost: {lost?.Message ?? "disconnected"}", lost);
                 }
             }
         }
@@ -214,54 +197,47 @@ public sealed partial class BleGatewayService(
     {
         var driver = SensorDrivers.Create(registration);
         var channel = hub.GetOrAdd(registration, driver.KindName);
-        var delay = _options.ReconnectDelayMin;
+        var sessionRetry = Backoff.Forever(_options.ReconnectDelayMin, _options.ReconnectDelayMax, time,
+            _ => true, (ex, delay) => LogSessionFailed(logger, ex, registration.SensorId, delay));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await state.WaitPresentAsync(cancellationToken).ConfigureAwait(false);
-                var streamed = await ConnectAndStreamAsync(registration, devicePath, state, driver, channel, cancellationToken).ConfigureAwait(false);
-                if (streamed)
+                // Failed attempts back off; a new execution after each streaming session starts again from the minimum.
+                await sessionRetry.ExecuteAsync(async token =>
                 {
-                    delay = _options.ReconnectDelayMin;
-                }
+                    try
+                    {
+                        await state.WaitPresentAsync(token).ConfigureAwait(false);
+                        await ConnectAndStreamAsync(registration, devicePath, state, driver, channel, token).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException) when (_connection is { } connection)
+                    {
+                        // Half-open link (connected, services never resolved): drop it so the next attempt starts clean.
+                        await IgnoreErrors(BlueZ.CallAsync(connection, devicePath, BlueZ.Device1, "Disconnect")).ConfigureAwait(false);
+                        throw;
+                    }
+                    finally
+                    {
+                        UnrouteDevice(devicePath);
+                        if (channel.Connected)
+                        {
+                            channel.SetLink(false);
+                        }
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+
+                // The link dropped after streaming: reconnect after the shortest pause.
+                await Task.Delay(_options.ReconnectDelayMin, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogSessionFailed(logger, registration.SensorId, ex.Message, delay);
-                if (ex is TimeoutException && _connection is { } connection)
-                {
-                    // Half-open link (connected, services never resolved): drop it so the next attempt starts clean.
-                    await IgnoreErrors(BlueZ.CallAsync(connection, devicePath, BlueZ.Device1, "Disconnect")).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                UnrouteDevice(devicePath);
-                if (channel.Connected)
-                {
-                    channel.SetLink(false);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
         }
     }
 
-    private async Task<bool> ConnectAndStreamAsync(SensorRegistration registration, string devicePath, DeviceState state,
+    private async Task ConnectAndStreamAsync(SensorRegistration registration, string devicePath, DeviceState state,
         ISensorDriver driver, SensorChannel channel, CancellationToken cancellationToken)
     {
         var connection = _connection!;
@@ -324,7 +300,6 @@ public sealed partial class BleGatewayService(
         }
 
         LogDisconnected(logger, registration.SensorId);
-        return true;
     }
 
     /// <summary>ServicesResolved may come before all GATT objects are exported: poll the object tree until every one is there.</summary>
@@ -507,7 +482,7 @@ public sealed partial class BleGatewayService(
         {
             // A handler that throws would tear the D-Bus connection down: count and go on.
             metrics.FramesRejected.Add(1, new KeyValuePair<string, object?>("kind", "dbus"));
-            LogSignalFailed(logger, ex.Message);
+            LogSignalFailed(logger, ex);
         }
 
         return true;
@@ -549,7 +524,7 @@ public sealed partial class BleGatewayService(
         }
         catch (Exception ex)
         {
-            LogSignalFailed(logger, ex.Message);
+            LogSignalFailed(logger, ex);
         }
 
         return true;
@@ -579,7 +554,7 @@ public sealed partial class BleGatewayService(
         }
         catch (Exception ex)
         {
-            LogSignalFailed(logger, ex.Message);
+            LogSignalFailed(logger, ex);
         }
 
         return true;
@@ -680,8 +655,8 @@ public sealed partial class BleGatewayService(
         private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "D-Bus system bus failed: {Reason}; retrying in {Delay}")]
-    private static partial void LogBusFailed(ILogger logger, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Error, Message = "D-Bus system bus failed; retrying in {Delay}")]
+    private static partial void LogBusFailed(ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "BlueZ adapter {Adapter} not found")]
     private static partial void LogNoAdapter(ILogger logger, string adapter);
@@ -695,8 +670,8 @@ public sealed partial class BleGatewayService(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring unregistered device {Address}")]
     private static partial void LogIgnored(ILogger logger, string address);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: {Reason}; retrying in {Delay}")]
-    private static partial void LogSessionFailed(ILogger logger, string sensorId, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId} failed; retrying in {Delay}")]
+    private static partial void LogSessionFailed(ILogger logger, Exception exception, string sensorId, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sensor {SensorId} ({Kind}) streaming")]
     private static partial void LogStreaming(ILogger logger, string sensorId, string kind);
@@ -707,6 +682,6 @@ public sealed partial class BleGatewayService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "bluetoothd left the bus; all sensor links are down until it returns")]
     private static partial void LogBluezGone(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to handle a BlueZ signal: {Reason}")]
-    private static partial void LogSignalFailed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to handle a BlueZ signal")]
+    private static partial void LogSignalFailed(ILogger logger, Exception exception);
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Movement.Gateway.Bluetooth;
 
 /// <summary>Bound from <c>Movement:Gateway:Bluetooth</c>: real sensors through BlueZ over D-Bus.</summary>
-public sealed class BluetoothOptions
+public sealed class BluetoothOptions : IValidatableObject
 {
     public const string SectionName = "Movement:Gateway:Bluetooth";
 
@@ -31,4 +31,13 @@ public sealed class BluetoothOptions
 
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan BatteryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ReconnectDelayMax < ReconnectDelayMin)
+        {
+            yield return new ValidationResult($"{SectionName}:ReconnectDelayMax ({ReconnectDelayMax}) must not be below ReconnectDelayMin ({ReconnectDelayMin}).",
+                [nameof(ReconnectDelayMax)]);
+        }
+    }
 }

@@ -4,7 +4,7 @@ namespace Movement.Gateway.Decoders;
 public static class Units
 {
     /// <summary>Standard gravity, m/s² per g.</summary>
-    public const float StandardGravity = 9.80665f;
+    public const float StandardGravity = (float)Movement.Protocol.Gravity.StandardMps2;
 
     public const float MetresPerSecondSquaredPerMilliG = StandardGravity / 1000f;
 

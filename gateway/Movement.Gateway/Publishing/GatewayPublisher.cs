@@ -150,7 +150,7 @@ public sealed partial class GatewayPublisher : BackgroundService
                 await PublishRetainedAsync(stoppingToken).ConfigureAwait(false);
                 if (_queue.TryPeek(out var message))
                 {
-                    await PublishUntilDeliveredAsync(message.Topic, message.Payload, false, stoppingToken).ConfigureAwait(false);
+                    await _connection.PublishUntilDeliveredAsync(message.Topic, message.Payload, false, stoppingToken).ConfigureAwait(false);
                     _queue.Ack();
                     _metrics.BatchesPublished.Add(1);
                     _metrics.PublishLatency.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - message.EnqueuedUnixMs);
@@ -196,34 +196,7 @@ public sealed partial class GatewayPublisher : BackgroundService
         {
             if (_retained.TryRemove(topic, out var payload))
             {
-                await PublishUntilDeliveredAsync(topic, payload, true, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task PublishUntilDeliveredAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await _connection.PublishAsync(topic, payload, retain, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (MqttNotConnectedException)
-            {
-                await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (MqttPublishRefusedException ex)
-            {
-                // A refusal (e.g. not authorised) will not change on retry: report and move on.
-                LogRefused(_logger, topic, ex.Message);
-                return;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // MQTTnet times out a publish whose acknowledgement never came (broker died): retry.
-                await _connection.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+                await _connection.PublishUntilDeliveredAsync(topic, payload, true, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -234,9 +207,6 @@ public sealed partial class GatewayPublisher : BackgroundService
         _queue.Dispose();
         base.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused a message for {Topic}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outgoing queue holds {Count} messages from before the restart; they go out first")]
     private static partial void LogRecovered(ILogger logger, long count);

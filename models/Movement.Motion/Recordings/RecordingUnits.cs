@@ -24,7 +24,7 @@ public enum GyroUnit
 public static class RecordingUnits
 {
     /// <summary>Standard gravity in m/s² (ISO 80000-3).</summary>
-    public const double StandardGravityMps2 = 9.80665;
+    public const double StandardGravityMps2 = Movement.Protocol.Gravity.StandardMps2;
 
     public static double AccelToMps2(double value, AccelUnit unit) =>
         unit == AccelUnit.StandardGravity ? value * StandardGravityMps2 : value;

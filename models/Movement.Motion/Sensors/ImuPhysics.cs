@@ -12,7 +12,7 @@ public readonly record struct ImuReading(Vec3 AccelMps2, Vec3 GyroRadPerS);
 /// </summary>
 public static class ImuPhysics
 {
-    public const double GravityMps2 = 9.80665;
+    public const double GravityMps2 = Movement.Protocol.Gravity.StandardMps2;
 
     /// <summary>Finite-difference step. 2 ms keeps truncation error far below sensor noise for limb motion.</summary>
     private const double StepS = 0.002;

@@ -63,7 +63,7 @@ public sealed record SensorSpec
     public double GyroNoiseRadPerS { get; init; }
 
     /// <summary>Full-scale ranges: readings saturate here like a real ±16 g / ±2000 deg/s part.</summary>
-    public double AccelRangeMps2 { get; init; } = 16 * 9.80665;
+    public double AccelRangeMps2 { get; init; } = 16 * Movement.Protocol.Gravity.StandardMps2;
 
     public double GyroRangeRadPerS { get; init; } = 2000 * Math.PI / 180;
 

@@ -10,7 +10,7 @@ namespace Movement.Motion.Sensors;
 /// </summary>
 public static class TumblingSensor
 {
-    private const double Gravity = 9.80665;
+    private const double Gravity = Movement.Protocol.Gravity.StandardMps2;
 
     /// <param name="random">Draws the motion and the noise.</param>
     /// <param name="seconds">Length.</param>

@@ -2,12 +2,13 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Movement.Messaging;
 
 namespace Movement.Store.Outbox;
 
 /// <summary>
 /// Moves records from the outbox into the store, oldest first, in batches. When the store is unavailable it waits
-/// (exponential backoff from <see cref="OutboxOptions.RetryDelayMin"/> to <see cref="OutboxOptions.RetryDelayMax"/>) and
+/// (exponential back-off with jitter, <see cref="Backoff"/>, from <see cref="OutboxOptions.RetryDelayMin"/> to <see cref="OutboxOptions.RetryDelayMax"/>) and
 /// retries the same batch; entries are deleted only after the store accepted them. Writes are idempotent, so a batch
 /// retried after a write that did land (but whose answer was lost) is stored once.
 /// </summary>
@@ -41,33 +42,25 @@ public sealed partial class OutboxDrainer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = _options.RetryDelayMin;
-        while (!stoppingToken.IsCancellationRequested)
+        var retry = Backoff.Forever(_options.RetryDelayMin, _options.RetryDelayMax, _time, _ => true, (ex, delay) =>
         {
-            bool drained;
-            try
+            Interlocked.Increment(ref _failureCount);
+            _failures.Add(1);
+            LogWriteFailed(_logger, ex, delay);
+        });
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
             {
-                drained = await DrainAsync(stoppingToken).ConfigureAwait(false);
-                delay = _options.RetryDelayMin;
+                // A new execution per drain: the back-off starts from the minimum after the store accepted a batch.
+                if (await retry.ExecuteAsync(async token => await DrainAsync(token).ConfigureAwait(false), stoppingToken).ConfigureAwait(false))
+                {
+                    await _outbox.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _failureCount);
-                _failures.Add(1);
-                LogWriteFailed(_logger, ex.Message, delay);
-                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RetryDelayMax.Ticks));
-                continue;
-            }
-
-            if (drained)
-            {
-                await _outbox.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -136,8 +129,8 @@ public sealed partial class OutboxDrainer : BackgroundService
         LogDeadLettered(_logger, sequence, reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store write failed ({Reason}); records stay in the outbox, retrying in {Delay}")]
-    private static partial void LogWriteFailed(ILogger logger, string reason, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store write failed; records stay in the outbox, retrying in {Delay}")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Store refused outbox entry {Sequence}: {Reason}; moved to dead_letter")]
     private static partial void LogDeadLettered(ILogger logger, long sequence, string reason);

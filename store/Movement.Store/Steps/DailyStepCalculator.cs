@@ -135,7 +135,7 @@ public static class DailyStepCalculator
     }
 
     /// <summary>Spreads <paramref name="steps"/> over [start, end) by the time falling on each local day.</summary>
-    internal static void Spread(long steps, DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone, Dictionary<DateOnly, long> into)
+    public static void Spread(long steps, DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone, Dictionary<DateOnly, long> into)
     {
         var pieces = new List<(DateOnly Date, long Ticks)>();
         var date = LocalDate(start, zone);

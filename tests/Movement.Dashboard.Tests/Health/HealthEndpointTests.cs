@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Movement.Messaging;
+
+namespace Movement.Dashboard.Tests.Health;
+
+[Trait("Category", "Integration")]
+public sealed class HealthEndpointTests
+{
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetHealthAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/healthz");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, body);
+    }
+
+    /// <summary>Asks until the answer has <paramref name="expected"/> (the components connect, or notice a loss, on their own time).</summary>
+    private static async Task<JsonElement> WaitForAsync(HttpClient http, HttpStatusCode expected)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var (status, body) = await GetHealthAsync(http);
+            if (status == expected)
+            {
+                return body;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task Healthz_AllConnectedThenBrokerStops_HealthyThenUnhealthyNamingTheConnections()
+    {
+        await using var server = await DashboardServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+
+        var healthy = await WaitForAsync(http, HttpStatusCode.OK);
+        Assert.Equal("Healthy", healthy.GetProperty("status").GetString());
+        var checks = healthy.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        var mqtt = checks.GetProperty("mqtt");
+        Assert.Equal("Healthy", mqtt.GetProperty("status").GetString());
+        // Gateway, classifier, recorder and dashboard each hold one connection in the single box.
+        Assert.Equal(4, mqtt.GetProperty("data").EnumerateObject().Count(p => p.Value.GetString() == "connected"));
+
+        await server.Services.GetRequiredService<EmbeddedBroker>().StopAsync(CancellationToken.None);
+
+        var unhealthy = await WaitForAsync(http, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Unhealthy", unhealthy.GetProperty("status").GetString());
+        var lost = unhealthy.GetProperty("checks").GetProperty("mqtt");
+        Assert.Equal("Unhealthy", lost.GetProperty("status").GetString());
+        Assert.Contains("not connected to the broker", lost.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Healthy", unhealthy.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+}
