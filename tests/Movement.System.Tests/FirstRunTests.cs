@@ -79,6 +79,8 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
             await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-live.png"), FullPage = true });
 
+            var participant = await page.Locator("[data-testid=group-grid] section.tile").First.GetAttributeAsync("data-participant");
+
             // The running session's report lists the class, reached from the live page's header.
             await page.ClickAsync("[data-testid=live-report-link]");
             await DashboardPages.WaitInteractiveAsync(page);
@@ -86,7 +88,6 @@ public sealed class FirstRunTests(ITestOutputHelper output) : IAsyncLifetime
             await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("first-run-session-report.png"), FullPage = true });
 
             // A participant's page draws its 30-day chart.
-            var participant = await page.Locator("[data-testid=group-grid] section.tile").First.GetAttributeAsync("data-participant");
             await page.GotoAsync($"/participant/{participant}");
             await DashboardPages.WaitInteractiveAsync(page);
             await page.WaitForFunctionAsync(
