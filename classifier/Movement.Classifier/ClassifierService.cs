@@ -26,7 +26,7 @@ public sealed class ClassifierService : BackgroundService
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new();
     private readonly ConcurrentDictionary<(string Site, string Participant), ParticipantClassifier> _participants = new();
     private readonly ConcurrentDictionary<(string Site, string Sensor), SampleStreamGuard> _guards = new();
-    private readonly Queue<(string Site, string Sensor, SampleBatch Batch)> _beforeSession = new();
+    private readonly Dictionary<string, Queue<(string Sensor, SampleBatch Batch)>> _beforeSession = new();
     private int _samplesBeforeSession;
     private readonly Counter<long> _rejectedBatches;
     private readonly Counter<long> _reps;
@@ -129,28 +129,30 @@ public sealed class ClassifierService : BackgroundService
             return;
         }
 
-        _beforeSession.Enqueue((site, sensor, batch));
+        if (!_beforeSession.TryGetValue(site, out var queue))
+        {
+            _beforeSession[site] = queue = new();
+        }
+
+        queue.Enqueue((sensor, batch));
         _samplesBeforeSession += batch.Samples.Length;
     }
 
     /// <summary>The batches held for <paramref name="site"/> until its session came, classified in their order.</summary>
     private async ValueTask ClassifyHeldAsync(string site, CancellationToken cancellationToken)
     {
-        var held = _beforeSession.ToList();
-        _beforeSession.Clear();
-        _samplesBeforeSession = 0;
-        foreach (var (heldSite, sensor, batch) in held)
+        if (!_beforeSession.Remove(site, out var held))
         {
-            if (heldSite == site)
-            {
-                await ClassifyAsync(site, sensor, batch, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                HoldUntilSession(heldSite, sensor, batch);
-            }
+            return;
+        }
+
+        foreach (var (sensor, batch) in held)
+        {
+            _samplesBeforeSession -= batch.Samples.Length;
+            await ClassifyAsync(site, sensor, batch, cancellationToken).ConfigureAwait(false);
         }
     }
+
 
     private async ValueTask ClassifyAsync(string site, string sensor, SampleBatch batch, CancellationToken cancellationToken)
     {
