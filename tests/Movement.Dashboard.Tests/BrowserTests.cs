@@ -173,13 +173,33 @@ public sealed partial class BrowserTests(SystemFixture system)
     /// <summary>On /live: ends the running session, if any (confirming), and waits for the Start button.</summary>
     internal static async Task EnsureNoSessionRunningAsync(IPage page)
     {
-        if (await page.Locator("[data-testid=end-session]").CountAsync() > 0)
+        var end = page.Locator("[data-testid=end-session]");
+        var confirm = page.Locator("[data-testid=confirm-yes]");
+        var start = page.Locator("[data-testid=start-session]");
+        // The session may change under the page (the previous test's end arriving late re-renders the header), so a
+        // click can land on a button that is going away: ask again until the page settles on "no session".
+        for (var attempt = 0; attempt < 5 && !await start.IsVisibleAsync(); attempt++)
         {
-            await page.ClickAsync("[data-testid=end-session]");
-            await page.ClickAsync("[data-testid=confirm-yes]");
+            if (await confirm.IsVisibleAsync())
+            {
+                await confirm.ClickAsync();
+            }
+            else if (await end.IsVisibleAsync())
+            {
+                await end.ClickAsync();
+            }
+
+            try
+            {
+                await Expect(confirm.Or(start)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            }
+            catch (PlaywrightException)
+            {
+                // Neither yet: the next round looks again.
+            }
         }
 
-        await Expect(page.Locator("[data-testid=start-session]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(start).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     /// <summary>
