@@ -180,7 +180,8 @@ public sealed class ParticipantClassifier(string participant, Func<RosterEntry, 
                 Count(stream.Set, sensor, null, rep with { Confidence = exerciseConfidence, LooksLike = opinion }, countedPlan, output);
             }
 
-            knee?.Classifier.Add(stream.Entry.Placement, sample);
+            // The knee takes this sensor's orientation from its own pipeline, which has just filtered this sample.
+            knee?.Classifier.Add(stream.Entry.Placement, sample.TimestampUs, stream.Classifier.Pipeline);
         }
 
         if (knee is null)

@@ -112,7 +112,7 @@ internal sealed class JointAxisIdentifier
     /// <summary>
     /// Refits the axes; true if they have settled: the fit left them within <see cref="SettledDeg"/>, or found nothing
     /// better (on simulated squats nearly every refit after the first is of this kind: the step from the settled
-    /// axes raises the residual).
+    /// axes raises the residual; so are some first fits, from principal axes that are already the best nearby).
     /// </summary>
     private bool Fit()
     {
@@ -134,7 +134,10 @@ internal sealed class JointAxisIdentifier
         var after = Residual(j1, j2);
         if (!(after < before) || (Fits > 0 && (j1.Dot(Thigh) < MaxStepCos || j2.Dot(Shank) < MaxStepCos)))
         {
-            return Fits > 0; // kept as they were: nothing better nearby (or only a jump away)
+            // Kept as they were: nothing better nearby (or only a jump away). Before the first fit that means the
+            // segments' own principal axes meet the constraint as well as anything this fit reached from them, so
+            // this too waits longer for the next try, rather than repeating the long first fit every 64 pairs.
+            return true;
         }
 
         var settled = Fits > 0 && j1.Dot(Thigh) > SettledCos && j2.Dot(Shank) > SettledCos;

@@ -61,8 +61,8 @@ public sealed class KneeAngleEstimator
     private readonly long _maxGapUs = (long)(MaxGap.TotalMilliseconds * 1000);
     private readonly long _maxLagUs = (long)(MaxLag.TotalMilliseconds * 1000);
     private readonly double _sideSign;
-    private readonly Queue<SegmentPoint> _thighQueue = new(QueueCapacity);
-    private readonly Queue<SegmentPoint> _shankQueue = new(QueueCapacity);
+    private readonly PointQueue _thighQueue = new(QueueCapacity);
+    private readonly PointQueue _shankQueue = new(QueueCapacity);
     private readonly JointAxisIdentifier _axes = new();
     private SegmentMotionTracker _thigh;
     private SegmentMotionTracker _shank;
@@ -80,6 +80,8 @@ public sealed class KneeAngleEstimator
     private MotionAxisEstimator _shankPrincipal;
     private Vec3 _thighSmoothed;
     private Vec3 _shankSmoothed;
+    private RotationPlane _thighPlane;
+    private RotationPlane _shankPlane;
 
     /// <param name="side">The leg: it decides which sense of rotation about the lateral axis is flexion (right if unknown).</param>
     public KneeAngleEstimator(Side? side = null) => _sideSign = side == Side.Left ? -1 : 1;
@@ -134,6 +136,30 @@ public sealed class KneeAngleEstimator
     }
 
     /// <summary>
+    /// Adds a sample of the thigh's or the shank's sensor as that sensor's own pipeline has already filtered it
+    /// (angular velocity in rad/s with the gyro's bias removed, and the unit up vector, both in the sensor's frame):
+    /// the live path, where each sensor's orientation is tracked once for its own reps and for the knee.
+    /// </summary>
+    internal void Add(Placement segment, long timeUs, Vec3 angularVelocity, Vec3 up)
+    {
+        switch (segment)
+        {
+            case Placement.Thigh when _thigh.Add(timeUs, angularVelocity, up, _maxGapUs, out var point):
+                _thighQueue.Enqueue(point);
+                _thighLatestUs = point.TimeUs;
+                break;
+            case Placement.Shank when _shank.Add(timeUs, angularVelocity, up, _maxGapUs, out var point):
+                _shankQueue.Enqueue(point);
+                _shankLatestUs = point.TimeUs;
+                break;
+            case Placement.Thigh or Placement.Shank:
+                break; // skipped as out of order (counted by the segment)
+            default:
+                throw new ArgumentOutOfRangeException(nameof(segment), segment, "a knee pair has a thigh and a shank");
+        }
+    }
+
+    /// <summary>
     /// The next knee sample, in time order, once both streams have reached its time; false until then (call again
     /// after adding more samples).
     /// </summary>
@@ -143,7 +169,7 @@ public sealed class KneeAngleEstimator
         while (_thighQueue.Count > 0 || _shankQueue.Count > 0)
         {
             var fromThigh = _shankQueue.Count == 0 || (_thighQueue.Count > 0 && _thighQueue.Peek().TimeUs <= _shankQueue.Peek().TimeUs);
-            var candidate = fromThigh ? _thighQueue.Peek() : _shankQueue.Peek();
+            ref readonly var candidate = ref (fromThigh ? _thighQueue : _shankQueue).Peek();
             var other = fromThigh ? _shankQueue : _thighQueue;
             if (other.Count == 0)
             {
@@ -155,45 +181,49 @@ public sealed class KneeAngleEstimator
                     return false;
                 }
 
-                Consume(fromThigh, candidate, paired: false);
+                Consume(fromThigh, paired: false);
                 continue;
             }
 
-            var (hasBefore, before) = fromThigh ? (_hasShankPrevious, _shankPrevious) : (_hasThighPrevious, _thighPrevious);
-            var after = other.Peek();
-            var bracketed = after.TimeUs == candidate.TimeUs
-                || (hasBefore && !after.Restarted && after.TimeUs - before.TimeUs <= _maxGapUs);
-            if (!bracketed || candidate.Restarted)
+            var hasBefore = fromThigh ? _hasShankPrevious : _hasThighPrevious;
+            ref readonly var before = ref (fromThigh ? ref _shankPrevious : ref _thighPrevious);
+            ref readonly var after = ref other.Peek();
+            var paired = !candidate.Restarted
+                && (after.TimeUs == candidate.TimeUs || (hasBefore && !after.Restarted && after.TimeUs - before.TimeUs <= _maxGapUs));
+            Consume(fromThigh, paired);
+            if (!paired)
             {
-                Consume(fromThigh, candidate, paired: false);
                 continue;
             }
 
-            Consume(fromThigh, candidate, paired: true);
-            if (candidate.TimeUs <= _lastUs)
+            ref readonly var current = ref (fromThigh ? ref _thighPrevious : ref _shankPrevious);
+            if (current.TimeUs <= _lastUs)
             {
                 continue; // both sensors sampled at this instant: one knee sample is enough
             }
 
-            var interpolated = after.TimeUs == candidate.TimeUs ? after : Interpolate(before, after, candidate.TimeUs);
-            knee = fromThigh ? Combine(candidate, interpolated) : Combine(interpolated, candidate);
+            var interpolated = after.TimeUs == current.TimeUs ? after : Interpolate(before, after, current.TimeUs);
+            knee = fromThigh ? Combine(current, interpolated) : Combine(interpolated, current);
             return true;
         }
 
         return false;
     }
 
-    private void Consume(bool fromThigh, SegmentPoint point, bool paired)
+    /// <summary>Takes the head of a segment's queue as that segment's latest point (read in place, then dropped).</summary>
+    private void Consume(bool fromThigh, bool paired)
     {
         if (fromThigh)
         {
+            _thighPrevious = _thighQueue.Peek();
+            _hasThighPrevious = true;
             _thighQueue.Dequeue();
-            (_thighPrevious, _hasThighPrevious) = (point, true);
         }
         else
         {
+            _shankPrevious = _shankQueue.Peek();
+            _hasShankPrevious = true;
             _shankQueue.Dequeue();
-            (_shankPrevious, _hasShankPrevious) = (point, true);
         }
 
         if (!paired)
@@ -207,7 +237,7 @@ public sealed class KneeAngleEstimator
         }
     }
 
-    private static SegmentPoint Interpolate(SegmentPoint a, SegmentPoint b, long timeUs)
+    private static SegmentPoint Interpolate(in SegmentPoint a, in SegmentPoint b, long timeUs)
     {
         var f = b.TimeUs == a.TimeUs ? 1 : (double)(timeUs - a.TimeUs) / (b.TimeUs - a.TimeUs);
         return new SegmentPoint(
@@ -218,7 +248,7 @@ public sealed class KneeAngleEstimator
             Restarted: false);
     }
 
-    private KneeAngleSample Combine(SegmentPoint thigh, SegmentPoint shank)
+    private KneeAngleSample Combine(in SegmentPoint thigh, in SegmentPoint shank)
     {
         var dtS = _broken ? 0.0 : (thigh.TimeUs - _lastUs) / 1e6;
         // The axes are found from the limb's movement (a few Hz), not from the sensors rocking on soft tissue (6 Hz and up).
@@ -256,7 +286,7 @@ public sealed class KneeAngleEstimator
             // Weighted by how well gravity shows both rotations: not at all if either axis is near vertical.
             var observability = Math.Min(Observability(thigh.Up, thighAxis), Observability(shank.Up, shankAxis));
             var timeConstantS = still ? StillCorrectionTimeConstantS : DriftCorrectionTimeConstantS;
-            _kneeDeg += Math.IEEERemainder(gravityKneeDeg - _kneeDeg, 360) * observability * Math.Min(1, dtS / timeConstantS);
+            _kneeDeg += Degrees.Wrap(gravityKneeDeg - _kneeDeg) * observability * Math.Min(1, dtS / timeConstantS);
         }
 
         _lastSpeedDps = speedDps;
@@ -282,17 +312,36 @@ public sealed class KneeAngleEstimator
 
     /// <summary>The knee angle read from gravity alone: the two segments' gravity angles about their axes.</summary>
     private double GravityKneeDeg(in SegmentPoint thigh, in SegmentPoint shank, Vec3 thighAxis, Vec3 shankAxis) =>
-        _sideSign * Math.IEEERemainder(GravityAngleDeg(thigh.Up, thighAxis) - GravityAngleDeg(shank.Up, shankAxis), 360);
+        _sideSign * Degrees.Wrap(_thighPlane.AngleDeg(thigh.Up, thighAxis) - _shankPlane.AngleDeg(shank.Up, shankAxis));
 
     /// <summary>
-    /// The segment's rotation about the axis read from gravity, from the sensor's −x ("up the segment") as the zero: a
-    /// segment turning by +x about the axis sees the (world-fixed) up direction turn by -x in its own frame, hence the minus.
+    /// A segment's plane of rotation about its axis, kept while the axis stays the same (it moves only when an axis
+    /// estimate does, a few times a second at most).
     /// </summary>
-    private static double GravityAngleDeg(Vec3 up, Vec3 axis)
+    private struct RotationPlane
     {
-        var e1 = (Proximal - (axis * Proximal.Dot(axis))).Normalized();
-        var e2 = axis.Cross(e1);
-        return -Math.Atan2(up.Dot(e2), up.Dot(e1)) * RadToDeg;
+        private Vec3 _axis;
+        private Vec3 _e1;
+        private Vec3 _e2;
+        private bool _known;
+
+        /// <summary>
+        /// The segment's rotation about the axis read from gravity, from the sensor's −x ("up the segment") as the
+        /// zero: a segment turning by +x about the axis sees the (world-fixed) up direction turn by -x in its own
+        /// frame, hence the minus.
+        /// </summary>
+        public double AngleDeg(Vec3 up, Vec3 axis)
+        {
+            if (!_known || axis != _axis)
+            {
+                _axis = axis;
+                _e1 = (Proximal - (axis * Proximal.Dot(axis))).Normalized();
+                _e2 = axis.Cross(_e1);
+                _known = true;
+            }
+
+            return -Math.Atan2(up.Dot(_e2), up.Dot(_e1)) * RadToDeg;
+        }
     }
 
     /// <summary>Share of gravity in the plane of rotation (0 when the axis is vertical: gravity says nothing).</summary>
@@ -303,4 +352,50 @@ public sealed class KneeAngleEstimator
     }
 
     private static double OutOfPlaneDeg(Vec3 up, Vec3 axis) => Math.Asin(Math.Clamp(up.Dot(axis), -1, 1)) * RadToDeg;
+
+    /// <summary>
+    /// A segment's points waiting for the other segment, oldest first. Unlike <see cref="Queue{T}"/>, the head is
+    /// read in place: a point is 64 bytes, and the merge looks at both heads for every knee sample.
+    /// </summary>
+    private sealed class PointQueue(int capacity)
+    {
+        private SegmentPoint[] _items = new SegmentPoint[capacity]; // a power of two: indices wrap by mask
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public ref readonly SegmentPoint Peek()
+        {
+            if (Count == 0)
+            {
+                throw new InvalidOperationException("the queue is empty");
+            }
+
+            return ref _items[_head];
+        }
+
+        public void Enqueue(in SegmentPoint point)
+        {
+            if (Count == _items.Length)
+            {
+                var grown = new SegmentPoint[_items.Length * 2];
+                for (var i = 0; i < Count; i++)
+                {
+                    grown[i] = _items[(_head + i) & (_items.Length - 1)];
+                }
+
+                (_items, _head) = (grown, 0);
+            }
+
+            _items[(_head + Count) & (_items.Length - 1)] = point;
+            Count++;
+        }
+
+        public void Dequeue()
+        {
+            _ = Peek();
+            _head = (_head + 1) & (_items.Length - 1);
+            Count--;
+        }
+    }
 }

@@ -59,6 +59,10 @@ public sealed class KneePairClassifier
 
     public void Add(Placement segment, in ImuSample sample) => Estimator.Add(segment, sample);
 
+    /// <summary>Feeds one sample of the thigh's or shank's sensor as its own pipeline filtered it (the live path: one orientation filter per sensor).</summary>
+    internal void Add(Placement segment, long timeUs, SensorPipeline filtered) =>
+        Estimator.Add(segment, timeUs, filtered.AngularVelocity, filtered.Gravity);
+
     /// <summary>
     /// Runs the knee samples that both streams now cover through segmentation; returns true with the first rep
     /// completed (call again until false: a batch may complete more than one).

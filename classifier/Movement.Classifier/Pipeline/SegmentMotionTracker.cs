@@ -30,15 +30,53 @@ internal struct SegmentMotionTracker
     /// <summary>Samples skipped because they went back in time or repeated a timestamp.</summary>
     public long OutOfOrderSamples { get; private set; }
 
-    /// <summary>Feeds one sample; false when it was skipped (out of order).</summary>
+    /// <summary>Feeds one raw sample through this tracker's own orientation filter; false when it was skipped (out of order).</summary>
     public bool Add(in ImuSample sample, long maxGapUs, out SegmentPoint point)
     {
         point = default;
-        var restarted = !_started;
-        var dtS = 0.0;
+        if (!Advance(sample.TimestampUs, maxGapUs, out var restarted, out var dtS))
+        {
+            return false;
+        }
+
+        if (restarted)
+        {
+            _orientation.Reset();
+        }
+
+        var hasGyro = sample.HasGyro;
+        _orientation.Update(
+            new Vec3(sample.AccelX, sample.AccelY, sample.AccelZ),
+            hasGyro ? new Vec3(sample.GyroX, sample.GyroY, sample.GyroZ) : Vec3.Zero,
+            hasGyro,
+            dtS);
+        point = Track(sample.TimestampUs, _orientation.AngularVelocity, _orientation.Gravity, restarted);
+        return true;
+    }
+
+    /// <summary>
+    /// Feeds one sample already filtered by the sensor's own pipeline (its <see cref="OrientationFilter"/> state after
+    /// the sample), so a live sensor's orientation is tracked once; false when it was skipped (out of order).
+    /// </summary>
+    public bool Add(long timeUs, Vec3 angularVelocity, Vec3 up, long maxGapUs, out SegmentPoint point)
+    {
+        point = default;
+        if (!Advance(timeUs, maxGapUs, out var restarted, out _))
+        {
+            return false;
+        }
+
+        point = Track(timeUs, angularVelocity, up, restarted);
+        return true;
+    }
+
+    private bool Advance(long timeUs, long maxGapUs, out bool restarted, out double dtS)
+    {
+        restarted = !_started;
+        dtS = 0.0;
         if (_started)
         {
-            var deltaUs = sample.TimestampUs - _lastUs;
+            var deltaUs = timeUs - _lastUs;
             if (deltaUs <= 0)
             {
                 OutOfOrderSamples++;
@@ -47,7 +85,6 @@ internal struct SegmentMotionTracker
 
             if (deltaUs > maxGapUs)
             {
-                _orientation.Reset();
                 restarted = true;
             }
             else
@@ -60,20 +97,17 @@ internal struct SegmentMotionTracker
             _started = true;
         }
 
-        _lastUs = sample.TimestampUs;
-        var hasGyro = sample.HasGyro;
-        _orientation.Update(
-            new Vec3(sample.AccelX, sample.AccelY, sample.AccelZ),
-            hasGyro ? new Vec3(sample.GyroX, sample.GyroY, sample.GyroZ) : Vec3.Zero,
-            hasGyro,
-            dtS);
-        var omega = _orientation.AngularVelocity;
+        _lastUs = timeUs;
+        return true;
+    }
+
+    private SegmentPoint Track(long timeUs, Vec3 omega, Vec3 up, bool restarted)
+    {
         if (restarted || omega.Length >= StillRadS)
         {
-            _stillSinceUs = sample.TimestampUs;
+            _stillSinceUs = timeUs;
         }
 
-        point = new SegmentPoint(sample.TimestampUs, omega, _orientation.Gravity, sample.TimestampUs - _stillSinceUs >= StillForUs, restarted);
-        return true;
+        return new SegmentPoint(timeUs, omega, up, timeUs - _stillSinceUs >= StillForUs, restarted);
     }
 }

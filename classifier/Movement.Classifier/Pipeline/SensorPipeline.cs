@@ -53,6 +53,9 @@ public sealed class SensorPipeline
     /// <summary>Unit gravity direction in the sensor frame (for pairing thigh and shank into a knee angle).</summary>
     internal Vec3 Gravity => _orientation.Gravity;
 
+    /// <summary>Angular velocity after the last sample, gyro bias removed, sensor frame (rad/s): for the knee, as <see cref="Gravity"/>.</summary>
+    internal Vec3 AngularVelocity => _orientation.AngularVelocity;
+
     public double BaselineRomDeg => _segmenter.BaselineRomDeg;
 
     internal bool InRep => _segmenter.InRep;
@@ -94,7 +97,7 @@ public sealed class SensorPipeline
         var gravity = _orientation.Gravity;
         var inPlane = gravity - (axis * gravity.Dot(axis));
         var observability = inPlane.Dot(inPlane);
-        var differenceDeg = Math.IEEERemainder(gravityAngleDeg - _angleDeg, 360);
+        var differenceDeg = Degrees.Wrap(gravityAngleDeg - _angleDeg);
         _angleDeg += differenceDeg * observability * Math.Min(1, dtS / DriftCorrectionTimeConstantS);
     }
 
