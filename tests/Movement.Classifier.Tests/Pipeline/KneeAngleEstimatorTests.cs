@@ -144,6 +144,29 @@ public sealed class KneeAngleEstimatorTests
     }
 
     [Fact]
+    public void Add_SamplesFilteredBySensorPipelines_SameKneeAngleAsRawSamples()
+    {
+        // Live, each sensor's own pipeline filters its orientation once and the knee takes it from there; offline
+        // tools feed raw samples, filtered by the knee's own trackers. The two must give the same knee angle.
+        var set = KneeSet.Create(ExerciseIds.Squat, Seed + 9, thighRateHz: 100, shankRateHz: 104);
+        var (_, raw) = set.Estimate();
+        var estimator = new KneeAngleEstimator(set.Session.Participant.Side);
+        var thighPipeline = new SensorPipeline(Placement.Thigh, set.Session.Participant.Side);
+        var shankPipeline = new SensorPipeline(Placement.Shank, set.Session.Participant.Side);
+        var filtered = new List<KneeAngleSample>();
+        foreach (var (segment, sample) in KneePairReplay.InTimeOrder(set.Thigh, set.Shank))
+        {
+            var pipeline = segment == Placement.Thigh ? thighPipeline : shankPipeline;
+            pipeline.Add(sample, out _);
+            estimator.Add(segment, sample.TimestampUs, pipeline.AngularVelocity, pipeline.Gravity);
+            Drain(estimator, filtered);
+        }
+
+        Assert.True(raw.Count > 1000, $"only {raw.Count} knee samples");
+        Assert.Equal(raw, filtered);
+    }
+
+    [Fact]
     public void TryRead_BatchesArriveOutOfStep_SameKneeAngleAsInTimeOrder()
     {
         var set = KneeSet.Create(ExerciseIds.MiniSquat, Seed + 7, thighRateHz: 52, shankRateHz: 100);
