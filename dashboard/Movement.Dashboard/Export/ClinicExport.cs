@@ -66,7 +66,8 @@ public static class ClinicExportEndpoints
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(FhirExport.ToJson(bundle)), FhirExport.MediaType,
                     $"participant-{participantId}{(includeNames ? "-named" : "")}.fhir.json");
             })
-            .RequireAuthorization(OwnParticipantDataRequirement.Policy);
+            .RequireAuthorization(OwnParticipantDataRequirement.Policy)
+            .WithTags("Clinic export").WithSummary("A participant's FHIR R4 Bundle (docs/fhir-export.md); names=true: supervisors only");
         app.MapGet("/cohorts/{cohortId:int}/report.csv", async (int cohortId, [FromQuery] bool? names, HttpContext http, ProgrammeQueries queries, ClinicExport export, CancellationToken ct) =>
             {
                 if (await queries.CohortReportAsync(cohortId, ct) is not { } report)
@@ -79,7 +80,8 @@ public static class ClinicExportEndpoints
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report, includeNames: names == true)), "text/csv",
                     $"cohort-{cohortId}-report{(names == true ? "-named" : "")}.csv");
             })
-            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor))
+            .WithTags("Clinic export").WithSummary("The cohort report, one row per participant (docs/fhir-export.md); names=true adds a name column");
         return app;
     }
 }
