@@ -10,6 +10,7 @@ using Movement.Classifier;
 using Movement.Dashboard.Access;
 using Movement.Dashboard.Components;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.Export;
 using Movement.Dashboard.Health;
 using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
@@ -117,6 +118,7 @@ public static class MovementSystemExtensions
         services.AddSingleton<SessionControl>();
         services.AddScoped<ProgrammeQueries>();
         services.AddScoped<ProgrammeEditor>();
+        services.AddScoped<ClinicExport>();
         services.AddStepsApi();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
@@ -181,11 +183,7 @@ public static class MovementSystemExtensions
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(SessionReport.ToCsv(report)), "text/csv", $"session-{report.Session.Number}-report.csv")
                     : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
-        app.MapGet("/cohorts/{cohortId:int}/report.csv", async (int cohortId, ProgrammeQueries queries, CancellationToken ct) =>
-                await queries.CohortReportAsync(cohortId, ct) is { } report
-                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(CohortReport.ToCsv(report)), "text/csv", $"cohort-{cohortId}-report.csv")
-                    : Results.NotFound())
-            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapClinicExport();
         app.MapStepsApi();
         return app;
     }

@@ -83,9 +83,12 @@ public sealed record RepSummary(
     string EventId, DateTimeOffset Time, string Participant, string Sensor, string Exercise, string? Leg, string? Session,
     int SetNumber, int RepNumber, double RomDeg, double DurationS);
 
-/// <summary>What one participant did of one exercise in one session.</summary>
+/// <summary>
+/// What one participant did of one exercise in one session. <paramref name="RomKind"/> is what <paramref name="MeanRomDeg"/>
+/// is an angle of when every rep says the same (null when reps say different ones, or none: events from before rom_kind).
+/// </summary>
 public sealed record SessionExerciseSummary(
-    string Participant, string Exercise, int Sets, int Reps, double MeanRomDeg, IReadOnlyDictionary<string, int> FlagCounts);
+    string Participant, string Exercise, int Sets, int Reps, double MeanRomDeg, IReadOnlyDictionary<string, int> FlagCounts, RomKind? RomKind = null);
 
 /// <summary>Progress towards a daily step goal over a date range.</summary>
 public sealed record GoalProgress(DateOnly From, DateOnly To, long DailyGoalSteps, int Days, int DaysMet, long TotalSteps)

@@ -92,6 +92,25 @@ public abstract class ActivityStoreContractTests
     }
 
     [Fact]
+    public async Task GetSessionSummaryAsync_RomKinds_KindOnlyWhenEveryRepSaysTheSame()
+    {
+        var store = Store();
+        var site = NewSite();
+        var t = Utc("2026-05-12T10:00:00Z");
+        await store.WriteAsync(
+        [
+            Rep(site, "knee", "k1", t, romKind: RomKind.Knee), Rep(site, "knee", "k2", t.AddSeconds(3), rep: 2, romKind: RomKind.Knee),
+            Rep(site, "mixed", "m1", t, romKind: RomKind.Knee), Rep(site, "mixed", "m2", t.AddSeconds(3), rep: 2, romKind: RomKind.Shank),
+            Rep(site, "partly", "p1", t, romKind: RomKind.Thigh), Rep(site, "partly", "p2", t.AddSeconds(3), rep: 2),
+            Rep(site, "none", "n1", t),
+        ], Ct);
+
+        var kinds = (await store.GetSessionSummaryAsync(site, "session-1", Ct)).ToDictionary(s => s.Participant, s => s.RomKind);
+
+        Assert.Equal(new Dictionary<string, RomKind?> { ["knee"] = RomKind.Knee, ["mixed"] = null, ["partly"] = null, ["none"] = null }, kinds);
+    }
+
+    [Fact]
     public async Task GetAttendanceAsync_RangeAndRewrites_LatestPerSessionAndParticipant()
     {
         var store = Store();

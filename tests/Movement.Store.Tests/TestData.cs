@@ -12,11 +12,11 @@ internal static class TestData
     public static DateTimeOffset Utc(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
     public static EventRecord Rep(string site, string participant, string id, DateTimeOffset time, string exercise = ExerciseIds.SitToStand,
-        int set = 1, int rep = 1, double romDeg = 80, string? session = "session-1", string sensor = "sensor-a", string? leg = "left") =>
+        int set = 1, int rep = 1, double romDeg = 80, string? session = "session-1", string sensor = "sensor-a", string? leg = "left", RomKind? romKind = null) =>
         new(site, new RepEvent
         {
             Id = id, Site = site, Participant = participant, Sensor = sensor, Time = time, Session = session,
-            Exercise = exercise, SetNumber = set, RepNumber = rep, StartTime = time.AddSeconds(-2), DurationS = 2.0, RomDeg = romDeg,
+            Exercise = exercise, SetNumber = set, RepNumber = rep, StartTime = time.AddSeconds(-2), DurationS = 2.0, RomDeg = romDeg, RomKind = romKind,
         }, leg);
 
     public static EventRecord Flag(string site, string participant, string id, DateTimeOffset time, string flag, string exercise = ExerciseIds.SitToStand,

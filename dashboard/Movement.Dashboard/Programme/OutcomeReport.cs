@@ -72,5 +72,5 @@ public sealed record OutcomeReport(string Cohort, IReadOnlyList<ParticipantOutco
         return csv.ToString();
     }
 
-    private static string Format(double? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
+    internal static string Format(double? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
 }

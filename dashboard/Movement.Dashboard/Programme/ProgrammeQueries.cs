@@ -183,7 +183,7 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
             var from = participant.DischargeDate ?? lastPlanned.AddDays(1);
             if (participant.DailyStepGoal is { } daily && from <= Today)
             {
-                goal = await activity.GetGoalProgressAsync(_site, participant.Id, from, Today, daily, cancellationToken);
+                goal = StepGoals.Progress(await DailyStepsAsync(participant.Id, from, Today, cancellationToken), from, Today, daily);
             }
 
             rows.Add(new CohortReportRow(attendance, outcomes.Participants.Single(o => o.ParticipantId == participant.Id), goal));
@@ -191,6 +191,10 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
 
         return new CohortReport(cohort, cohort.Sessions.Count(s => s.StartedAt is not null), rows, outcomes);
     }
+
+    /// <summary>The participant's outcome scores as stored: the latest per measure and timepoint, with when each was scored.</summary>
+    public Task<IReadOnlyList<Movement.Store.OutcomeRecord>> OutcomeRecordsAsync(string participantId, CancellationToken cancellationToken) =>
+        activity.GetOutcomesAsync(_site, participantId, cancellationToken);
 
     /// <summary>A participant's first and last value of every measure.</summary>
     private async Task<ParticipantOutcomes> OutcomesOfAsync(Participant participant, CancellationToken cancellationToken)
@@ -218,16 +222,23 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         return sessions.Select(s => (s, attended.Contains(s.SessionKey))).ToList();
     }
 
-    /// <summary>The last 30 days of steps (device counters, manual entries and devices' reports, totalled as the store does) and the streak.</summary>
+    /// <summary>
+    /// A participant's steps per local day, every day from <paramref name="from"/> to <paramref name="to"/>, from every
+    /// source: the class counters and manual entries (the activity store) and what their phones and home hubs sent
+    /// (the steps API), counted once by the store's rules (docs/storage.md, docs/steps-api.md). Every page, report
+    /// and export that shows a participant's daily steps reads them here.
+    /// </summary>
+    public async Task<IReadOnlyList<DailySteps>> DailyStepsAsync(string participantId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        await reported.CombineAsync(participantId, await activity.GetDailyStepsAsync(_site, participantId, from, to, cancellationToken), cancellationToken);
+
+    /// <summary>The last 30 days of steps (<see cref="DailyStepsAsync"/>) and the streak.</summary>
     public async Task<ParticipantSteps> StepsAsync(Participant participant, CancellationToken cancellationToken)
     {
         var today = Today;
-        var from = today.AddDays(-29);
-        // Steps the participant's own devices sent (the steps API) count as one more device.
-        var days = await reported.CombineAsync(participant.Id, await activity.GetDailyStepsAsync(_site, participant.Id, from, today, cancellationToken), cancellationToken);
+        var days = await DailyStepsAsync(participant.Id, today.AddDays(-29), today, cancellationToken);
         var streakFrom = today.AddDays(-365);
         var streak = participant.DailyStepGoal is { } goal
-            ? StepGoals.Streak(await reported.CombineAsync(participant.Id, await activity.GetDailyStepsAsync(_site, participant.Id, streakFrom, today, cancellationToken), cancellationToken), streakFrom, today, goal)
+            ? StepGoals.Streak(await DailyStepsAsync(participant.Id, streakFrom, today, cancellationToken), streakFrom, today, goal)
             : null;
         return new ParticipantSteps(today, participant.DailyStepGoal, days, streak);
     }

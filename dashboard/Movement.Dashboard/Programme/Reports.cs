@@ -56,20 +56,53 @@ public sealed record CohortReport(Cohort Cohort, int SessionsHeld, IReadOnlyList
     /// <summary>Share of days meeting the goal, over participants with a goal and at least one day since it was set.</summary>
     public double? MeanAdherence => Rows.Where(r => r.StepGoal is { Days: > 0 }).Select(r => (double)r.StepGoal!.DaysMet / r.StepGoal.Days).DefaultIfEmpty(double.NaN).Average() is var m && !double.IsNaN(m) ? m : null;
 
-    /// <summary>Pseudonymous ids only. Outcome changes are in the outcomes export.</summary>
-    public static string ToCsv(CohortReport report)
+    /// <summary>
+    /// One row per participant: attendance and completion, home step-goal adherence (steps from every source), and each
+    /// outcome measure's first, last and change. Pseudonymous ids; a <c>name</c> column only when
+    /// <paramref name="includeNames"/> (a supervisor asked for it).
+    /// </summary>
+    public static string ToCsv(CohortReport report, bool includeNames = false)
     {
-        var csv = new StringBuilder("participant,attended,planned,completed,daily_step_goal,goal_days,goal_days_met,mean_daily_steps\n");
+        var csv = new StringBuilder("participant").Append(includeNames ? ",name" : "")
+            .Append(",attended,planned,completed,daily_step_goal,goal_days,goal_days_met,goal_adherence,mean_daily_steps");
+        foreach (var measure in OutcomeMeasures.All)
+        {
+            csv.Append(',').Append(measure.Id).Append("_first,").Append(measure.Id).Append("_last,").Append(measure.Id).Append("_change");
+        }
+
+        csv.Append('\n');
         foreach (var row in report.Rows)
         {
             var a = row.Attendance;
             var g = row.StepGoal;
-            csv.Append(a.ParticipantId).Append(',').Append(a.Attended.ToString(CultureInfo.InvariantCulture)).Append(',')
+            csv.Append(a.ParticipantId);
+            if (includeNames)
+            {
+                csv.Append(',').Append(CsvField(a.DisplayName));
+            }
+
+            csv.Append(',').Append(a.Attended.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(a.Planned.ToString(CultureInfo.InvariantCulture)).Append(',').Append(a.Completed ? "yes" : "no").Append(',')
                 .Append(g?.DailyGoalSteps.ToString(CultureInfo.InvariantCulture)).Append(',').Append(g?.Days.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(g?.DaysMet.ToString(CultureInfo.InvariantCulture)).Append(',').Append(g?.MeanDailySteps.ToString("0", CultureInfo.InvariantCulture)).Append('\n');
+                .Append(g?.DaysMet.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(g is { Days: > 0 } ? ((double)g.DaysMet / g.Days).ToString("0.###", CultureInfo.InvariantCulture) : null).Append(',')
+                .Append(g?.MeanDailySteps.ToString("0", CultureInfo.InvariantCulture));
+            foreach (var measure in row.Outcomes.Measures)
+            {
+                csv.Append(',').Append(OutcomeReport.Format(measure.First)).Append(',').Append(OutcomeReport.Format(measure.Last))
+                    .Append(',').Append(OutcomeReport.Format(measure.Change));
+            }
+
+            csv.Append('\n');
         }
 
         return csv.ToString();
     }
+
+    /// <summary>
+    /// A free-text field (a name): quoted, quotes doubled, and a leading =, +, - or @ defused so a spreadsheet does not
+    /// run it as a formula.
+    /// </summary>
+    internal static string CsvField(string text) =>
+        "\"" + (text.Length > 0 && "=+-@".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -347,14 +347,18 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
         var results = await _query.QueryAsync(
             $"SELECT count(\"rom_deg\") AS \"reps\", mean(\"rom_deg\") AS \"mean_rom_deg\" FROM \"{Measurements.Rep}\" WHERE {filter} GROUP BY \"participant\", \"exercise\"; " +
             $"SELECT count(distinct(\"set_number\")) AS \"sets\" FROM \"{Measurements.Rep}\" WHERE {filter} GROUP BY \"participant\", \"exercise\"; " +
-            $"SELECT count(\"event_id\") AS \"count\" FROM \"{Measurements.FormFlag}\" WHERE {filter} GROUP BY \"participant\", \"exercise\", \"flag\"",
+            $"SELECT count(\"event_id\") AS \"count\" FROM \"{Measurements.FormFlag}\" WHERE {filter} GROUP BY \"participant\", \"exercise\", \"flag\"; " +
+            // The angle kind only when every rep has the same one: count() skips reps without the field.
+            $"SELECT count(\"rom_kind\") AS \"with_kind\", count(distinct(\"rom_kind\")) AS \"kinds\", last(\"rom_kind\") AS \"kind\" FROM \"{Measurements.Rep}\" WHERE {filter} GROUP BY \"participant\", \"exercise\"",
             cancellationToken).ConfigureAwait(false);
         var sets = results[1].ToDictionary(s => (s.Tags["participant"], s.Tags["exercise"]), s => (int)InfluxRow.Of([s]).First().Int64("sets"));
+        var kinds = results[3].ToDictionary(s => (s.Tags["participant"], s.Tags["exercise"]), s => InfluxRow.Of([s]).First());
         var reps = results[0].Select(s =>
         {
             var row = InfluxRow.Of([s]).First();
             var key = (s.Tags["participant"], s.Tags["exercise"]);
-            return (key.Item1, key.Item2, sets.GetValueOrDefault(key), (int)row.Int64("reps"), row.Double("mean_rom_deg"));
+            var kind = kinds.TryGetValue(key, out var k) && k.Int64("with_kind") == row.Int64("reps") && k.Int64("kinds") == 1 ? k.String("kind") : null;
+            return (key.Item1, key.Item2, sets.GetValueOrDefault(key), (int)row.Int64("reps"), row.Double("mean_rom_deg"), kind);
         });
         var flags = new Dictionary<(string, string), Dictionary<string, int>>();
         foreach (var s in results[2])

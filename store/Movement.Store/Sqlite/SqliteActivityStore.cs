@@ -348,11 +348,14 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
     public async Task<IReadOnlyList<SessionExerciseSummary>> GetSessionSummaryAsync(string site, string session, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<(string Participant, string Exercise, int Sets, int Reps, double MeanRom)>();
+        var rows = new List<(string Participant, string Exercise, int Sets, int Reps, double MeanRom, string? RomKind)>();
         await using (var command = connection.CreateCommand())
         {
+            // The angle kind only when every rep has the same one (COUNT skips reps without it).
             command.CommandText = """
-                SELECT participant, exercise, COUNT(DISTINCT json_extract(json, '$.set_number')), COUNT(*), AVG(json_extract(json, '$.rom_deg'))
+                SELECT participant, exercise, COUNT(DISTINCT json_extract(json, '$.set_number')), COUNT(*), AVG(json_extract(json, '$.rom_deg')),
+                    CASE WHEN COUNT(json_extract(json, '$.rom_kind')) = COUNT(*) AND COUNT(DISTINCT json_extract(json, '$.rom_kind')) = 1
+                        THEN MAX(json_extract(json, '$.rom_kind')) END
                 FROM activity_events WHERE site = $site AND session = $session AND type = 'rep'
                 GROUP BY participant, exercise ORDER BY participant, exercise
                 """;
@@ -361,7 +364,7 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetDouble(4)));
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
         }
 

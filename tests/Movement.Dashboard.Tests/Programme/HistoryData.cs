@@ -66,6 +66,6 @@ internal static class HistoryData
     private static RepEvent Rep(string participant, string session, string id, DateTimeOffset time, string exercise, int rep, double romDeg) => new()
     {
         Id = id, Site = Site, Participant = participant, Sensor = "sim-x", Time = time, Session = session,
-        Exercise = exercise, SetNumber = 1, RepNumber = rep, StartTime = time.AddSeconds(-2), DurationS = 2, RomDeg = romDeg,
+        Exercise = exercise, SetNumber = 1, RepNumber = rep, StartTime = time.AddSeconds(-2), DurationS = 2, RomDeg = romDeg, RomKind = RomKind.Shank,
     };
 }

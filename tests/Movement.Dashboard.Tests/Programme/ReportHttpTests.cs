@@ -55,7 +55,7 @@ public sealed class ReportHttpTests(SystemFixture system)
 
         Assert.Contains("Completed (attended at least 9 of 12 sessions, 75 %)", page, StringComparison.Ordinal);
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("participant,attended,planned,completed,daily_step_goal,goal_days,goal_days_met,mean_daily_steps", lines[0]);
+        Assert.StartsWith("participant,attended,planned,completed,daily_step_goal,goal_days,goal_days_met,goal_adherence,mean_daily_steps,koos_ps_first,", lines[0], StringComparison.Ordinal);
         Assert.Equal(DashboardServer.GroupSize, lines.Length - 1);
         Assert.Contains(lines, l => l.StartsWith(first + ",", StringComparison.Ordinal));
         Assert.DoesNotContain("Demo participant", csv, StringComparison.Ordinal);
