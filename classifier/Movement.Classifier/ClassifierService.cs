@@ -233,6 +233,7 @@ public sealed class ClassifierService : BackgroundService
             Reps = set.Reps.Count,
             TargetReps = set.Plan?.TargetReps,
             MeanRomDeg = Math.Round(set.Reps.Average(r => r.Measurement.RomDeg), 1),
+            RomKind = set.Reps.All(r => r.RomKind == set.Reps[0].RomKind) ? set.Reps[0].RomKind : null,
             MeanDurationS = Math.Round(set.Reps.Average(r => r.Measurement.DurationS), 2),
             FlagCounts = set.Reps.SelectMany(r => r.Flags).GroupBy(f => f.Flag).ToDictionary(g => g.Key, g => g.Count()),
         }, cancellationToken),

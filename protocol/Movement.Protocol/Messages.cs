@@ -195,6 +195,10 @@ public sealed record SetSummaryEvent : MovementEvent
     public required int Reps { get; init; }
     public int? TargetReps { get; init; }
     public double MeanRomDeg { get; init; }
+
+    /// <summary>What <see cref="MeanRomDeg"/> is an angle of, when every rep of the set measured the same one (null otherwise, and in events from before this field).</summary>
+    public RomKind? RomKind { get; init; }
+
     public double MeanDurationS { get; init; }
     public IReadOnlyDictionary<string, int> FlagCounts { get; init; } = new Dictionary<string, int>();
 }

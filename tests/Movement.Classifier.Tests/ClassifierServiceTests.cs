@@ -158,6 +158,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
             else if (decoded is SetSummaryEvent summary)
             {
                 Assert.Equal(3, summary.Reps);
+                Assert.Equal(RomKind.Thigh, summary.RomKind); // one thigh sensor: its own segment's angle
                 break;
             }
         }
@@ -192,6 +193,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, reps.Count), reps.Select(r => r.RepNumber));
         var set = Assert.Single(summaries);
         Assert.Equal((reps.Count, "imu-t"), (set.Reps, set.PairedSensor));
+        Assert.Equal(RomKind.Knee, set.RomKind); // the mean range is the knee's, as each rep's is
     }
 
     [Fact]

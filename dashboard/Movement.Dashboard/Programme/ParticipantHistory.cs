@@ -1,3 +1,4 @@
+using System.Globalization;
 using Movement.Dashboard.Data;
 using Movement.Protocol;
 using Movement.Store;
@@ -58,6 +59,10 @@ public static class DisplayText
         Live.TileAlert.LowBattery => "Battery low",
         _ => "Repeated poor form",
     };
+
+    /// <summary>"knee angle 79" or "79" when the reps did not all measure the same angle: the number alone would invite comparing a thigh's angle with a knee target.</summary>
+    public static string MeanRange(SessionExerciseSummary exercise) =>
+        exercise.RomKind is { } kind ? $"{RomKinds.Label(kind)} {exercise.MeanRomDeg:F0}" : exercise.MeanRomDeg.ToString("F0", CultureInfo.CurrentCulture);
 
     public static string Flags(IReadOnlyDictionary<string, int> flags) =>
         flags.Count == 0 ? "none" : string.Join(", ", flags.Select(f => $"{f.Key.Replace('_', ' ')} ×{f.Value}"));

@@ -18,7 +18,7 @@ public sealed record SessionReport(ProgrammeSession Session, int SessionsPlanned
     /// <summary>Pseudonymous ids only: the export may leave the building. Flags as "flag:count" separated by ';'.</summary>
     public static string ToCsv(SessionReport report)
     {
-        var csv = new StringBuilder("session,participant,attended,exercise,sets,reps,mean_rom_deg,target_rom_deg,flags,alerts\n");
+        var csv = new StringBuilder("session,participant,attended,exercise,sets,reps,mean_rom_deg,rom_kind,target_rom_deg,flags,alerts\n");
         foreach (var row in report.Rows)
         {
             var alerts = row.Alerts is { } a ? string.Join(';', a.Select(AlertId)) : "";
@@ -28,6 +28,7 @@ public sealed record SessionReport(ProgrammeSession Session, int SessionsPlanned
                     .Append(row.Attended ? "yes" : "no").Append(',').Append(e?.Exercise).Append(',')
                     .Append(e?.Sets.ToString(CultureInfo.InvariantCulture)).Append(',').Append(e?.Reps.ToString(CultureInfo.InvariantCulture)).Append(',')
                     .Append(e?.MeanRomDeg.ToString("0.#", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(e?.RomKind is { } kind ? kind.ToString().ToLowerInvariant() : "").Append(',')
                     .Append(e is not null && report.TargetRomDeg.TryGetValue(e.Exercise, out var target) ? target.ToString("0.#", CultureInfo.InvariantCulture) : "").Append(',')
                     .Append(e is null ? "" : string.Join(';', e.FlagCounts.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}:{f.Value}"))).Append(',')
                     .Append(alerts).Append('\n');

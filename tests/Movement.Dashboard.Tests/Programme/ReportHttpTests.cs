@@ -32,7 +32,7 @@ public sealed class ReportHttpTests(SystemFixture system)
         Assert.Contains($"Session {HistoryData.SessionNumber} of 12", page, StringComparison.Ordinal);
         Assert.Contains("Demo participant 10", page, StringComparison.Ordinal);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
-        Assert.StartsWith("session,participant,attended,exercise,sets,reps,mean_rom_deg,target_rom_deg,flags,alerts\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("session,participant,attended,exercise,sets,reps,mean_rom_deg,rom_kind,target_rom_deg,flags,alerts\n", text, StringComparison.Ordinal);
         Assert.Contains($"{HistoryData.SessionNumber},{participant},yes,knee_extension,1,3,70,", text, StringComparison.Ordinal);
         Assert.Contains(",partial_range:2,", text, StringComparison.Ordinal);
         Assert.Contains($"{HistoryData.SessionNumber},{participant},yes,sit_to_stand,1,{HistoryData.SitToStands},95,", text, StringComparison.Ordinal);

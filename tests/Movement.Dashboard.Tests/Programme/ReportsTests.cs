@@ -13,7 +13,7 @@ public sealed class ReportsTests
     [Fact]
     public void SessionReport_ToCsv_RowPerExercise_AbsentParticipantOnce_PseudonymousIdsOnly()
     {
-        var knee = new SessionExerciseSummary("p-a", ExerciseIds.KneeExtension, 2, 20, 71.24, new Dictionary<string, int> { ["sway"] = 1, ["partial_range"] = 3 });
+        var knee = new SessionExerciseSummary("p-a", ExerciseIds.KneeExtension, 2, 20, 71.24, new Dictionary<string, int> { ["sway"] = 1, ["partial_range"] = 3 }, RomKind.Shank);
         var stand = new SessionExerciseSummary("p-a", ExerciseIds.SitToStand, 1, 8, 95, new Dictionary<string, int>());
         var report = new SessionReport(Session3, 12, new Dictionary<string, double> { [ExerciseIds.KneeExtension] = 90 }, [
             new SessionReportRow("p-a", "Ann", true, [knee, stand], [TileAlert.SensorLost, TileAlert.RepeatedPoorForm]),
@@ -23,10 +23,10 @@ public sealed class ReportsTests
         var csv = SessionReport.ToCsv(report);
 
         Assert.Equal(
-            "session,participant,attended,exercise,sets,reps,mean_rom_deg,target_rom_deg,flags,alerts\n"
-            + "3,p-a,yes,knee_extension,2,20,71.2,90,partial_range:3;sway:1,sensor_lost;repeated_poor_form\n"
-            + "3,p-a,yes,sit_to_stand,1,8,95,,,sensor_lost;repeated_poor_form\n"
-            + "3,p-b,no,,,,,,,\n", csv);
+            "session,participant,attended,exercise,sets,reps,mean_rom_deg,rom_kind,target_rom_deg,flags,alerts\n"
+            + "3,p-a,yes,knee_extension,2,20,71.2,shank,90,partial_range:3;sway:1,sensor_lost;repeated_poor_form\n"
+            + "3,p-a,yes,sit_to_stand,1,8,95,,,,sensor_lost;repeated_poor_form\n"
+            + "3,p-b,no,,,,,,,,\n", csv);
         Assert.DoesNotContain("Ann", csv, StringComparison.Ordinal);
     }
 
