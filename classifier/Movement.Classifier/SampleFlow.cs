@@ -5,25 +5,40 @@ namespace Movement.Classifier;
 /// <summary>
 /// When each site's last sample batch arrived and whether its session is running, as the classifier saw them: the
 /// health check's "is anything still flowing" (a running session whose sensors all went quiet is a problem the
-/// supervisor should hear of). Thread-safe.
+/// supervisor should hear of). Thread-safe; a batch costs a dictionary lookup and a write, no allocation.
 /// </summary>
 public sealed class SampleFlow(TimeProvider time)
 {
+    private const long None = long.MinValue;
     private readonly ConcurrentDictionary<string, SiteFlow> _sites = new(StringComparer.Ordinal);
 
     /// <summary>A session message for <paramref name="site"/>; a session becoming active starts its sample clock.</summary>
     public void ObserveSession(string site, bool active)
     {
-        var now = time.GetUtcNow();
-        _sites.AddOrUpdate(site, _ => new SiteFlow(active, active ? now : null, null),
-            (_, flow) => flow with { SessionActive = active, ActiveSince = active ? flow.ActiveSince ?? now : null });
+        var flow = Site(site);
+        lock (flow)
+        {
+            if (!active)
+            {
+                flow.ActiveSinceTicks = None;
+            }
+            else if (flow.ActiveSinceTicks == None)
+            {
+                flow.ActiveSinceTicks = time.GetUtcNow().UtcTicks;
+            }
+        }
     }
 
-    /// <summary>A decoded sample batch for <paramref name="site"/>.</summary>
+    /// <summary>
+    /// A decoded sample batch for <paramref name="site"/>. Kept only for sites that have had a session message, so made-up
+    /// site ids in sample topics cost nothing.
+    /// </summary>
     public void ObserveSamples(string site)
     {
-        var now = time.GetUtcNow();
-        _sites.AddOrUpdate(site, _ => new SiteFlow(false, null, now), (_, flow) => flow with { LastSampleAt = now });
+        if (_sites.TryGetValue(site, out var flow))
+        {
+            Volatile.Write(ref flow.LastSampleTicks, time.GetUtcNow().UtcTicks);
+        }
     }
 
     /// <summary>
@@ -32,14 +47,30 @@ public sealed class SampleFlow(TimeProvider time)
     /// </summary>
     public IReadOnlyList<(string Site, TimeSpan SampleAge)> RunningSessions()
     {
-        var now = time.GetUtcNow();
-        return [.. _sites
-            .Where(s => s.Value.SessionActive)
-            .Select(s => (s.Key, now - Max(s.Value.ActiveSince!.Value, s.Value.LastSampleAt)))
-            .OrderByDescending(s => s.Item2)];
+        var now = time.GetUtcNow().UtcTicks;
+        var running = new List<(string, TimeSpan)>();
+        foreach (var (site, flow) in _sites)
+        {
+            long since;
+            lock (flow)
+            {
+                since = flow.ActiveSinceTicks;
+            }
+
+            if (since != None)
+            {
+                running.Add((site, TimeSpan.FromTicks(now - Math.Max(since, Volatile.Read(ref flow.LastSampleTicks)))));
+            }
+        }
+
+        return [.. running.OrderByDescending(s => s.Item2)];
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v > a ? v : a;
+    private SiteFlow Site(string site) => _sites.GetOrAdd(site, _ => new SiteFlow());
 
-    private sealed record SiteFlow(bool SessionActive, DateTimeOffset? ActiveSince, DateTimeOffset? LastSampleAt);
+    private sealed class SiteFlow
+    {
+        public long ActiveSinceTicks = None;
+        public long LastSampleTicks = None;
+    }
 }
