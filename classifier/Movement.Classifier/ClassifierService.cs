@@ -35,12 +35,14 @@ public sealed class ClassifierService : BackgroundService
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
     private readonly ExerciseRecognition _recognition;
+    private readonly SampleFlow _flow;
 
     public ClassifierService(IServiceProvider services, IOptions<ClassifierOptions> options, ILogger<ClassifierService> logger, TimeProvider time, IMeterFactory meters)
     {
         _options = options.Value;
         _time = time;
         _recognition = services.GetRequiredService<ExerciseRecognition>();
+        _flow = services.GetRequiredService<SampleFlow>();
         var meter = meters.Create("Movement.Classifier");
         _reps = meter.CreateCounter<long>("movement.classifier.reps", "{rep}");
         _rejectedBatches = meter.CreateCounter<long>("movement.classifier.implausible_batches", "{batch}", "Sample batches refused by SampleStreamGuard (redelivered, far from this clock, discontinuous, impossible values)");
@@ -90,6 +92,7 @@ public sealed class ClassifierService : BackgroundService
         {
             if (ProtocolJson.TryDecodeSessionState(bytes, out var newSession, out error))
             {
+                _flow.ObserveSession(address.Site, newSession!.Active);
                 StartSession(address.Site, newSession!);
                 await ClassifyHeldAsync(address.Site, cancellationToken).ConfigureAwait(false);
             }
@@ -112,6 +115,7 @@ public sealed class ClassifierService : BackgroundService
             return;
         }
 
+        _flow.ObserveSamples(address.Site);
         if (!_sessions.ContainsKey(address.Site))
         {
             HoldUntilSession(address.Site, address.EntityId, batch!);

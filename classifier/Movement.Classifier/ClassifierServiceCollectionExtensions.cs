@@ -13,6 +13,7 @@ public static class ClassifierServiceCollectionExtensions
     {
         services.AddOptions<ClassifierOptions>().BindConfiguration(ClassifierOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RecognitionOptions>().BindConfiguration(RecognitionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SampleFlow>();
         services.AddSingleton(sp => new ExerciseRecognition(sp.GetRequiredService<IOptions<RecognitionOptions>>().Value));
         services.AddMqttConnectionOptions(MqttOptionsName, ClassifierOptions.SectionName);
         services.AddMetrics();

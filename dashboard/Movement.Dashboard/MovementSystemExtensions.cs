@@ -18,6 +18,7 @@ using Movement.Dashboard.Programme;
 using Movement.Gateway;
 using Movement.Messaging;
 using Movement.Store;
+using OpenTelemetry.Metrics;
 
 namespace Movement.Dashboard;
 
@@ -130,9 +131,15 @@ public static class MovementSystemExtensions
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHealthChecks()
             .AddCheck<MqttConnectionsHealthCheck>("mqtt", tags: ["ready"])
-            .AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(10), tags: ["ready"]);
+            .AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(10), tags: ["ready"])
+            .AddCheck<StoreWritesHealthCheck>("store", tags: ["ready"])
+            .AddCheck<SampleAgeHealthCheck>("samples", tags: ["ready"]);
+        // Every Movement.* meter of the components hosted here (broker, MQTT clients, gateway, classifier, store), in
+        // Prometheus text at /metrics (who may read it: MetricsAccess).
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Movement.*").AddPrometheusExporter());
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
@@ -168,6 +175,8 @@ public static class MovementSystemExtensions
         // The policy above already says frame-ancestors 'self' (Blazor would add a second header saying only that).
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use(MetricsAccess.GuardAsync), optionsName: null)
+            .AllowAnonymous();
         app.Map("/error", () => Results.Problem("Something went wrong on the server; it has been logged.", statusCode: StatusCodes.Status500InternalServerError))
             .AllowAnonymous();
         app.MapPost("/account/logout", async (SignInManager<DashboardUser> signIn, [FromForm] string? returnUrl) =>

@@ -176,7 +176,7 @@ public sealed partial class MqttConnection : IDisposable
             catch (Exception ex) when (IsBrokerUnreachable(ex))
             {
                 // The broker went away before the client noticed: there is nobody left to say goodbye to.
-                LogDisconnectFailed(_logger, ClientId, ex.Message);
+                LogDisconnectFailed(_logger, ex, ClientId);
             }
         }
     }
@@ -426,8 +426,8 @@ public sealed partial class MqttConnection : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "{ClientId}: broker refused a message for {Topic}")]
     private static partial void LogPublishRefused(ILogger logger, Exception exception, string clientId, string topic);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} could not say goodbye to the broker on shutdown: {Reason}")]
-    private static partial void LogDisconnectFailed(ILogger logger, string clientId, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ClientId} could not say goodbye to the broker on shutdown")]
+    private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string clientId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} rejected a message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string clientId, string topic, string reason);

@@ -48,6 +48,7 @@ var transformer = pipeline.Fit(data);
 Directory.CreateDirectory(options.Out);
 var modelPath = Path.Combine(options.Out, "exercise-recognition.zip");
 ml.Model.Save(transformer, data.Schema, modelPath);
+WindowFeatures.Schema.WriteTo(modelPath); // checked when the model loads: the features' names and order
 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB)");
 
 // Evaluate through the same code the classifier runs: load the zip, one predictor, argmax per window.

@@ -89,7 +89,10 @@ public sealed class InfluxDbOptions
     /// <summary>Points per write request.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Per request; above 0 and at most <see cref="MaxTimeout"/>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Create the database on start (InfluxDB 1.x only; off when the server manages buckets).</summary>
     public bool CreateDatabase { get; set; } = true;
@@ -126,9 +129,9 @@ public sealed class InfluxDbOptions
             yield return new ValidationResult($"Movement:Store:InfluxDb:BatchSize must be 1..50000, not {BatchSize}.", [nameof(BatchSize)]);
         }
 
-        if (Timeout <= TimeSpan.Zero)
+        if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout)
         {
-            yield return new ValidationResult("Movement:Store:InfluxDb:Timeout must be positive.", [nameof(Timeout)]);
+            yield return new ValidationResult($"Movement:Store:InfluxDb:Timeout must be above 0 and at most {MaxTimeout}, not {Timeout}.", [nameof(Timeout)]);
         }
     }
 
@@ -150,7 +153,11 @@ public sealed class OutboxOptions
     /// <summary>First wait after a failed write; grows (exponential, with jitter) up to <see cref="RetryDelayMax"/>.</summary>
     public TimeSpan RetryDelayMin { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Longest wait between retries: at least <see cref="RetryDelayMin"/>, at most an hour.</summary>
     public TimeSpan RetryDelayMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
     internal IEnumerable<ValidationResult> Validate()
     {
@@ -159,9 +166,14 @@ public sealed class OutboxOptions
             yield return new ValidationResult($"Movement:Store:Outbox:BatchSize must be 1..50000, not {BatchSize}.", [nameof(BatchSize)]);
         }
 
-        if (RetryDelayMin <= TimeSpan.Zero || RetryDelayMax < RetryDelayMin)
+        if (RetryDelayMin < MinRetryDelay || RetryDelayMin > RetryDelayMax)
         {
-            yield return new ValidationResult("Movement:Store:Outbox:RetryDelayMin must be positive and not above RetryDelayMax.", [nameof(RetryDelayMin)]);
+            yield return new ValidationResult($"Movement:Store:Outbox:RetryDelayMin must be at least {MinRetryDelay} and not above RetryDelayMax, not {RetryDelayMin}.", [nameof(RetryDelayMin)]);
+        }
+
+        if (RetryDelayMax > MaxRetryDelay)
+        {
+            yield return new ValidationResult($"Movement:Store:Outbox:RetryDelayMax must be at most {MaxRetryDelay}, not {RetryDelayMax}.", [nameof(RetryDelayMax)]);
         }
     }
 }

@@ -54,6 +54,45 @@ public sealed class StoreOptionsTests
         Assert.Contains($"Movement:Store:InfluxDb:{member}", error.ErrorMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    [InlineData("00:05:01")]
+    public void Validate_InfluxDbTimeoutOutOfRange_Rejected(string timeout)
+    {
+        var options = new StoreOptions
+        {
+            Backend = StoreBackend.InfluxDb,
+            InfluxDb = new InfluxDbOptions { Url = new Uri("http://127.0.0.1:8086/"), Timeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) },
+        };
+
+        var error = Assert.Single(Validate(options));
+
+        Assert.Equal([nameof(InfluxDbOptions.Timeout)], error.MemberNames);
+    }
+
+    [Theory]
+    [InlineData("00:00:00", "00:00:30", "RetryDelayMin")]
+    [InlineData("00:00:00.005", "00:00:30", "RetryDelayMin")]
+    [InlineData("00:01:00", "00:00:30", "RetryDelayMin")]
+    [InlineData("00:00:00.200", "01:00:01", "RetryDelayMax")]
+    public void Validate_OutboxRetryDelaysOutOfRange_RejectedNamingTheSetting(string min, string max, string member)
+    {
+        var options = new StoreOptions
+        {
+            Outbox = new OutboxOptions
+            {
+                RetryDelayMin = TimeSpan.Parse(min, System.Globalization.CultureInfo.InvariantCulture),
+                RetryDelayMax = TimeSpan.Parse(max, System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+
+        var error = Assert.Single(Validate(options));
+
+        Assert.Equal([member], error.MemberNames);
+        Assert.Contains($"Movement:Store:Outbox:{member}", error.ErrorMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToString_WithToken_NeverShowsIt()
     {

@@ -1,3 +1,5 @@
+using Movement.Protocol;
+
 namespace Movement.Classifier.Pipeline;
 
 /// <summary>

@@ -38,8 +38,10 @@ public sealed class ExerciseModel
     /// <summary>Exercise ids, in the order of <see cref="ExerciseScores.Score"/>.</summary>
     public IReadOnlyList<string> Classes { get; }
 
+    /// <summary>Loads a model zip; throws <see cref="InvalidDataException"/> when it was trained on other features than <see cref="WindowFeatures.Schema"/>.</summary>
     public static ExerciseModel Load(string path)
     {
+        WindowFeatures.Schema.EnsureMatches(path);
         var ml = new MLContext(seed: 0);
         using var stream = File.OpenRead(path);
         var transformer = ml.Model.Load(stream, out _);

@@ -45,6 +45,25 @@ public sealed class RecognitionOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Exercise recognition model '{ResolvedModelPath}' does not exist (set {SectionName}:ModelPath, or Enabled=false to use the station plan only).",
                 [nameof(ModelPath)]);
+            yield break;
+        }
+
+        if (Enabled && SchemaMismatch() is { } mismatch)
+        {
+            yield return new ValidationResult(mismatch, [nameof(ModelPath)]);
+        }
+    }
+
+    private string? SchemaMismatch()
+    {
+        try
+        {
+            WindowFeatures.Schema.EnsureMatches(ResolvedModelPath);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
         }
     }
 }

@@ -16,13 +16,12 @@ public sealed class WindowFeatures
     public const int WindowSamples = 100;
     public const int HopSamples = 50;
 
-    /// <summary>Length of <see cref="Values"/>; the model's input width.</summary>
-    public const int Count = 44;
+    /// <summary>Length of <see cref="Values"/>; the model's input width (one per <see cref="WindowFeature"/>).</summary>
+    public const int Count = (int)WindowFeature.Count;
 
-    private const int AccelStdIndex = 5;
-    private const int TiltMaxIndex = 9;
-    private const int GyroMaxIndex = 16;
-    private const int HasGyroIndex = 36;
+    /// <summary>The features' names in model-input order: stored with a trained model and checked when it loads.</summary>
+    public static readonly FeatureSchema Schema = FeatureSchema.Of<WindowFeature>(FeatureSchema.CurrentVersion);
+
     private const int Channels = 6;
     private const double StepS = 1 / RateHz;
     private static readonly long MaxGapUs = 500_000;
@@ -57,7 +56,8 @@ public sealed class WindowFeatures
     /// other (on a table, in a bag) is still rest, not an exercise.
     /// </summary>
     public static bool IsStill(ReadOnlySpan<float> values) =>
-        values[TiltMaxIndex] < 3 && values[AccelStdIndex] < 0.15f && (values[HasGyroIndex] == 0 || values[GyroMaxIndex] < 0.15f);
+        values[(int)WindowFeature.TiltMaxDeg] < 3 && values[(int)WindowFeature.AccelStd] < 0.15f
+        && (values[(int)WindowFeature.HasGyro] == 0 || values[(int)WindowFeature.GyroMax] < 0.15f);
 
     /// <summary>Features of the last completed window (valid after <see cref="Add"/> returned true).</summary>
     public ReadOnlySpan<float> Values => _values;
@@ -165,16 +165,15 @@ public sealed class WindowFeatures
     internal static void Compute(double[][] w, bool hasGyro, Placement placement, bool sideKnown, double[] projection, Span<float> values)
     {
         var n = w[0].Length;
-        var k = 0;
 
         // Gravity direction (mean acceleration, normalised): posture and where on the leg.
         double mx = Mean(w[0]), my = Mean(w[1]), mz = Mean(w[2]);
         var mNorm = Math.Max(1e-6, Math.Sqrt((mx * mx) + (my * my) + (mz * mz)));
         double ux = mx / mNorm, uy = my / mNorm, uz = mz / mNorm;
-        values[k++] = (float)ux;
-        values[k++] = (float)Math.Sqrt((uy * uy) + (uz * uz)); // the across-segment part, whatever the roll
-        values[k++] = (float)uy;
-        values[k++] = (float)uz;
+        Set(values, WindowFeature.GravityX, ux);
+        Set(values, WindowFeature.GravityAcross, Math.Sqrt((uy * uy) + (uz * uz))); // the across-segment part, whatever the roll
+        Set(values, WindowFeature.GravityY, uy);
+        Set(values, WindowFeature.GravityZ, uz);
 
         // |a|: intensity and impacts.
         double aMean = 0, aMin = double.MaxValue, aMax = double.MinValue, aJerk = 0, prevA = 0;
@@ -208,19 +207,19 @@ public sealed class WindowFeatures
             aVar += a * a;
         }
 
-        values[k++] = (float)aMean;
-        values[k++] = (float)Math.Sqrt(aVar / n);
-        values[k++] = (float)aMin;
-        values[k++] = (float)aMax;
-        values[k++] = (float)(aJerk / (n - 1) * RateHz);
+        Set(values, WindowFeature.AccelMean, aMean);
+        Set(values, WindowFeature.AccelStd, Math.Sqrt(aVar / n));
+        Set(values, WindowFeature.AccelMin, aMin);
+        Set(values, WindowFeature.AccelMax, aMax);
+        Set(values, WindowFeature.AccelJerk, aJerk / (n - 1) * RateHz);
 
         // Segment inclination: how far gravity moves in the window (≈ the segment's range of angle).
-        values[k++] = (float)tiltMax;
-        values[k++] = (float)(tiltSum / n);
-        values[k++] = (float)(Math.Asin(Math.Clamp(xMax, -1, 1)) - Math.Asin(Math.Clamp(xMin, -1, 1))) * (float)(180 / Math.PI);
+        Set(values, WindowFeature.TiltMaxDeg, tiltMax);
+        Set(values, WindowFeature.TiltMeanDeg, tiltSum / n);
+        values[(int)WindowFeature.InclinationRangeDeg] = (float)(Math.Asin(Math.Clamp(xMax, -1, 1)) - Math.Asin(Math.Clamp(xMin, -1, 1))) * (float)(180 / Math.PI);
 
         // Per-axis spreads of the acceleration, sorted so a rolled mounting gives the same features.
-        Sorted3(Std(w[0]), Std(w[1]), Std(w[2]), values, ref k);
+        Sorted3(Std(w[0]), Std(w[1]), Std(w[2]), values, WindowFeature.AccelSpreadLargest);
 
         // Gyroscope: magnitude, sorted spreads, the principal rotation axis and the angle turned about it.
         double ex = 0, ey = 0, ez = 0;
@@ -234,12 +233,12 @@ public sealed class WindowFeatures
                 gMax = Math.Max(gMax, g);
             }
 
-            values[k++] = (float)(gMean / n);
-            values[k++] = (float)gMax;
-            Sorted3(Std(w[3]), Std(w[4]), Std(w[5]), values, ref k);
+            Set(values, WindowFeature.GyroMean, gMean / n);
+            Set(values, WindowFeature.GyroMax, gMax);
+            Sorted3(Std(w[3]), Std(w[4]), Std(w[5]), values, WindowFeature.GyroSpreadLargest);
             PrincipalAxis(w[3], w[4], w[5], out ex, out ey, out ez, out var explained);
-            values[k++] = (float)Math.Abs(ex); // along the segment: twist rather than swing
-            values[k++] = (float)explained;
+            Set(values, WindowFeature.RotationAxisAlongSegment, Math.Abs(ex)); // twist rather than swing
+            Set(values, WindowFeature.RotationAxisExplained, explained);
             double angle = 0, angleMin = 0, angleMax = 0;
             for (var i = 0; i < n; i++)
             {
@@ -249,15 +248,12 @@ public sealed class WindowFeatures
                 angleMax = Math.Max(angleMax, angle);
             }
 
-            values[k++] = (float)((angleMax - angleMin) * 180 / Math.PI);
-            values[k++] = (float)ZeroCrossingsPerS(projection, gMax * 0.1);
+            Set(values, WindowFeature.RotationRangeDeg, (angleMax - angleMin) * 180 / Math.PI);
+            Set(values, WindowFeature.RotationZeroCrossingsPerS, ZeroCrossingsPerS(projection, gMax * 0.1));
         }
         else
         {
-            for (var i = 0; i < 9; i++)
-            {
-                values[k++] = 0;
-            }
+            values[(int)WindowFeature.GyroMean..((int)WindowFeature.RotationZeroCrossingsPerS + 1)].Clear();
 
             for (var i = 0; i < n; i++)
             {
@@ -267,34 +263,32 @@ public sealed class WindowFeatures
 
         // Rhythm: dominant period from the autocorrelation of the principal rotation (or acceleration).
         DominantPeriod(projection, out var periodS, out var periodStrength);
-        values[k++] = (float)periodS;
-        values[k++] = (float)periodStrength;
+        Set(values, WindowFeature.PeriodS, periodS);
+        Set(values, WindowFeature.PeriodStrength, periodStrength);
 
         // Axis correlations (absolute: the sign flips with the side and the mounting).
-        values[k++] = (float)Math.Abs(Correlation(w[0], w[1]));
-        values[k++] = (float)Math.Abs(Correlation(w[0], w[2]));
-        values[k++] = (float)Math.Abs(Correlation(w[1], w[2]));
+        Set(values, WindowFeature.AccelCorrelationXY, Math.Abs(Correlation(w[0], w[1])));
+        Set(values, WindowFeature.AccelCorrelationXZ, Math.Abs(Correlation(w[0], w[2])));
+        Set(values, WindowFeature.AccelCorrelationYZ, Math.Abs(Correlation(w[1], w[2])));
         // Plane of the movement: rotation about the forward axis (frontal plane) or the lateral one (sagittal).
         // Not the gyroscope's axis correlations: a simulated joint turns about one exact axis, so those are ±1
         // in simulation whatever the size of the off-axis parts, and near 0 on a real leg.
-        values[k++] = (float)Math.Abs(ey);
-        values[k++] = (float)Math.Abs(ez);
-        values[k++] = sideKnown ? 1 : 0;
+        Set(values, WindowFeature.RotationAxisForward, Math.Abs(ey));
+        Set(values, WindowFeature.RotationAxisLateral, Math.Abs(ez));
+        Set(values, WindowFeature.SideKnown, sideKnown ? 1 : 0);
 
         // Spectral split of |a| and of the principal rotation: slow exercise vs gait-like vs tremor.
-        BandEnergy(projection, values, ref k);
+        BandEnergy(projection, values, WindowFeature.EnergyBelow0_5Hz);
 
-        values[k++] = hasGyro ? 1 : 0;
-        values[k++] = placement == Placement.Shank ? 1 : 0;
-        values[k++] = placement == Placement.Thigh ? 1 : 0;
+        Set(values, WindowFeature.HasGyro, hasGyro ? 1 : 0);
+        Set(values, WindowFeature.OnShank, placement == Placement.Shank ? 1 : 0);
+        Set(values, WindowFeature.OnThigh, placement == Placement.Thigh ? 1 : 0);
 
         // Quartiles of the along-segment gravity component: where the segment spends its time.
-        Quartiles(w[0], mNorm, values, ref k);
-        while (k < Count)
-        {
-            values[k++] = 0;
-        }
+        Quartiles(w[0], mNorm, values, WindowFeature.GravityAlongP10);
     }
+
+    private static void Set(Span<float> values, WindowFeature feature, double value) => values[(int)feature] = (float)value;
 
     private static double Mean(double[] x)
     {
@@ -319,8 +313,10 @@ public sealed class WindowFeatures
         return Math.Sqrt(s / x.Length);
     }
 
-    private static void Sorted3(double a, double b, double c, Span<float> values, ref int k)
+    /// <summary>Writes a, b, c largest first into the three features from <paramref name="first"/> on.</summary>
+    private static void Sorted3(double a, double b, double c, Span<float> values, WindowFeature first)
     {
+        var k = (int)first;
         if (a < b)
         {
             (a, b) = (b, a);
@@ -450,8 +446,9 @@ public sealed class WindowFeatures
     }
 
     /// <summary>Share of the signal's energy in 0–0.5, 0.5–1.5, 1.5–3 and 3–8 Hz (a few DFT bins, 25 Hz).</summary>
-    private static void BandEnergy(double[] x, Span<float> values, ref int k)
+    private static void BandEnergy(double[] x, Span<float> values, WindowFeature first)
     {
+        var k = (int)first;
         var n = x.Length;
         var m = Mean(x);
         Span<double> bands = stackalloc double[4];
@@ -483,8 +480,9 @@ public sealed class WindowFeatures
         }
     }
 
-    private static void Quartiles(double[] x, double norm, Span<float> values, ref int k)
+    private static void Quartiles(double[] x, double norm, Span<float> values, WindowFeature first)
     {
+        var k = (int)first;
         Span<double> sorted = stackalloc double[x.Length];
         for (var i = 0; i < x.Length; i++)
         {
@@ -498,4 +496,59 @@ public sealed class WindowFeatures
         values[k++] = (float)sorted[(x.Length * 3) / 4];
         values[k++] = (float)sorted[(x.Length * 9) / 10];
     }
+}
+
+/// <summary>
+/// The recogniser's features, in model-input order: the order and names are the contract with a trained model
+/// (<see cref="WindowFeatures.Schema"/>). Adding, removing, renaming or moving one means retraining.
+/// </summary>
+public enum WindowFeature
+{
+    GravityX,
+    GravityAcross,
+    GravityY,
+    GravityZ,
+    AccelMean,
+    AccelStd,
+    AccelMin,
+    AccelMax,
+    AccelJerk,
+    TiltMaxDeg,
+    TiltMeanDeg,
+    InclinationRangeDeg,
+    AccelSpreadLargest,
+    AccelSpreadMiddle,
+    AccelSpreadSmallest,
+    GyroMean,
+    GyroMax,
+    GyroSpreadLargest,
+    GyroSpreadMiddle,
+    GyroSpreadSmallest,
+    RotationAxisAlongSegment,
+    RotationAxisExplained,
+    RotationRangeDeg,
+    RotationZeroCrossingsPerS,
+    PeriodS,
+    PeriodStrength,
+    AccelCorrelationXY,
+    AccelCorrelationXZ,
+    AccelCorrelationYZ,
+    RotationAxisForward,
+    RotationAxisLateral,
+    SideKnown,
+    EnergyBelow0_5Hz,
+    Energy0_5To1_5Hz,
+    Energy1_5To3Hz,
+    Energy3To8Hz,
+    HasGyro,
+    OnShank,
+    OnThigh,
+    GravityAlongP10,
+    GravityAlongP25,
+    GravityAlongP50,
+    GravityAlongP75,
+    GravityAlongP90,
+
+    /// <summary>Not a feature: how many there are.</summary>
+    Count,
 }

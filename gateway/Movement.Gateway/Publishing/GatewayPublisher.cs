@@ -111,7 +111,7 @@ public sealed partial class GatewayPublisher : BackgroundService
         }
         catch (ArgumentException ex)
         {
-            LogUnencodable(_logger, sensorId, ex.Message);
+            LogUnencodable(_logger, ex, sensorId);
             return false;
         }
 
@@ -133,7 +133,7 @@ public sealed partial class GatewayPublisher : BackgroundService
         catch (IOException ex)
         {
             // Disk full or gone: the queue counted it as dropped; a sensor's path must not crash.
-            LogQueueWriteFailed(_logger, topic, ex.Message);
+            LogQueueWriteFailed(_logger, ex, topic);
             return false;
         }
     }
@@ -214,9 +214,9 @@ public sealed partial class GatewayPublisher : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an invalid session message on {Topic}: {Reason}")]
     private static partial void LogBadSession(ILogger logger, string topic, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Batch of sensor {SensorId} cannot be encoded: {Reason}")]
-    private static partial void LogUnencodable(ILogger logger, string sensorId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch of sensor {SensorId} cannot be encoded")]
+    private static partial void LogUnencodable(ILogger logger, Exception exception, string sensorId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write to the outgoing queue for {Topic}: {Reason}")]
-    private static partial void LogQueueWriteFailed(ILogger logger, string topic, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write to the outgoing queue for {Topic}")]
+    private static partial void LogQueueWriteFailed(ILogger logger, Exception exception, string topic);
 }

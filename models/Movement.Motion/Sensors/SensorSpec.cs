@@ -121,7 +121,7 @@ public sealed record SensorSpec
         var lateral = side == Side.Right ? -1.0 : 1.0;
         var x = new Vec3(0, 0, -1);
         var z = new Vec3(0, lateral, 0);
-        var nominal = Mat3.FromColumns(x, Vec3.Cross(z, x), z);
+        var nominal = Mat3.FromColumns(x, z.Cross(x), z);
         const double rad = Math.PI / 180;
         return nominal * Mat3.RotX(MountRollDeg * rad) * Mat3.RotY(MountPitchDeg * rad) * Mat3.RotZ(MountYawDeg * rad);
     }

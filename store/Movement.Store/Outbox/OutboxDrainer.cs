@@ -23,6 +23,7 @@ public sealed partial class OutboxDrainer : BackgroundService
     private readonly Counter<long> _failures;
     private readonly Counter<long> _deadLettered;
     private long _failureCount;
+    private StoreWriteOutcome? _lastWrite;
 
     public OutboxDrainer(ActivityOutbox outbox, IActivityStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<OutboxDrainer> logger, IMeterFactory meters)
     {
@@ -40,12 +41,18 @@ public sealed partial class OutboxDrainer : BackgroundService
     /// <summary>Failed store writes so far (each is retried after a backoff).</summary>
     public long FailureCount => Interlocked.Read(ref _failureCount);
 
+    /// <summary>How the last store write went (null before the first): the health check's store writability.</summary>
+    public StoreWriteOutcome? LastWrite => Volatile.Read(ref _lastWrite);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retry = Backoff.Forever(_options.RetryDelayMin, _options.RetryDelayMax, _time, _ => true, (ex, delay) =>
         {
             Interlocked.Increment(ref _failureCount);
             _failures.Add(1);
+            var previous = LastWrite;
+            Volatile.Write(ref _lastWrite, new StoreWriteOutcome(_time.GetUtcNow(), false, previous is { Succeeded: false } ? previous.FailingSince : _time.GetUtcNow(),
+                (previous is { Succeeded: false } ? previous.ConsecutiveFailures : 0) + 1));
             LogWriteFailed(_logger, ex, delay);
         });
         try
@@ -96,6 +103,7 @@ public sealed partial class OutboxDrainer : BackgroundService
 
             await _outbox.DeleteThroughAsync(batch[^1].Sequence, cancellationToken).ConfigureAwait(false);
             _written.Add(records.Count);
+            RecordAccepted();
         }
     }
 
@@ -114,6 +122,7 @@ public sealed partial class OutboxDrainer : BackgroundService
                 await _store.WriteAsync([entry.Record], cancellationToken).ConfigureAwait(false);
                 await _outbox.DeleteThroughAsync(entry.Sequence, cancellationToken).ConfigureAwait(false);
                 _written.Add(1);
+                RecordAccepted();
             }
             catch (StoreRejectedException ex)
             {
@@ -121,6 +130,8 @@ public sealed partial class OutboxDrainer : BackgroundService
             }
         }
     }
+
+    private void RecordAccepted() => Volatile.Write(ref _lastWrite, new StoreWriteOutcome(_time.GetUtcNow(), true, null, 0));
 
     private async Task DeadLetterAsync(long sequence, string reason, CancellationToken cancellationToken)
     {
@@ -135,3 +146,9 @@ public sealed partial class OutboxDrainer : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Store refused outbox entry {Sequence}: {Reason}; moved to dead_letter")]
     private static partial void LogDeadLettered(ILogger logger, long sequence, string reason);
 }
+
+/// <summary>
+/// The last store write: when, whether the store accepted it, and for a failure since when writes have been failing
+/// and how many in a row (records wait in the outbox meanwhile).
+/// </summary>
+public sealed record StoreWriteOutcome(DateTimeOffset At, bool Succeeded, DateTimeOffset? FailingSince, long ConsecutiveFailures);

@@ -1,4 +1,5 @@
 using Movement.Classifier.Pipeline;
+using Movement.Protocol;
 
 namespace Movement.Classifier.Tests.Pipeline;
 

@@ -41,6 +41,8 @@ public sealed class HealthEndpointTests
         Assert.Equal("Healthy", healthy.GetProperty("status").GetString());
         var checks = healthy.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal("no session running", checks.GetProperty("samples").GetProperty("description").GetString());
         var mqtt = checks.GetProperty("mqtt");
         Assert.Equal("Healthy", mqtt.GetProperty("status").GetString());
         // Gateway, classifier, recorder and dashboard each hold one connection in the single box.

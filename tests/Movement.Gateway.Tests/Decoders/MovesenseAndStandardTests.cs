@@ -63,20 +63,34 @@ public class MovesenseGspTests
     }
 
     [Property]
-    public void AllGspDecoders_RandomBytes_NeverThrow(byte[] value, int rate)
+    public void AllGspDecoders_RandomBytes_ExactlyOneOfPlausibleValueOrError(byte[] value, int rate)
     {
         value ??= [];
         var destination = new ImuSample[16];
         for (var length = 0; length <= value.Length; length++)
         {
-            var slice = value.AsSpan(0, length);
-            if (MovesenseGsp.TryDecodeNotification(slice, out var notification, out _))
+            var slice = value.AsSpan(0, length).ToArray();
+            var ok = MovesenseGsp.TryDecodeNotification(slice, out var notification, out var error);
+            // A notification is a ref struct (a view of the bytes): judged here, not in a lambda.
+            var plausible = ok && notification.Kind is GspNotificationKind.Response or GspNotificationKind.Data
+                && notification.Reference == slice[1] && notification.Payload.Length < slice.Length;
+            byte[] payload = ok ? notification.Payload.ToArray() : [];
+            DecodeOutcome.AssertExactlyOne(ok, error, () => plausible, "GSP notification");
+            if (ok)
             {
-                MovesenseGsp.TryDecodeAcc(notification.Payload, rate, 0, destination, out _, out _, out _);
+                AssertAcc(payload, rate, destination);
             }
 
-            MovesenseGsp.TryDecodeAcc(slice, rate, 0, destination, out _, out _, out _);
+            AssertAcc(slice, rate, destination);
         }
+    }
+
+    private static void AssertAcc(byte[] payload, int rate, ImuSample[] destination)
+    {
+        var ok = MovesenseGsp.TryDecodeAcc(payload, rate, 0, destination, out var count, out var deviceMs, out var error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => rate > 0 && count >= 1 && count <= destination.Length && count == (payload.Length - 4) / 12
+            && destination.Take(count).All(s => float.IsFinite(s.AccelX) && float.IsFinite(s.AccelY) && float.IsFinite(s.AccelZ)
+                && !s.HasGyro && s.TimestampUs >= deviceMs * 1000L), "GSP /Meas/Acc");
     }
 }
 
@@ -98,13 +112,23 @@ public class InfiniTimeTests
     }
 
     [Property]
-    public void Decoders_RandomBytes_NeverThrow(byte[] value)
+    public void Decoders_RandomBytes_ExactlyOneOfPlausibleValueOrError(byte[] value)
     {
         value ??= [];
-        InfiniTime.TryDecodeStepCount(value, out _, out _);
-        InfiniTime.TryDecodeRawMotion(value, 0, out _, out _);
-        BatteryLevel.TryDecode(value, out _, out _);
-        RunningSpeedCadence.TryDecode(value, out _, out _);
+        var ok = InfiniTime.TryDecodeStepCount(value, out var steps, out var error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => value.Length == 4 && steps == BinaryPrimitives.ReadUInt32LittleEndian(value), "InfiniTime step count");
+
+        ok = InfiniTime.TryDecodeRawMotion(value, 7, out var sample, out error);
+        // An i16 count at 1024 counts per g: ±32 g, and no gyroscope on a PineTime.
+        DecodeOutcome.AssertExactlyOne(ok, error, () => sample.TimestampUs == 7 && !sample.HasGyro
+            && DecodeOutcome.WithinRange(sample, 32 * Gravity.StandardMps2 * 1.0001, 0), "InfiniTime raw motion");
+
+        ok = BatteryLevel.TryDecode(value, out var percent, out error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => percent <= 100 && percent == value[0], "battery level");
+
+        ok = RunningSpeedCadence.TryDecode(value, out var rsc, out error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => rsc.SpeedMps is >= 0 and < 256 && rsc.StrideM is null or (>= 0 and < 656)
+            && rsc.TotalDistanceM is null or (>= 0 and < 429_496_730), "RSC measurement");
     }
 }
 

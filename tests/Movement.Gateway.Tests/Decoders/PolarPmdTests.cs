@@ -184,24 +184,38 @@ public class PolarPmdTests
     }
 
     [Property]
-    public void AllPmdDecoders_RandomBytes_NeverThrow(byte[] value, float factor)
+    public void AllPmdDecoders_RandomBytes_ExactlyOneOfPlausibleValueOrError(byte[] value, float factor)
     {
         value ??= [];
         var stream = new PolarAccStream(52) { Factor = factor };
         var destination = new ImuSample[64];
         for (var length = 0; length <= value.Length; length++)
         {
-            stream.TryDecode(value.AsSpan(0, length), destination, out _, out _);
-            PolarPmd.TryDecodeResponse(value.AsSpan(0, length), out _, out _);
-            PolarPmd.TryDecodeFeatures(value.AsSpan(0, length), out _, out _);
+            var slice = value.AsSpan(0, length).ToArray();
+            AssertFrame(stream, slice, destination);
+
+            var ok = PolarPmd.TryDecodeResponse(slice, out var response, out var error);
+            DecodeOutcome.AssertExactlyOne(ok, error, () => slice[0] == PolarPmd.ResponseHeader && Enum.IsDefined(response.Opcode)
+                && (response.Factor is null || float.IsFinite(response.Factor.Value)), "PMD response");
+
+            ok = PolarPmd.TryDecodeFeatures(slice, out var features, out error);
+            DecodeOutcome.AssertExactlyOne(ok, error, () => slice[0] == PolarPmd.FeatureHeader && (byte)features == slice[1], "PMD features");
         }
 
         // A random frame that claims to be a compressed accelerometer frame exercises the bit reader.
         if (value.Length > 0)
         {
-            byte[] frame = [0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, .. value];
-            stream.TryDecode(frame, destination, out _, out _);
+            AssertFrame(stream, [0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, .. value], destination);
         }
+    }
+
+    /// <summary>A decoded frame holds 1 to destination-length accelerometer samples, finite when the factor is.</summary>
+    private static void AssertFrame(PolarAccStream stream, byte[] frame, ImuSample[] destination)
+    {
+        var ok = stream.TryDecode(frame, destination, out var count, out var error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => count >= 1 && count <= destination.Length
+            && destination.Take(count).All(s => !s.HasGyro && (!float.IsFinite(stream.Factor)
+                || (float.IsFinite(s.AccelX) && float.IsFinite(s.AccelY) && float.IsFinite(s.AccelZ)))), "PMD accelerometer frame");
     }
 
     [Property]

@@ -99,13 +99,29 @@ public class Thingy52Tests
     }
 
     [Property]
-    public void AllDecoders_RandomBytes_NeverThrow(byte[] value)
+    public void AllDecoders_RandomBytes_ExactlyOneOfPlausibleValueOrError(byte[] value)
     {
         value ??= [];
-        Thingy52.TryDecodeRawMotion(value, 0, out _, out _);
-        Thingy52.TryDecodeCompass(value, out _, out _, out _, out _);
-        Thingy52.TryDecodeStepCounter(value, out _, out _);
-        ThingyMotionConfig.TryDecode(value, out _, out _);
+        // An i16 count at the firmware's scales: ±32 g, ±1024 °/s, ±2048 µT.
+        const double maxAccel = 32 * Gravity.StandardMps2 * 1.0001;
+        const double maxGyro = 1024 * Math.PI / 180 * 1.0001;
+
+        var ok = Thingy52.TryDecodeRawMotion(value, 7, out var sample, out var error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => sample.TimestampUs == 7 && sample.HasGyro && DecodeOutcome.WithinRange(sample, maxAccel, maxGyro), "raw motion");
+
+        ok = Thingy52.TryDecodeCompass(value, out var x, out var y, out var z, out error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => new[] { x, y, z }.All(v => float.IsFinite(v) && Math.Abs(v) <= 2048), "compass");
+
+        ok = Thingy52.TryDecodeStepCounter(value, out var steps, out error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () =>
+        {
+            var again = new byte[Thingy52.StepCounterLength];
+            Thingy52.EncodeStepCounter(steps, again);
+            return again.AsSpan().SequenceEqual(value);
+        }, "step counter");
+
+        ok = ThingyMotionConfig.TryDecode(value, out var config, out error);
+        DecodeOutcome.AssertExactlyOne(ok, error, () => config.TryValidate(out _) && config.ToBytes().AsSpan().SequenceEqual(value), "motion configuration");
     }
 
     [Property]

@@ -57,12 +57,17 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         }
 
         await Wait.UntilAsync(async () => await outbox.CountAsync(CancellationToken.None) == 0, "the first half is in InfluxDB");
+        Assert.True(drainer.LastWrite?.Succeeded);
 
         // Database down: the rest queues on disk, including re-deliveries of records already stored.
         await _influx.StopInfluxAsync();
         var rest = stream.Skip(150).Concat(stream.Skip(100).Take(30)).ToList();
         await outbox.EnqueueAsync(rest.Take(10).ToList(), CancellationToken.None);
         await Wait.UntilAsync(() => Task.FromResult(drainer.FailureCount >= 1), "the drainer has seen the outage");
+        var failing = drainer.LastWrite!;
+        Assert.False(failing.Succeeded);
+        Assert.True(failing.ConsecutiveFailures >= 1);
+        Assert.Equal(time.GetUtcNow(), failing.FailingSince);
         foreach (var chunk in rest.Skip(10).Chunk(10))
         {
             await outbox.EnqueueAsync(chunk, CancellationToken.None);
@@ -76,6 +81,8 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         await Wait.UntilAsync(async () => await outbox.CountAsync(CancellationToken.None) == 0, "the outbox has drained",
             betweenPolls: () => time.Advance(TimeSpan.FromSeconds(1)));
         await drainer.StopAsync(CancellationToken.None);
+        Assert.True(drainer.LastWrite!.Succeeded);
+        Assert.Equal(0, drainer.LastWrite.ConsecutiveFailures);
 
         using var query = new InfluxQlClient(options);
         var counts = await query.QueryAsync(

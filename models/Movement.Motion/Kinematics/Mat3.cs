@@ -1,27 +1,6 @@
+using Movement.Protocol;
+
 namespace Movement.Motion.Kinematics;
-
-/// <summary>A 3-vector in metres (or m/s², rad/s). World frame: x forward, y left, z up.</summary>
-public readonly record struct Vec3(double X, double Y, double Z)
-{
-    public static readonly Vec3 Zero = new(0, 0, 0);
-
-    public static Vec3 operator +(Vec3 a, Vec3 b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
-
-    public static Vec3 operator -(Vec3 a, Vec3 b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
-
-    public static Vec3 operator *(double s, Vec3 a) => new(s * a.X, s * a.Y, s * a.Z);
-
-    public static Vec3 operator *(Vec3 a, double s) => new(s * a.X, s * a.Y, s * a.Z);
-
-    public static Vec3 operator /(Vec3 a, double s) => new(a.X / s, a.Y / s, a.Z / s);
-
-    public double Length => Math.Sqrt((X * X) + (Y * Y) + (Z * Z));
-
-    public static double Dot(Vec3 a, Vec3 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);
-
-    public static Vec3 Cross(Vec3 a, Vec3 b) =>
-        new((a.Y * b.Z) - (a.Z * b.Y), (a.Z * b.X) - (a.X * b.Z), (a.X * b.Y) - (a.Y * b.X));
-}
 
 /// <summary>A rotation matrix; columns are the rotated frame's axes expressed in the parent frame.</summary>
 public readonly record struct Mat3(double M00, double M01, double M02, double M10, double M11, double M12, double M20, double M21, double M22)
