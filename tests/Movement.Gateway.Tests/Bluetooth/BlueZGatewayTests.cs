@@ -41,6 +41,9 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         settings["Movement:Gateway:Bluetooth:ReconnectDelayMin"] = "00:00:00.100";
         settings["Movement:Gateway:Bluetooth:ReconnectDelayMax"] = "00:00:00.500";
         settings["Movement:Gateway:Bluetooth:ServicesTimeout"] = "00:00:02";
+        settings["Movement:Gateway:Bluetooth:ClaimRefreshInterval"] = "00:00:01";
+        settings["Movement:Gateway:Bluetooth:ClaimTtl"] = "00:00:03";
+        settings["Movement:Gateway:Bluetooth:ClaimSettleDelay"] = "00:00:00.100";
         settings["Movement:Gateway:Sensors:0:Address"] = ThingyAddress;
         settings["Movement:Gateway:Sensors:0:SensorId"] = "thingy-1";
         settings["Movement:Gateway:Sensors:0:Kind"] = "Thingy52";
