@@ -107,4 +107,34 @@ public sealed class GatewayHandoverTests : IAsyncLifetime
         // thingy-2 stayed with its holder throughout.
         Assert.All(feed.Statuses.Where(s => s.Sensor == "thingy-2" && s.Connected), s => Assert.Equal(GatewayIds[holders[1]], s.Gateway));
     }
+
+    [Fact]
+    public async Task Gateway_SensorClaimedByALiveGateway_LeavesItUntilThatGatewayIsReportedOffline()
+    {
+        var claimed = await _bluez[0].AddDeviceAsync("hci0", Thingies[0].Address, Thingies[0].SensorId, "thingy52");
+        await _bluez[0].AddDeviceAsync("hci0", Thingies[1].Address, Thingies[1].SensorId, "thingy52");
+        // Another gateway (here a test client) is online and holds thingy-1 with a claim that would live ten minutes.
+        await using var other = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "gw-z");
+        var now = DateTimeOffset.UtcNow;
+        await other.Connection.PublishAsync(Topics.GatewayAvailability("site-1", "gw-z"), System.Text.Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Online), retain: true, CancellationToken.None);
+        await other.Connection.PublishAsync(Topics.SensorClaim("site-1", "thingy-1"),
+            ProtocolJson.Encode(new SensorClaim { Sensor = "thingy-1", Gateway = "gw-z", Since = now, Time = now, TtlS = 600 }), retain: true, CancellationToken.None);
+        await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "will-sub", [Topics.AllSensorStatus("site-1")]);
+        var feed = new BrokerFeed(probe);
+        using var host = GatewayHost.Build(BleTestKit.Settings(_broker.Port, _queueDirectories[0], _bluez[0], GatewayIds[0], Thingies));
+        await host.StartAsync();
+
+        // thingy-2 is free and gets connected: by then the gateway has listened and decided about thingy-1 too.
+        await feed.CollectUntilAsync(f => f.Latest("thingy-2") is { Connected: true });
+        Assert.Empty(await _bluez[0].GetMethodCallsAsync(claimed, "Connect"));
+        Assert.DoesNotContain(feed.Statuses, s => s.Sensor == "thingy-1");
+
+        // gw-z dies: the broker publishes its last will (availability offline); its claim lapses at once, not after ten minutes.
+        await other.Connection.PublishAsync(Topics.GatewayAvailability("site-1", "gw-z"), System.Text.Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Offline), retain: true, CancellationToken.None);
+        await feed.CollectUntilAsync(f => f.Latest("thingy-1") is { Connected: true });
+        await host.StopAsync();
+
+        Assert.Equal(GatewayIds[0], feed.Latest("thingy-1")!.Gateway);
+        Assert.NotEmpty(await _bluez[0].GetMethodCallsAsync(claimed, "Connect"));
+    }
 }
