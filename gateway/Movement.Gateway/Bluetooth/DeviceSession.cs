@@ -97,6 +97,11 @@ internal sealed partial class DeviceSession
                 {
                     // Out of sight, or another gateway streams it: leave the line (and the status) to others.
                     Freed(_host.Slots.Release(SensorId));
+                    if (_channel.NoRadioSlot && !claims.HeldByOther(SensorId))
+                    {
+                        // It no longer waits for a slot here: plain "not linked" until it is seen again.
+                        _channel.SetLink(false);
+                    }
                     if (claims.HolderOf(SensorId) is { } holder && holder != claims.GatewayId && _channel.Reporting)
                     {
                         _channel.StopReporting();
