@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Movement.Gateway.Bluetooth;
 using Movement.Gateway.Publishing;
 using Movement.Gateway.Sensors;
@@ -27,6 +28,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<SessionRoster>();
+        services.AddSingleton(sp =>
+        {
+            var bluetooth = sp.GetRequiredService<IOptions<BluetoothOptions>>().Value;
+            return new SensorClaims(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayId, bluetooth.ClaimTtl,
+                bluetooth.ClaimRefreshInterval, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<SensorRegistry>();
         services.AddSingleton<GatewayPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayPublisher>());

@@ -16,7 +16,8 @@ public static class BrokerPermissions
     // subscribes to; docs/mqtt.md has the same table.
     private static readonly Dictionary<BrokerRole, Rule> Rules = new()
     {
-        [BrokerRole.Gateway] = new(["sensors/+/samples", "sensors/+/steps", "sensors/+/status", "gateways/+/availability"], ["session"]),
+        [BrokerRole.Gateway] = new(["sensors/+/samples", "sensors/+/steps", "sensors/+/status", "sensors/+/claim", "gateways/+/availability"],
+            ["session", "sensors/+/claim", "gateways/+/availability"]),
         [BrokerRole.Classifier] = new(["participants/+/events/+"], ["sensors/+/samples", "sensors/+/steps", "session"]),
         [BrokerRole.Recorder] = new([], ["participants/+/events/+", "sensors/+/steps", "sensors/+/samples", "session"]),
         [BrokerRole.Dashboard] = new(["session"], ["session", "sensors/+/status", "gateways/+/availability", "participants/+/events/+"]),
@@ -28,11 +29,11 @@ public static class BrokerPermissions
         Topics.TryParse(topic, out _, out _) && Rules[user.Role].Publish.Any(p => Covers(Pattern(user.Site, p), topic));
 
     /// <summary>
-    /// Only state that a later subscriber needs is retained: the session, a gateway's availability and a sensor's
-    /// status. A retained sample batch, step reading or event would be replayed to every new subscriber and kept for good.
+    /// Only state that a later subscriber needs is retained: the session, a gateway's availability, a sensor's
+    /// status and which gateway holds the sensor (its claim). A retained sample batch, step reading or event would be replayed to every new subscriber and kept for good.
     /// </summary>
     public static bool CanRetain(string topic) =>
-        Topics.TryParse(topic, out var address, out _) && address.Kind is TopicKind.Session or TopicKind.GatewayAvailability or TopicKind.SensorStatus;
+        Topics.TryParse(topic, out var address, out _) && address.Kind is TopicKind.Session or TopicKind.GatewayAvailability or TopicKind.SensorStatus or TopicKind.SensorClaim;
 
     /// <summary>A filter is allowed when one of the role's patterns covers every topic it can match.</summary>
     public static bool CanSubscribe(BrokerUser user, string topicFilter) =>

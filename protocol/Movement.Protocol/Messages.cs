@@ -227,6 +227,37 @@ public sealed record SensorStatus
     public int? RssiDbm { get; init; }
     public long BatchesQueued { get; init; }
     public long BatchesDropped { get; init; }
+
+    /// <summary>The adapter (e.g. hci1) holding the link; null when not linked or simulated.</summary>
+    public string? Adapter { get; init; }
+
+    /// <summary>
+    /// True when the gateway sees the sensor but every adapter's link limit is reached (and no other gateway holds it):
+    /// the sensor waits for a slot. Null (omitted) otherwise. Added after protocol v1's first release.
+    /// </summary>
+    public bool? NoRadioSlot { get; init; }
+}
+
+/// <summary>
+/// Retained per sensor: which gateway holds (or is taking) its radio link, so that of several gateways at a site
+/// only one connects it. Refreshed by the holder every few seconds; lapses <see cref="TtlS"/> after the last refresh
+/// a receiver saw, at once when <see cref="Released"/>, and when the holder's availability turns offline (its last will).
+/// </summary>
+public sealed record SensorClaim
+{
+    public required string Sensor { get; init; }
+    public required string Gateway { get; init; }
+
+    /// <summary>When the holder first claimed: of two live claims the earlier one holds (then the lower gateway id).</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>Seconds after a receiver last saw this claim that it lapses without a refresh.</summary>
+    public required double TtlS { get; init; }
+
+    /// <summary>The holder let the sensor go (its link dropped or another claim won).</summary>
+    public bool Released { get; init; }
 }
 
 /// <summary>Retained per site: the running session, who wears which sensor, and the circuit plan.</summary>

@@ -12,6 +12,7 @@ namespace Movement.Protocol;
 [JsonSerializable(typeof(MovementEvent))]
 [JsonSerializable(typeof(StepReading))]
 [JsonSerializable(typeof(SensorStatus))]
+[JsonSerializable(typeof(SensorClaim))]
 [JsonSerializable(typeof(SessionState))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
@@ -21,6 +22,7 @@ public static class ProtocolJson
     public static byte[] Encode(MovementEvent value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.MovementEvent);
     public static byte[] Encode(StepReading value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.StepReading);
     public static byte[] Encode(SensorStatus value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.SensorStatus);
+    public static byte[] Encode(SensorClaim value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.SensorClaim);
     public static byte[] Encode(SessionState value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.SessionState);
 
     public static bool TryDecodeEvent(ReadOnlySpan<byte> payload, out MovementEvent? value, out string? error) =>
@@ -31,6 +33,21 @@ public static class ProtocolJson
 
     public static bool TryDecodeSensorStatus(ReadOnlySpan<byte> payload, out SensorStatus? value, out string? error) =>
         TryDecode(payload, ProtocolJsonContext.Default.SensorStatus, out value, out error);
+
+    public static bool TryDecodeSensorClaim(ReadOnlySpan<byte> payload, out SensorClaim? value, out string? error)
+    {
+        if (!TryDecode(payload, ProtocolJsonContext.Default.SensorClaim, out value, out error))
+        {
+            return false;
+        }
+
+        // Plausibility: ids as in topics, a lifetime a gateway could mean (1 s to 10 min).
+        error = !Topics.IsValidId(value!.Sensor) || !Topics.IsValidId(value.Gateway) ? "invalid SensorClaim: sensor and gateway must be topic ids"
+            : value.TtlS is not (>= 1 and <= 600) ? $"invalid SensorClaim: ttl_s {value.TtlS} is outside 1-600"
+            : null;
+        value = error is null ? value : null;
+        return error is null;
+    }
 
     public static bool TryDecodeSessionState(ReadOnlySpan<byte> payload, out SessionState? value, out string? error) =>
         TryDecode(payload, ProtocolJsonContext.Default.SessionState, out value, out error) && TryComplete(ref value, out error);

@@ -11,6 +11,7 @@ public static class Topics
     public static string SensorSamples(string site, string sensorId) => $"{Root}/{Id(site)}/sensors/{Id(sensorId)}/samples";
     public static string SensorSteps(string site, string sensorId) => $"{Root}/{Id(site)}/sensors/{Id(sensorId)}/steps";
     public static string SensorStatus(string site, string sensorId) => $"{Root}/{Id(site)}/sensors/{Id(sensorId)}/status";
+    public static string SensorClaim(string site, string sensorId) => $"{Root}/{Id(site)}/sensors/{Id(sensorId)}/claim";
     public static string GatewayAvailability(string site, string gatewayId) => $"{Root}/{Id(site)}/gateways/{Id(gatewayId)}/availability";
     public static string ParticipantEvent(string site, string participantId, string eventType) =>
         $"{Root}/{Id(site)}/participants/{Id(participantId)}/events/{Id(eventType)}";
@@ -20,6 +21,7 @@ public static class Topics
     public static string AllSamples(string site = "+") => $"{Root}/{site}/sensors/+/samples";
     public static string AllSteps(string site = "+") => $"{Root}/{site}/sensors/+/steps";
     public static string AllSensorStatus(string site = "+") => $"{Root}/{site}/sensors/+/status";
+    public static string AllSensorClaims(string site = "+") => $"{Root}/{site}/sensors/+/claim";
     public static string AllGatewayAvailability(string site = "+") => $"{Root}/{site}/gateways/+/availability";
     public static string AllEvents(string site = "+") => $"{Root}/{site}/participants/+/events/+";
     public static string AllSessions(string site = "+") => $"{Root}/{site}/session";
@@ -70,6 +72,7 @@ public static class Topics
             ["sensors", var s, "samples"] => (TopicKind.SensorSamples, s, null),
             ["sensors", var s, "steps"] => (TopicKind.SensorSteps, s, null),
             ["sensors", var s, "status"] => (TopicKind.SensorStatus, s, null),
+            ["sensors", var s, "claim"] => (TopicKind.SensorClaim, s, null),
             ["gateways", var g, "availability"] => (TopicKind.GatewayAvailability, g, null),
             ["participants", var p, "events", var e] => (TopicKind.ParticipantEvent, p, e),
             ["session"] => (TopicKind.Session, "", null),
@@ -99,6 +102,7 @@ public enum TopicKind
     SensorSamples,
     SensorSteps,
     SensorStatus,
+    SensorClaim,
     GatewayAvailability,
     ParticipantEvent,
     Session,

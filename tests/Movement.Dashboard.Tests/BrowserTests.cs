@@ -65,8 +65,13 @@ public sealed partial class BrowserTests(SystemFixture system)
         {
             await PublishStatusAsync(probe, lostSensor, connected: false);
             await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveTextAsync("Sensor lost");
+            // In sight of a gateway whose adapters are all full: the tile says why it is not streaming.
+            await PublishStatusAsync(probe, lostSensor, connected: false, noRadioSlot: true);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveTextAsync("No radio slot");
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] span.link")).ToContainTextAsync("○ no radio slot");
             await PublishStatusAsync(probe, lostSensor, connected: true);
             await Expect(page.Locator($"section.tile[data-participant='{participant}'] [data-alert=SensorLost]")).ToHaveCountAsync(0);
+            await Expect(page.Locator($"section.tile[data-participant='{participant}'] span.link")).Not.ToContainTextAsync("no radio slot");
         }
 
         // On a tablet in portrait the grid still shows several tiles a row and nothing scrolls sideways.
@@ -101,7 +106,7 @@ public sealed partial class BrowserTests(SystemFixture system)
         }
     }
 
-    internal static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected) =>
+    internal static Task PublishStatusAsync(MqttProbe probe, string sensor, bool connected, bool noRadioSlot = false) =>
         probe.Connection.PublishAsync(Topics.SensorStatus("site-1", sensor), ProtocolJson.Encode(new SensorStatus
         {
             Sensor = sensor,
@@ -110,6 +115,7 @@ public sealed partial class BrowserTests(SystemFixture system)
             Connected = connected,
             Time = DateTimeOffset.UtcNow,
             BatteryPct = 77,
+            NoRadioSlot = noRadioSlot ? true : null,
         }), retain: true, CancellationToken.None);
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
             (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/s1/steps", true),
             (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/s1/status", true),
             (MosquittoServer.GatewayUser, "movement/v1/site-1/gateways/gw-1/availability", true),
+            (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/s1/claim", true),
+            (MosquittoServer.GatewayUser, "movement/v1/site-2/sensors/s1/claim", false),
             (MosquittoServer.GatewayUser, "movement/v1/site-2/sensors/s1/samples", false),
             (MosquittoServer.GatewayUser, "movement/v1/site-1/participants/p1/events/rep", false),
             (MosquittoServer.GatewayUser, "movement/v1/site-1/session", false),
@@ -70,6 +72,9 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
         {
             (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/+/samples", false),
             (MosquittoServer.GatewayUser, "movement/v1/site-1/participants/+/events/+", false),
+            (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/+/claim", true),
+            (MosquittoServer.GatewayUser, "movement/v1/site-1/gateways/+/availability", true),
+            (MosquittoServer.GatewayUser, "movement/v1/site-1/sensors/+/status", false),
             (MosquittoServer.ClassifierUser, "movement/v1/+/sensors/+/samples", true),
             (MosquittoServer.ClassifierUser, "movement/v1/+/participants/+/events/+", false),
             (MosquittoServer.ClassifierUser, "movement/v1/+/sensors/+/status", false),

@@ -178,4 +178,38 @@ public class ProtocolJsonTests
         Assert.False(ProtocolJson.TryDecodeStepReading("{\"sensor\":\"a\"}"u8, out _, out var error));
         Assert.Contains("StepReading", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SensorClaim_RoundTripsInSnakeCase()
+    {
+        var claim = new SensorClaim { Sensor = "thingy-1", Gateway = "gw-east", Since = T0, Time = T0.AddSeconds(10), TtlS = 30, Released = true };
+
+        var bytes = ProtocolJson.Encode(claim);
+
+        Assert.Contains("\"ttl_s\":30", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.True(ProtocolJson.TryDecodeSensorClaim(bytes, out var back, out var error), error);
+        Assert.Equal(claim, back);
+    }
+
+    [Theory]
+    [InlineData("""{"sensor":"thingy-1","gateway":"gw-1","since":"2026-11-29T10:00:00Z","time":"2026-11-29T10:00:00Z","ttl_s":0}""", "ttl_s")]
+    [InlineData("""{"sensor":"thingy-1","gateway":"gw-1","since":"2026-11-29T10:00:00Z","time":"2026-11-29T10:00:00Z","ttl_s":86400}""", "ttl_s")]
+    [InlineData("""{"sensor":"Thingy 1","gateway":"gw-1","since":"2026-11-29T10:00:00Z","time":"2026-11-29T10:00:00Z","ttl_s":30}""", "topic ids")]
+    [InlineData("""{"sensor":"thingy-1","since":"2026-11-29T10:00:00Z","time":"2026-11-29T10:00:00Z","ttl_s":30}""", "gateway")]
+    public void TryDecodeSensorClaim_Implausible_RefusedWithReason(string json, string reason)
+    {
+        Assert.False(ProtocolJson.TryDecodeSensorClaim(Encoding.UTF8.GetBytes(json), out var claim, out var error));
+        Assert.Null(claim);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SensorStatus_WithoutAdapterOrSlotFields_DecodesWithBothNull()
+    {
+        var json = """{"sensor":"s1","gateway":"gw-1","kind":"thingy52","connected":false,"time":"2026-11-29T10:00:00Z"}""";
+
+        Assert.True(ProtocolJson.TryDecodeSensorStatus(Encoding.UTF8.GetBytes(json), out var status, out var error), error);
+        Assert.Null(status!.Adapter);
+        Assert.Null(status.NoRadioSlot);
+    }
 }

@@ -13,6 +13,17 @@ public class TopicsTests
     }
 
     [Fact]
+    public void SensorClaim_ParsesBack()
+    {
+        var topic = Topics.SensorClaim("leeds-1", "thingy-03");
+
+        Assert.Equal("movement/v1/leeds-1/sensors/thingy-03/claim", topic);
+        Assert.True(Topics.TryParse(topic, out var address, out _));
+        Assert.Equal(new TopicAddress(TopicKind.SensorClaim, "leeds-1", "thingy-03", null), address);
+        Assert.Equal("movement/v1/leeds-1/sensors/+/claim", Topics.AllSensorClaims("leeds-1"));
+    }
+
+    [Fact]
     public void ParticipantEvent_ParsesBack()
     {
         var topic = Topics.ParticipantEvent("site-1", "p07", RepEvent.TypeName);

@@ -89,6 +89,12 @@ public sealed class BluezMockServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Adds another adapter (a second USB dongle): <c>/org/bluez/{adapter}</c>.</summary>
+    public Task AddAdapterAsync(string adapter) => RunAsync("adapter", adapter);
+
+    /// <summary>The device goes out of the adapter's range: bluetoothd removes its object (InterfacesRemoved).</summary>
+    public Task RemoveDeviceAsync(string devicePath) => RunAsync("remove", devicePath);
+
     /// <summary>Adds a device with its GATT database. <paramref name="kind"/>: "thingy52" or "polar". Returns the device path.</summary>
     public async Task<string> AddDeviceAsync(string adapter, string address, string alias, string kind) =>
         (await RunAsync("device", adapter, address, alias, kind)).Trim();
@@ -236,6 +242,10 @@ public sealed class BluezMockServer : IAsyncDisposable
                     print(bytes(int(b) for b in first).hex().upper())
                 else:
                     print(str(first))
+        elif cmd == 'remove':
+            path = sys.argv[2]
+            adapter = path.rsplit('/', 1)[0]
+            dbus.Interface(bus.get_object(BLUEZ, adapter), 'org.bluez.Adapter1').RemoveDevice(dbus.ObjectPath(path))
         elif cmd == 'link':
             up = sys.argv[3] == '1'
             mock(sys.argv[2]).UpdateProperties('org.bluez.Device1', {'Connected': up, 'ServicesResolved': up})

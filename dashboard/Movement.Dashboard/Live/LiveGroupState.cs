@@ -4,8 +4,15 @@ using Movement.Protocol;
 
 namespace Movement.Dashboard.Live;
 
-/// <summary>One sensor a participant wears, and its link as the gateway last reported it.</summary>
-public sealed record TileSensor(string Sensor, Placement Placement, bool? Connected = null, int? BatteryPct = null);
+/// <summary>
+/// One sensor a participant wears, and its link as the gateway last reported it. <paramref name="NoRadioSlot"/>: the
+/// gateway sees it but every adapter's link limit is reached, so it is not streaming (docs/operations.md).
+/// </summary>
+public sealed record TileSensor(string Sensor, Placement Placement, bool? Connected = null, int? BatteryPct = null, bool NoRadioSlot = false)
+{
+    /// <summary>The link as a tile shows it: linked, lost, waiting for a radio slot, or not known yet.</summary>
+    public string LinkText => Connected switch { true => "● linked", false when NoRadioSlot => "○ no radio slot", false => "○ lost", null => "?" };
+}
 
 /// <summary>
 /// What the supervisor's grid shows for one participant (pseudonymous id; names come from the programme): one tile
@@ -53,6 +60,9 @@ public sealed record ParticipantTile
     /// <summary>False when any of the participant's sensors is lost, true when all are linked, else not known yet.</summary>
     public bool? SensorConnected =>
         Sensors.Any(s => s.Connected == false) ? false : Sensors.Count > 0 && Sensors.All(s => s.Connected == true) ? true : null;
+
+    /// <summary>A sensor of the participant is in sight of a gateway that has no free link for it.</summary>
+    public bool NoRadioSlot => Sensors.Any(s => s.Connected == false && s.NoRadioSlot);
 
     /// <summary>The lowest battery of the participant's sensors (the first to run out).</summary>
     public int? BatteryPct => Sensors.Min(s => s.BatteryPct);
@@ -226,7 +236,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
                 {
                     Sensor = named.Sensor,
                     Sensors = entries.Select(e => _sensors.GetValueOrDefault(e.Sensor) is { } status
-                        ? new TileSensor(e.Sensor, e.Placement, status.Connected, status.BatteryPct)
+                        ? new TileSensor(e.Sensor, e.Placement, status.Connected, status.BatteryPct, status.NoRadioSlot == true)
                         : tile.Sensors.FirstOrDefault(s => s.Sensor == e.Sensor) ?? new TileSensor(e.Sensor, e.Placement)).ToArray(),
                     Station = named.Station,
                     Side = named.Side,
@@ -250,7 +260,7 @@ public sealed class LiveGroupState(IOptions<DashboardOptions> options)
             {
                 Set(tile with
                 {
-                    Sensors = tile.Sensors.Select(s => s.Sensor == status.Sensor ? s with { Connected = status.Connected, BatteryPct = status.BatteryPct } : s).ToArray(),
+                    Sensors = tile.Sensors.Select(s => s.Sensor == status.Sensor ? s with { Connected = status.Connected, BatteryPct = status.BatteryPct, NoRadioSlot = status.NoRadioSlot == true } : s).ToArray(),
                 });
             }
         }

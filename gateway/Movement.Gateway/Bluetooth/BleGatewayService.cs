@@ -2,40 +2,53 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Movement.Gateway.Decoders;
+using Movement.Gateway.Publishing;
 using Movement.Gateway.Sensors;
-using Movement.Gateway.Sensors.Drivers;
 using Movement.Messaging;
+using Movement.Protocol;
 using Tmds.DBus.Protocol;
 
 namespace Movement.Gateway.Bluetooth;
 
 /// <summary>
-/// Real sensors through BlueZ: discovers the registered sensors (others are ignored), connects each, waits for
-/// its GATT objects (by UUID), enables notifications, runs the driver's start sequence, reads the battery, and
-/// reconnects with jittered back-off (<see cref="Backoff"/>) when the link drops. One PropertiesChanged match for all of /org/bluez is added once,
-/// before any StartNotify, and notifications are routed by object path, so a reconnect never doubles delivery.
-/// A bluetoothd restart (NameOwnerChanged) drops every link and restarts discovery.
+/// Real sensors through BlueZ, on one or more adapters: the orchestrator. It holds the bus connection, discovers on
+/// every configured adapter, tracks which adapters see which registered sensor (others are ignored), runs one
+/// <see cref="DeviceSession"/> per sensor, routes signals (parsed by <see cref="BlueZSignals"/>) to them, and renews
+/// this gateway's sensor claims. Link slots come from <see cref="RadioSlots"/>, site-wide ownership from
+/// <see cref="SensorClaims"/>. One PropertiesChanged match for all of /org/bluez is added once, before any
+/// StartNotify, and notifications are routed by object path, so a reconnect never doubles delivery. A bluetoothd
+/// restart (NameOwnerChanged) drops every link and restarts discovery.
 /// </summary>
 public sealed partial class BleGatewayService(
     IOptions<BluetoothOptions> options,
     SensorRegistry registry,
     SensorHub hub,
+    SensorClaims claims,
+    GatewayPublisher publisher,
+    IOptions<GatewayOptions> gatewayOptions,
     GatewayMetrics metrics,
     ILogger<BleGatewayService> logger,
     TimeProvider time) : BackgroundService
 {
     private readonly BluetoothOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
+    private readonly string _site = gatewayOptions.Value.Site;
+    private readonly Dictionary<string, HashSet<string>> _visible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CharacteristicRoute> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeviceSession> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _sessions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
     private readonly byte[] _valueBuffer = new byte[512];
     private readonly SemaphoreSlim _bluezAppeared = new(0);
     private DBusConnection? _connection;
     private CancellationToken _stopping;
 
-    private string AdapterPath => $"/org/bluez/{_options.Adapter}";
+    internal RadioSlots Slots { get; } = new(options.Value.EffectiveAdapters, options.Value.LinksPerAdapter);
+
+    internal SensorClaims Claims => claims;
+
+    internal ChangeSignal Changes { get; } = new();
+
+    internal DBusConnection Connection => _connection ?? throw new InvalidOperationException("not connected to the bus");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +57,8 @@ public sealed partial class BleGatewayService(
             return;
         }
 
+        claims.Changed += Changes.Pulse;
+        var refresh = RefreshClaimsAsync(stoppingToken);
         // No system bus (yet), or it went away: every link is down; try again later.
         var busRetry = Backoff.Forever(_options.ReconnectDelayMin, _options.ReconnectDelayMax, time,
             _ => true, (ex, delay) => LogBusFailed(logger, ex, delay));
@@ -53,6 +68,64 @@ public sealed partial class BleGatewayService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            claims.Changed -= Changes.Pulse;
+            await refresh.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews this gateway's claims well within their lifetime, so other gateways keep leaving those sensors alone.</summary>
+    private async Task RefreshClaimsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ClaimRefreshInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var claim in claims.Refreshes())
+                {
+                    Publish(claim);
+                }
+
+                // Claims of others lapse with time, with no message to say so: let waiting sessions look again.
+                Changes.Pulse();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal void Publish(SensorClaim claim) =>
+        publisher.Enqueue(new OutgoingMessage(Topics.SensorClaim(_site, claim.Sensor), ProtocolJson.Encode(claim), Retain: true));
+
+    internal void CountConnect(string kind) => metrics.SensorConnects.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>The adapters that currently have a device object for <paramref name="address"/>.</summary>
+    internal IReadOnlyCollection<string> VisibleOn(string address)
+    {
+        lock (_visible)
+        {
+            return _visible.TryGetValue(address, out var adapters) ? [.. adapters] : [];
+        }
+    }
+
+    internal void RouteLink(string devicePath, DeviceSession session) => _links[devicePath] = session;
+
+    internal void RouteCharacteristic(string path, CharacteristicRoute route) => _routes[path] = route;
+
+    /// <summary>Stops routing the device's signals and its characteristics' notifications.</summary>
+    internal void Unroute(string devicePath)
+    {
+        _links.TryRemove(devicePath, out _);
+        foreach (var path in _routes.Keys)
+        {
+            if (path.StartsWith(devicePath + "/", StringComparison.Ordinal))
+            {
+                _routes.TryRemove(path, out _);
+            }
         }
     }
 
@@ -86,7 +159,7 @@ public sealed partial class BleGatewayService(
             {
                 if (!await TryStartDiscoveryAsync(connection).ConfigureAwait(false))
                 {
-                    // bluetoothd not there (yet): wait for NameOwnerChanged, or retry after a while.
+                    // bluetoothd or the adapters not there (yet): wait for NameOwnerChanged, or retry after a while.
                     await Task.WhenAny(_bluezAppeared.WaitAsync(stoppingToken), Task.Delay(_options.ReconnectDelayMax, time, stoppingToken)).ConfigureAwait(false);
                     stoppingToken.ThrowIfCancellationRequested();
                     continue;
@@ -105,13 +178,7 @@ public sealed partial class BleGatewayService(
         finally
         {
             await busLifetime.CancelAsync().ConfigureAwait(false);
-            foreach (var state in _devices.Values)
-            {
-                state.MarkDisconnected();
-            }
-
-            _devices.Clear();
-
+            ForgetAllDevices();
             Task[] sessions;
             lock (_sessions)
             {
@@ -120,27 +187,32 @@ public sealed partial class BleGatewayService(
             }
 
             await Task.WhenAll(sessions).ConfigureAwait(false);
-            foreach (var path in _routes.Keys)
-            {
-                _routes.TryRemove(path, out _);
-            }
+            _routes.Clear();
+            _links.Clear();
         }
     }
 
+    /// <summary>Discovery on every configured adapter that BlueZ has; false when none is there.</summary>
     private async Task<bool> TryStartDiscoveryAsync(DBusConnection connection)
     {
         Dictionary<string, Dictionary<string, Dictionary<string, VariantValue>>> objects;
+        var discovering = new List<string>();
         try
         {
             objects = await BlueZ.GetManagedObjectsAsync(connection).ConfigureAwait(false);
-            if (!objects.TryGetValue(AdapterPath, out var adapter) || !adapter.ContainsKey(BlueZ.Adapter1))
+            foreach (var adapter in Slots.Adapters)
             {
-                LogNoAdapter(logger, _options.Adapter);
-                return false;
-            }
+                var adapterPath = $"/org/bluez/{adapter}";
+                if (!objects.TryGetValue(adapterPath, out var interfaces) || !interfaces.ContainsKey(BlueZ.Adapter1))
+                {
+                    LogNoAdapter(logger, adapter);
+                    continue;
+                }
 
-            await BlueZ.SetDiscoveryFilterAsync(connection, AdapterPath).ConfigureAwait(false);
-            await IgnoreInProgress(BlueZ.CallAsync(connection, AdapterPath, BlueZ.Adapter1, "StartDiscovery")).ConfigureAwait(false);
+                await BlueZ.SetDiscoveryFilterAsync(connection, adapterPath).ConfigureAwait(false);
+                await BlueZ.IgnoreInProgress(BlueZ.CallAsync(connection, adapterPath, BlueZ.Adapter1, "StartDiscovery")).ConfigureAwait(false);
+                discovering.Add(adapter);
+            }
         }
         catch (DBusErrorReplyException ex)
         {
@@ -148,7 +220,13 @@ public sealed partial class BleGatewayService(
             return false;
         }
 
-        LogDiscovering(logger, _options.Adapter, registry.All.Count);
+        if (discovering.Count == 0)
+        {
+            return false;
+        }
+
+        var adapters = string.Join(", ", discovering);
+        LogDiscovering(logger, adapters, registry.All.Count, _options.LinksPerAdapter * discovering.Count);
         foreach (var (path, interfaces) in objects)
         {
             if (interfaces.ContainsKey(BlueZ.Device1))
@@ -162,7 +240,7 @@ public sealed partial class BleGatewayService(
 
     private void DevicePresent(string path)
     {
-        if (!path.StartsWith(AdapterPath + "/", StringComparison.Ordinal) || BlueZ.AddressFromDevicePath(path) is not { } address)
+        if (BlueZSignals.AdapterOf(path) is not { } adapter || !Slots.Adapters.Contains(adapter) || BlueZ.AddressFromDevicePath(path) is not { } address)
         {
             return;
         }
@@ -180,301 +258,88 @@ public sealed partial class BleGatewayService(
             return;
         }
 
-        var state = _devices.GetOrAdd(path, _ => new DeviceState());
-        state.MarkPresent();
+        lock (_visible)
+        {
+            (_visible.TryGetValue(address, out var adapters) ? adapters : _visible[address] = new HashSet<string>(StringComparer.Ordinal)).Add(adapter);
+        }
+
         lock (_sessions)
         {
-            // Discovery and InterfacesAdded may both report the device: one session per device.
-            if (!_sessions.ContainsKey(path))
+            // Discovery on each adapter and InterfacesAdded may all report the sensor: one session per sensor.
+            if (!_sessions.ContainsKey(registration.SensorId) && !_stopping.IsCancellationRequested)
             {
-                _sessions[path] = Task.Run(() => RunSensorAsync(registration, path, state, _stopping));
+                var session = new DeviceSession(this, registration, hub, _options, time, logger);
+                _sessions[registration.SensorId] = Task.Run(() => session.RunAsync(_stopping));
             }
         }
+
+        Changes.Pulse();
     }
 
-    /// <summary>Keeps one sensor streaming: connect, set up, stream until the link drops, back off, repeat.</summary>
-    private async Task RunSensorAsync(SensorRegistration registration, string devicePath, DeviceState state, CancellationToken cancellationToken)
+    private void DeviceGone(string path)
     {
-        var driver = SensorDrivers.Create(registration);
-        var channel = hub.GetOrAdd(registration, driver.KindName);
-        var sessionRetry = Backoff.Forever(_options.ReconnectDelayMin, _options.ReconnectDelayMax, time,
-            _ => true, (ex, delay) => LogSessionFailed(logger, ex, registration.SensorId, delay));
-        while (!cancellationToken.IsCancellationRequested)
+        if (BlueZSignals.AdapterOf(path) is { } adapter && BlueZ.AddressFromDevicePath(path) is { } address)
         {
-            try
+            lock (_visible)
             {
-                // Failed attempts back off; a new execution after each streaming session starts again from the minimum.
-                await sessionRetry.ExecuteAsync(async token =>
+                if (_visible.TryGetValue(address, out var adapters))
                 {
-                    try
-                    {
-                        await state.WaitPresentAsync(token).ConfigureAwait(false);
-                        await ConnectAndStreamAsync(registration, devicePath, state, driver, channel, token).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException) when (_connection is { } connection)
-                    {
-                        // Half-open link (connected, services never resolved): drop it so the next attempt starts clean.
-                        await IgnoreErrors(BlueZ.CallAsync(connection, devicePath, BlueZ.Device1, "Disconnect")).ConfigureAwait(false);
-                        throw;
-                    }
-                    finally
-                    {
-                        UnrouteDevice(devicePath);
-                        if (channel.Connected)
-                        {
-                            channel.SetLink(false);
-                        }
-                    }
-                }, cancellationToken).ConfigureAwait(false);
-
-                // The link dropped after streaming: reconnect after the shortest pause.
-                await Task.Delay(_options.ReconnectDelayMin, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-    }
-
-    private async Task ConnectAndStreamAsync(SensorRegistration registration, string devicePath, DeviceState state,
-        ISensorDriver driver, SensorChannel channel, CancellationToken cancellationToken)
-    {
-        var connection = _connection!;
-        state.BeginConnection();
-        try
-        {
-            await BlueZ.CallAsync(connection, devicePath, BlueZ.Device1, "Connect").WaitAsync(_options.ConnectTimeout, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DBusErrorReplyException ex) when (ex.ErrorName is "org.bluez.Error.AlreadyConnected")
-        {
-            state.SetConnected(true);
-        }
-
-        // The mock (and some BlueZ versions) signal Connected before Get reflects it: trust either.
-        await WaitUntilAsync(state.ConnectedTask, () => ReadBoolAsync(devicePath, BlueZ.Device1, "Connected"), _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        await WaitUntilAsync(state.ServicesResolvedTask, () => ReadBoolAsync(devicePath, BlueZ.Device1, "ServicesResolved"), _options.ServicesTimeout, cancellationToken).ConfigureAwait(false);
-        var characteristics = await ResolveCharacteristicsAsync(devicePath, driver, cancellationToken).ConfigureAwait(false);
-
-        driver.Reset();
-        foreach (var (path, uuid) in characteristics.Values)
-        {
-            _routes[path] = new CharacteristicRoute(uuid, driver, channel);
-        }
-
-        foreach (var subscription in driver.Subscriptions)
-        {
-            var (path, _) = characteristics[(subscription.Service, subscription.Characteristic)];
-            await IgnoreInProgress(BlueZ.CallAsync(connection, path, BlueZ.GattCharacteristic1, "StartNotify")).ConfigureAwait(false);
-        }
-
-        foreach (var write in driver.StartSequence)
-        {
-            var (path, _) = characteristics[(write.Service, write.Characteristic)];
-            await BlueZ.WriteValueAsync(connection, path, write.Value, write.WithResponse).ConfigureAwait(false);
-        }
-
-        var battery = await ReadBatteryAsync(devicePath).ConfigureAwait(false);
-        int? rssi = null;
-        try
-        {
-            rssi = (await BlueZ.GetPropertyAsync(connection, devicePath, BlueZ.Device1, "RSSI").ConfigureAwait(false)).GetInt16();
-        }
-        catch (DBusErrorReplyException)
-        {
-            // RSSI is only present while advertising data is fresh.
-        }
-
-        channel.SetLink(true, battery, rssi);
-        metrics.SensorConnects.Add(1, new KeyValuePair<string, object?>("kind", driver.KindName));
-        LogStreaming(logger, registration.SensorId, driver.KindName);
-
-        while (!state.DisconnectedTask.IsCompleted)
-        {
-            var disconnected = await Task.WhenAny(state.DisconnectedTask, Task.Delay(_options.BatteryInterval, time, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (disconnected != state.DisconnectedTask && await ReadBatteryAsync(devicePath).ConfigureAwait(false) is { } percent)
-            {
-                channel.SetLink(true, percent);
-            }
-        }
-
-        LogDisconnected(logger, registration.SensorId);
-    }
-
-    /// <summary>ServicesResolved may come before all GATT objects are exported: poll the object tree until every one is there.</summary>
-    private async Task<Dictionary<(Guid Service, Guid Characteristic), (string Path, Guid Uuid)>> ResolveCharacteristicsAsync(
-        string devicePath, ISensorDriver driver, CancellationToken cancellationToken)
-    {
-        var needed = driver.Subscriptions.Select(s => (s.Service, s.Characteristic))
-            .Concat(driver.StartSequence.Select(w => (w.Service, w.Characteristic)))
-            .Distinct()
-            .ToList();
-        var deadline = time.GetTimestamp() + (long)(_options.ServicesTimeout.TotalSeconds * time.TimestampFrequency);
-        while (true)
-        {
-            var objects = await BlueZ.GetManagedObjectsAsync(_connection!).ConfigureAwait(false);
-            var services = new Dictionary<string, Guid>(StringComparer.Ordinal);
-            foreach (var (path, interfaces) in objects)
-            {
-                if (path.StartsWith(devicePath + "/", StringComparison.Ordinal) && interfaces.TryGetValue(BlueZ.GattService1, out var props) &&
-                    props.TryGetValue("UUID", out var uuid) && Guid.TryParse(uuid.GetString(), out var serviceUuid))
-                {
-                    services[path] = serviceUuid;
+                    adapters.Remove(adapter);
                 }
             }
-
-            var found = new Dictionary<(Guid, Guid), (string, Guid)>();
-            foreach (var (path, interfaces) in objects)
-            {
-                if (interfaces.TryGetValue(BlueZ.GattCharacteristic1, out var props) &&
-                    props.TryGetValue("UUID", out var uuid) && Guid.TryParse(uuid.GetString(), out var characteristicUuid) &&
-                    props.TryGetValue("Service", out var service) && services.TryGetValue(service.GetObjectPathAsString(), out var serviceUuid))
-                {
-                    found[(serviceUuid, characteristicUuid)] = (path, characteristicUuid);
-                }
-            }
-
-            if (needed.All(found.ContainsKey))
-            {
-                return found;
-            }
-
-            if (time.GetTimestamp() > deadline)
-            {
-                var missing = string.Join(", ", needed.Where(n => !found.ContainsKey(n)).Select(n => n.Characteristic));
-                await IgnoreErrors(BlueZ.CallAsync(_connection!, devicePath, BlueZ.Device1, "Disconnect")).ConfigureAwait(false);
-                throw new TimeoutException($"GATT characteristics not exported within {_options.ServicesTimeout}: {missing}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
         }
+
+        if (_links.TryGetValue(path, out var session))
+        {
+            session.Link.MarkDisconnected();
+        }
+
+        Changes.Pulse();
     }
 
-    private async Task<int?> ReadBatteryAsync(string devicePath)
+    private void ForgetAllDevices()
     {
-        try
+        lock (_visible)
         {
-            return (await BlueZ.GetPropertyAsync(_connection!, devicePath, BlueZ.Battery1, "Percentage").ConfigureAwait(false)).GetByte();
+            _visible.Clear();
         }
-        catch (DBusErrorReplyException)
+
+        foreach (var session in _links.Values)
         {
-            // No Battery1 (BlueZ claims 0x180F when the device has it); nothing else to read.
-            return null;
+            session.Link.MarkDisconnected();
         }
+
+        Changes.Pulse();
     }
 
-    private async Task<bool> ReadBoolAsync(string path, string @interface, string name)
-    {
-        try
-        {
-            return (await BlueZ.GetPropertyAsync(_connection!, path, @interface, name).ConfigureAwait(false)).GetBool();
-        }
-        catch (DBusErrorReplyException)
-        {
-            return false;
-        }
-    }
-
-    private async Task WaitUntilAsync(Task signalled, Func<Task<bool>> poll, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = time.GetTimestamp() + (long)(timeout.TotalSeconds * time.TimestampFrequency);
-        while (!signalled.IsCompleted && !await poll().ConfigureAwait(false))
-        {
-            if (time.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"no answer from the sensor within {timeout}");
-            }
-
-            await Task.WhenAny(signalled, Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
-
-    private void UnrouteDevice(string devicePath)
-    {
-        foreach (var path in _routes.Keys)
-        {
-            if (path.StartsWith(devicePath + "/", StringComparison.Ordinal))
-            {
-                _routes.TryRemove(path, out _);
-            }
-        }
-    }
-
-    /// <summary>Runs on the D-Bus receive loop: routes notifications and tracks link state. Never throws.</summary>
+    /// <summary>Runs on the D-Bus receive loop: routes notifications and link state. Never throws.</summary>
     private bool OnPropertiesChanged(Message message)
     {
         try
         {
-            var path = message.PathAsString;
-            if (path is null)
+            var change = BlueZSignals.ReadPropertiesChanged(message, _valueBuffer);
+            if (change.IsCharacteristic && change.ValueLength != -1 && _routes.TryGetValue(change.Path, out var route))
             {
-                return false;
-            }
-
-            var reader = message.GetBodyReader();
-            var @interface = reader.ReadString();
-            if (@interface == BlueZ.GattCharacteristic1)
-            {
-                if (!_routes.TryGetValue(path, out var route))
+                if (change.ValueLength == BlueZSignals.ValueTooLong)
                 {
-                    return false;
+                    route.Channel.RejectFrame("gatt notification", $"value longer than {_valueBuffer.Length} bytes");
                 }
-
-                var end = reader.ReadArrayStart(DBusType.DictEntry);
-                while (reader.HasNext(end))
+                else
                 {
-                    reader.AlignStruct();
-                    var isValue = reader.ReadStringAsSpan().SequenceEqual("Value"u8);
-                    var peek = reader;
-                    if (isValue && reader.ReadSignatureAsSpan().SequenceEqual("ay"u8))
-                    {
-                        var bytes = reader.ReadArrayStart(DBusType.Byte);
-                        var length = 0;
-                        var overflow = false;
-                        while (reader.HasNext(bytes))
-                        {
-                            var b = reader.ReadByte();
-                            if (length < _valueBuffer.Length)
-                            {
-                                _valueBuffer[length++] = b;
-                            }
-                            else
-                            {
-                                overflow = true;
-                            }
-                        }
-
-                        if (overflow)
-                        {
-                            route.Channel.RejectFrame("gatt notification", $"value longer than {_valueBuffer.Length} bytes");
-                        }
-                        else
-                        {
-                            var receivedUs = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-                            route.Driver.OnNotification(route.Uuid, _valueBuffer.AsSpan(0, length), receivedUs, route.Channel);
-                        }
-                    }
-                    else
-                    {
-                        reader = peek;
-                        reader.ReadVariantValue();
-                    }
+                    var receivedUs = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+                    route.Driver.OnNotification(route.Uuid, _valueBuffer.AsSpan(0, change.ValueLength), receivedUs, route.Channel);
                 }
             }
-            else if (@interface == BlueZ.Device1 && _devices.TryGetValue(path, out var state))
+            else if (change.IsDevice && _links.TryGetValue(change.Path, out var session))
             {
-                foreach (var (name, value) in reader.ReadDictionaryOfStringToVariantValue())
+                if (change.Connected is { } connected)
                 {
-                    if (name == "Connected" && value.Type == VariantValueType.Bool)
-                    {
-                        state.SetConnected(value.GetBool());
-                    }
-                    else if (name == "ServicesResolved" && value.Type == VariantValueType.Bool)
-                    {
-                        state.SetServicesResolved(value.GetBool());
-                    }
+                    session.Link.SetConnected(connected);
+                }
+
+                if (change.ServicesResolved is { } resolved)
+                {
+                    session.Link.SetServicesResolved(resolved);
                 }
             }
         }
@@ -492,34 +357,14 @@ public sealed partial class BleGatewayService(
     {
         try
         {
-            var reader = message.GetBodyReader();
-            var path = reader.ReadObjectPathAsString();
-            var interfaces = new List<string>();
-            if (added)
+            var (path, device) = BlueZSignals.ReadInterfacesChanged(message, added);
+            if (device && added)
             {
-                var end = reader.ReadArrayStart(DBusType.DictEntry);
-                while (reader.HasNext(end))
-                {
-                    reader.AlignStruct();
-                    interfaces.Add(reader.ReadString());
-                    reader.ReadDictionaryOfStringToVariantValue();
-                }
+                DevicePresent(path);
             }
-            else
+            else if (device)
             {
-                interfaces.AddRange(reader.ReadArrayOfString());
-            }
-
-            if (interfaces.Contains(BlueZ.Device1))
-            {
-                if (added)
-                {
-                    DevicePresent(path);
-                }
-                else if (_devices.TryGetValue(path, out var state))
-                {
-                    state.MarkGone();
-                }
+                DeviceGone(path);
             }
         }
         catch (Exception ex)
@@ -534,20 +379,14 @@ public sealed partial class BleGatewayService(
     {
         try
         {
-            var reader = message.GetBodyReader();
-            reader.ReadString();
-            var oldOwner = reader.ReadString();
-            var newOwner = reader.ReadString();
-            if (!string.IsNullOrEmpty(oldOwner))
+            var (left, appeared) = BlueZSignals.ReadNameOwnerChanged(message);
+            if (left)
             {
                 LogBluezGone(logger);
-                foreach (var state in _devices.Values)
-                {
-                    state.MarkGone();
-                }
+                ForgetAllDevices();
             }
 
-            if (!string.IsNullOrEmpty(newOwner))
+            if (appeared)
             {
                 _bluezAppeared.Release();
             }
@@ -560,101 +399,6 @@ public sealed partial class BleGatewayService(
         return true;
     }
 
-    private static async Task IgnoreInProgress(Task call)
-    {
-        try
-        {
-            await call.ConfigureAwait(false);
-        }
-        catch (DBusErrorReplyException ex) when (ex.ErrorName is "org.bluez.Error.InProgress" or "org.bluez.Error.AlreadyExists")
-        {
-        }
-    }
-
-    private static async Task IgnoreErrors(Task call)
-    {
-        try
-        {
-            await call.ConfigureAwait(false);
-        }
-        catch (DBusErrorReplyException)
-        {
-        }
-    }
-
-    private sealed record CharacteristicRoute(Guid Uuid, ISensorDriver Driver, SensorChannel Channel);
-
-    /// <summary>Link state of one device object as the signals report it.</summary>
-    private sealed class DeviceState
-    {
-        private readonly object _lock = new();
-        private TaskCompletionSource _present = New();
-        private TaskCompletionSource _connected = New();
-        private TaskCompletionSource _servicesResolved = New();
-        private TaskCompletionSource _disconnected = New();
-
-        public Task ConnectedTask => _connected.Task;
-
-        public Task ServicesResolvedTask => _servicesResolved.Task;
-
-        public Task DisconnectedTask => _disconnected.Task;
-
-        public Task WaitPresentAsync(CancellationToken cancellationToken) => _present.Task.WaitAsync(cancellationToken);
-
-        public void MarkPresent() => _present.TrySetResult();
-
-        /// <summary>The device object was removed (or bluetoothd went away): wait for it to be found again.</summary>
-        public void MarkGone()
-        {
-            lock (_lock)
-            {
-                if (_present.Task.IsCompleted)
-                {
-                    _present = New();
-                }
-
-                _disconnected.TrySetResult();
-            }
-        }
-
-        public void MarkDisconnected() => _disconnected.TrySetResult();
-
-        public void BeginConnection()
-        {
-            lock (_lock)
-            {
-                _connected = New();
-                _servicesResolved = New();
-                _disconnected = New();
-            }
-        }
-
-        public void SetConnected(bool connected)
-        {
-            lock (_lock)
-            {
-                if (connected)
-                {
-                    _connected.TrySetResult();
-                }
-                else if (_connected.Task.IsCompleted)
-                {
-                    _disconnected.TrySetResult();
-                }
-            }
-        }
-
-        public void SetServicesResolved(bool resolved)
-        {
-            if (resolved)
-            {
-                _servicesResolved.TrySetResult();
-            }
-        }
-
-        private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "D-Bus system bus failed; retrying in {Delay}")]
     private static partial void LogBusFailed(ILogger logger, Exception exception, TimeSpan delay);
 
@@ -664,20 +408,11 @@ public sealed partial class BleGatewayService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "BlueZ unavailable: {ErrorName} {ErrorMessage}")]
     private static partial void LogBluezUnavailable(ILogger logger, string errorName, string errorMessage);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Discovering on {Adapter} for {Count} registered sensors")]
-    private static partial void LogDiscovering(ILogger logger, string adapter, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discovering on {Adapters} for {Count} registered sensors ({Slots} link slots)")]
+    private static partial void LogDiscovering(ILogger logger, string adapters, int count, int slots);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring unregistered device {Address}")]
     private static partial void LogIgnored(ILogger logger, string address);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId} failed; retrying in {Delay}")]
-    private static partial void LogSessionFailed(ILogger logger, Exception exception, string sensorId, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sensor {SensorId} ({Kind}) streaming")]
-    private static partial void LogStreaming(ILogger logger, string sensorId, string kind);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId} disconnected")]
-    private static partial void LogDisconnected(ILogger logger, string sensorId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bluetoothd left the bus; all sensor links are down until it returns")]
     private static partial void LogBluezGone(ILogger logger);

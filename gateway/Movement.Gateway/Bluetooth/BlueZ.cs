@@ -91,6 +91,58 @@ internal static class BlueZ
         return connection.CallMethodAsync(writer.CreateMessage(), static (message, _) => message.GetBodyReader().ReadVariantValue());
     }
 
+    /// <summary>The GATT characteristics below <paramref name="devicePath"/> by (service UUID, characteristic UUID): object paths are handles, never fixed.</summary>
+    public static Dictionary<(Guid Service, Guid Characteristic), (string Path, Guid Uuid)> FindCharacteristics(
+        Dictionary<string, Dictionary<string, Dictionary<string, VariantValue>>> objects, string devicePath)
+    {
+        var services = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var (path, interfaces) in objects)
+        {
+            if (path.StartsWith(devicePath + "/", StringComparison.Ordinal) && interfaces.TryGetValue(GattService1, out var props) &&
+                props.TryGetValue("UUID", out var uuid) && Guid.TryParse(uuid.GetString(), out var serviceUuid))
+            {
+                services[path] = serviceUuid;
+            }
+        }
+
+        var found = new Dictionary<(Guid, Guid), (string, Guid)>();
+        foreach (var (path, interfaces) in objects)
+        {
+            if (interfaces.TryGetValue(GattCharacteristic1, out var props) &&
+                props.TryGetValue("UUID", out var uuid) && Guid.TryParse(uuid.GetString(), out var characteristicUuid) &&
+                props.TryGetValue("Service", out var service) && services.TryGetValue(service.GetObjectPathAsString(), out var serviceUuid))
+            {
+                found[(serviceUuid, characteristicUuid)] = (path, characteristicUuid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Awaits a call that BlueZ may answer with "already in progress / exists", which is success here.</summary>
+    public static async Task IgnoreInProgress(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (DBusErrorReplyException ex) when (ex.ErrorName is "org.bluez.Error.InProgress" or "org.bluez.Error.AlreadyExists")
+        {
+        }
+    }
+
+    /// <summary>Awaits a best-effort call (e.g. Disconnect of a link that may be gone already).</summary>
+    public static async Task IgnoreErrors(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (DBusErrorReplyException)
+        {
+        }
+    }
+
     /// <summary><c>/org/bluez/hci0/dev_AA_BB_CC_DD_EE_FF</c> → <c>AA:BB:CC:DD:EE:FF</c>; null for other paths.</summary>
     public static string? AddressFromDevicePath(string path)
     {

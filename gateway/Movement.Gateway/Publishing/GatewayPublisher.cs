@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Movement.Gateway.Bluetooth;
 using Movement.Gateway.Sessions;
 using Movement.Messaging;
 using Movement.Protocol;
@@ -31,7 +32,7 @@ public sealed partial class GatewayPublisher : BackgroundService
     private readonly ConcurrentDictionary<string, byte[]> _retained = new(StringComparer.Ordinal);
 
     public GatewayPublisher(IServiceProvider services, IOptions<GatewayOptions> options, IOptions<OutgoingQueueOptions> queueOptions,
-        SessionRoster roster, GatewayMetrics metrics, ILogger<GatewayPublisher> logger, TimeProvider time)
+        IOptions<BluetoothOptions> bluetooth, SessionRoster roster, SensorClaims claims, GatewayMetrics metrics, ILogger<GatewayPublisher> logger, TimeProvider time)
     {
         _options = options.Value;
         _logger = logger;
@@ -53,15 +54,42 @@ public sealed partial class GatewayPublisher : BackgroundService
             Will = new MqttApplicationMessageBuilder().WithTopic(availability)
                 .WithPayload(Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Offline))
                 .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            Subscriptions = [(Topics.Session(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
+            // With BLE, the claims of the site's gateways and their availability (a dead one's last will frees its claims).
+            Subscriptions = bluetooth.Value.Enabled
+                ? [(Topics.Session(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+                   (Topics.AllSensorClaims(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce),
+                   (Topics.AllGatewayAvailability(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce)]
+                : [(Topics.Session(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce)],
             OnConnected = async (c, ct) =>
             {
                 await c.PublishAsync(availability, Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Online), retain: true, ct).ConfigureAwait(false);
+                claims.MarkListening();
                 _queue.Signal();
             },
             OnMessage = (topic, payload, _) =>
             {
-                if (!roster.TryApply(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray(), out var error))
+                var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+                var kind = Topics.TryParse(topic, out var address, out string? _) ? address.Kind : TopicKind.Session;
+                if (kind == TopicKind.SensorClaim)
+                {
+                    // An empty payload is a cleared retained claim: nothing to apply.
+                    if (bytes.IsEmpty)
+                    {
+                    }
+                    else if (ProtocolJson.TryDecodeSensorClaim(bytes, out var claim, out var claimError))
+                    {
+                        claims.Apply(claim!);
+                    }
+                    else
+                    {
+                        LogBadClaim(_logger, topic, claimError);
+                    }
+                }
+                else if (kind == TopicKind.GatewayAvailability)
+                {
+                    claims.ApplyAvailability(address.EntityId, Encoding.UTF8.GetString(bytes) == GatewayAvailabilityPayload.Online);
+                }
+                else if (!roster.TryApply(bytes, out var error))
                 {
                     LogBadSession(_logger, topic, error);
                 }
@@ -213,6 +241,9 @@ public sealed partial class GatewayPublisher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an invalid session message on {Topic}: {Reason}")]
     private static partial void LogBadSession(ILogger logger, string topic, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an invalid sensor claim on {Topic}: {Reason}")]
+    private static partial void LogBadClaim(ILogger logger, string topic, string? reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Batch of sensor {SensorId} cannot be encoded")]
     private static partial void LogUnencodable(ILogger logger, Exception exception, string sensorId);

@@ -56,6 +56,18 @@ public sealed partial class SensorChannel
 
     public int? RssiDbm { get; private set; }
 
+    /// <summary>The adapter holding the link (BLE only).</summary>
+    public string? Adapter { get; private set; }
+
+    /// <summary>Seen, but every adapter's link limit is reached: waiting for a radio slot.</summary>
+    public bool NoRadioSlot { get; private set; }
+
+    /// <summary>
+    /// Whether this gateway speaks for the sensor in its retained status. False while another gateway holds it
+    /// (that one publishes the status), so two gateways never overwrite each other's report.
+    /// </summary>
+    public bool Reporting { get; private set; } = true;
+
     public long FramesRejected => Interlocked.Read(ref _rejected);
 
     public void AddSample(in ImuSample sample)
@@ -122,17 +134,46 @@ public sealed partial class SensorChannel
         _publisher.Enqueue(new OutgoingMessage(Topics.SensorSteps(_site, SensorId), ProtocolJson.Encode(reading), Retain: false));
     }
 
-    public void SetLink(bool connected, int? batteryPct = null, int? rssiDbm = null)
+    public void SetLink(bool connected, int? batteryPct = null, int? rssiDbm = null, string? adapter = null)
     {
         Connected = connected;
         BatteryPct = batteryPct ?? BatteryPct;
         RssiDbm = rssiDbm ?? RssiDbm;
+        Adapter = connected ? adapter ?? Adapter : null;
+        NoRadioSlot = false;
+        Reporting = true;
         if (!connected)
         {
             Flush();
         }
 
         PublishStatus();
+    }
+
+    /// <summary>The sensor is in sight but no adapter has a free link slot: report it (once per change; the status clock refreshes it).</summary>
+    public void SetNoRadioSlot()
+    {
+        if (NoRadioSlot && Reporting)
+        {
+            return;
+        }
+
+        Connected = false;
+        Adapter = null;
+        NoRadioSlot = true;
+        Reporting = true;
+        Flush();
+        PublishStatus();
+    }
+
+    /// <summary>Another gateway holds the sensor: stop reporting its status (that gateway does).</summary>
+    public void StopReporting()
+    {
+        Reporting = false;
+        NoRadioSlot = false;
+        Connected = false;
+        Adapter = null;
+        Flush();
     }
 
     /// <summary>Retained status with this sensor's queue figures.</summary>
@@ -151,6 +192,8 @@ public sealed partial class SensorChannel
             RssiDbm = RssiDbm,
             BatchesQueued = _publisher.BatchesQueuedOf(SensorId),
             BatchesDropped = _publisher.BatchesDroppedOf(SensorId),
+            Adapter = Adapter,
+            NoRadioSlot = NoRadioSlot ? true : null,
         }),
         Retain: true));
 

@@ -47,7 +47,7 @@ public sealed class SensorHub(
                 if (time.GetElapsedTime(nextStatus) >= TimeSpan.Zero)
                 {
                     nextStatus = time.GetTimestamp() + (long)(gateway.StatusInterval.TotalSeconds * time.TimestampFrequency);
-                    foreach (var channel in _channels.Values)
+                    foreach (var channel in _channels.Values.Where(c => c.Reporting))
                     {
                         channel.PublishStatus();
                     }

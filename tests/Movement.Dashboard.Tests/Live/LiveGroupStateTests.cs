@@ -274,6 +274,36 @@ public sealed class LiveGroupStateTests
         new() { Sensor = sensor, Gateway = "gw-1", Kind = "test", Connected = connected, Time = T0, BatteryPct = battery };
 
     [Fact]
+    public void Apply_StatusNoRadioSlot_TileSaysSoInsteadOfLostUntilTheSensorLinks()
+    {
+        var state = NewState();
+        state.Apply(Session("s01", "p-a"));
+
+        state.Apply(Status("sim-01", connected: false, battery: 80) with { NoRadioSlot = true });
+        var tile = Assert.Single(state.Tiles);
+        Assert.True(tile.NoRadioSlot);
+        Assert.Equal("○ no radio slot", Assert.Single(tile.Sensors).LinkText);
+        Assert.Equal([TileAlert.SensorLost], state.Alerts(tile));
+
+        state.Apply(Status("sim-01", connected: true, battery: 80) with { Adapter = "hci1" });
+        tile = Assert.Single(state.Tiles);
+        Assert.False(tile.NoRadioSlot);
+        Assert.Equal("● linked", Assert.Single(tile.Sensors).LinkText);
+        Assert.Empty(state.Alerts(tile));
+    }
+
+    [Fact]
+    public void Apply_NoRadioSlotStatusBeforeTheSession_TileShowsItWhenTheRosterArrives()
+    {
+        var state = NewState();
+        state.Apply(Status("sim-01", connected: false, battery: 80) with { NoRadioSlot = true });
+
+        state.Apply(Session("s01", "p-a"));
+
+        Assert.Equal("○ no radio slot", Assert.Single(Assert.Single(state.Tiles).Sensors).LinkText);
+    }
+
+    [Fact]
     public void Apply_SessionWithPair_OneTilePerParticipantShowingBothSensors()
     {
         var state = NewState();

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.Hosting;
 using Movement.Gateway.Decoders;
 using Movement.Protocol;
@@ -35,16 +34,7 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
 
     private Dictionary<string, string?> Settings()
     {
-        var settings = GatewayHost.Settings(_broker.Port, _queueDirectory);
-        settings["Movement:Gateway:Bluetooth:Enabled"] = "true";
-        settings["Movement:Gateway:Bluetooth:BusAddress"] = _bluez.Address;
-        settings["Movement:Gateway:Bluetooth:ReconnectDelayMin"] = "00:00:00.100";
-        settings["Movement:Gateway:Bluetooth:ReconnectDelayMax"] = "00:00:00.500";
-        settings["Movement:Gateway:Bluetooth:ServicesTimeout"] = "00:00:02";
-        settings["Movement:Gateway:Sensors:0:Address"] = ThingyAddress;
-        settings["Movement:Gateway:Sensors:0:SensorId"] = "thingy-1";
-        settings["Movement:Gateway:Sensors:0:Kind"] = "Thingy52";
-        settings["Movement:Gateway:Sensors:0:SampleRateHz"] = "50";
+        var settings = BleTestKit.Settings(_broker.Port, _queueDirectory, _bluez, thingies: (ThingyAddress, "thingy-1"));
         settings["Movement:Gateway:Sensors:1:Address"] = PolarAddress;
         settings["Movement:Gateway:Sensors:1:SensorId"] = "polar-1";
         settings["Movement:Gateway:Sensors:1:Kind"] = "PolarPmd";
@@ -53,70 +43,6 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         settings["Movement:Gateway:Sensors:1:Side"] = "Left";
         return settings;
     }
-
-    /// <summary>Raw motion with accel x = <paramref name="i"/> × 16 counts (a value we can recognise after decoding).</summary>
-    private static byte[] ThingyMotion(int i)
-    {
-        var bytes = new byte[18];
-        BinaryPrimitives.WriteInt16LittleEndian(bytes, (short)(i * 16));
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(4), 1024);
-        return bytes;
-    }
-
-    private static async Task WaitForCallsAsync(Func<Task<IReadOnlyList<string>>> calls, int count, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await calls()).Count < count)
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{what}: fewer than {count} calls");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private readonly List<SensorStatus> _statuses = [];
-
-    /// <summary>Collects decoded batches per sensor (and statuses) until <paramref name="done"/> holds.</summary>
-    private async Task<Dictionary<string, List<SampleBatch>>> CollectAsync(MqttProbe probe, Dictionary<string, List<SampleBatch>> batches,
-        Func<Dictionary<string, List<SampleBatch>>, bool> done)
-    {
-        while (!done(batches))
-        {
-            var (topic, payload) = await probe.NextAsync(TimeSpan.FromSeconds(30));
-            Assert.True(Topics.TryParse(topic, out var address, out _));
-            if (address.Kind == TopicKind.SensorStatus)
-            {
-                Assert.True(ProtocolJson.TryDecodeSensorStatus(payload, out var status, out _));
-                _statuses.Add(status!);
-                continue;
-            }
-
-            if (address.Kind != TopicKind.SensorSamples)
-            {
-                continue;
-            }
-
-            Assert.True(SampleBatchCodec.TryDecode(payload, out var batch, out var error), error);
-            if (!batches.TryGetValue(address.EntityId, out var list))
-            {
-                batches[address.EntityId] = list = [];
-            }
-
-            list.Add(batch!);
-        }
-
-        return batches;
-    }
-
-    /// <summary>The Thingy samples received, as the counts <see cref="ThingyMotion"/> put in accel x.</summary>
-    private static int[] ThingyCounts(Dictionary<string, List<SampleBatch>> batches) =>
-        batches.TryGetValue("thingy-1", out var list) ? [.. list.SelectMany(b => b.Samples).Select(s => (int)MathF.Round(s.AccelX / 9.80665f * 1024 / 16))] : [];
-
-    private static int SampleCount(Dictionary<string, List<SampleBatch>> batches, string sensor) =>
-        batches.TryGetValue(sensor, out var list) ? list.Sum(b => b.Samples.Length) : 0;
 
     [Fact]
     public async Task Gateway_TwoSensorsThroughBlueZ_StartsStreamsAndResumesAfterReconnectWithoutDuplicates()
@@ -133,8 +59,8 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         await host.StartAsync();
 
         // Connect, then the start commands (asserted from the mock's call log).
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingyConfig, "WriteValue"), 1, "thingy config write");
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(polarControl, "WriteValue"), 1, "polar start write");
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingyConfig, "WriteValue"), 1, "thingy config write");
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(polarControl, "WriteValue"), 1, "polar start write");
         Assert.Equal([Convert.ToHexString((ThingyMotionConfig.Default with { MotionFrequencyHz = 50 }).ToBytes())],
             await _bluez.GetMethodCallsAsync(thingyConfig, "WriteValue"));
         Assert.Equal([Convert.ToHexString(PolarPmd.StartCommand(PmdMeasurementType.Acc, new PmdAccSettings(52, 16, 8, 3).ToSettings()))],
@@ -146,40 +72,41 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         Assert.NotEmpty(await _bluez.GetMethodCallsAsync("/org/bluez/hci0", "StartDiscovery"));
 
         // Notifications: five Thingy samples and one Polar frame (the SDK's compressed vector: two samples).
-        await _bluez.NotifyAsync(thingyMotion, [.. Enumerable.Range(0, 5).Select(ThingyMotion)]);
+        await _bluez.NotifyAsync(thingyMotion, [.. Enumerable.Range(0, 5).Select(BleTestKit.ThingyMotion)]);
         await _bluez.NotifyAsync(polarData, Convert.FromHexString("026500000000000000" + "81F1FF1400F00306017B0F08"));
-        var batches = await CollectAsync(probe, [], b => SampleCount(b, "thingy-1") >= 5 && SampleCount(b, "polar-1") >= 2);
+        var feed = new BrokerFeed(probe);
+        await feed.CollectUntilAsync(f => f.SampleCount("thingy-1") >= 5 && f.SampleCount("polar-1") >= 2);
 
-        var polarSamples = batches["polar-1"].SelectMany(b => b.Samples).ToArray();
+        var polarSamples = feed.Batches["polar-1"].SelectMany(b => b.Samples).ToArray();
         Assert.Equal(2, polarSamples.Length);
         Assert.Equal(1008 * 9.80665f / 1000, polarSamples[1].AccelZ, 3);
         Assert.Equal(-20 * 9.80665f / 1000, polarSamples[1].AccelX, 3);
 
         // The Thingy drops its link; the gateway reconnects and re-runs the start sequence.
         await _bluez.SetDeviceLinkAsync(thingy, connected: false);
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingy, "Connect"), 2, "thingy reconnect");
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingyConfig, "WriteValue"), 2, "thingy config rewrite");
-        await _bluez.NotifyAsync(thingyMotion, [.. Enumerable.Range(5, 5).Select(ThingyMotion)]);
-        await CollectAsync(probe, batches, b => SampleCount(b, "thingy-1") >= 10);
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingy, "Connect"), 2, "thingy reconnect");
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync(thingyConfig, "WriteValue"), 2, "thingy config rewrite");
+        await _bluez.NotifyAsync(thingyMotion, [.. Enumerable.Range(5, 5).Select(BleTestKit.ThingyMotion)]);
+        await feed.CollectUntilAsync(f => f.SampleCount("thingy-1") >= 10);
         // One more notification as a marker: the sensor's samples keep their order to the broker, so a notification
         // handled twice would show before the marker; no waiting for duplicates that might still come.
-        await _bluez.NotifyAsync(thingyMotion, [ThingyMotion(10)]);
-        await CollectAsync(probe, batches, b => ThingyCounts(b).Contains(10));
+        await _bluez.NotifyAsync(thingyMotion, [BleTestKit.ThingyMotion(10)]);
+        await feed.CollectUntilAsync(f => f.ThingyCounts("thingy-1").Contains(10));
         // The statuses travel apart from the samples: wait for the ones asserted below.
-        await CollectAsync(probe, batches, _ => _statuses.Any(s => s.Sensor == "thingy-1" && !s.Connected) && _statuses.Any(s => s.Sensor == "polar-1" && s.Connected));
+        await feed.CollectUntilAsync(f => f.Statuses.Any(s => s.Sensor == "thingy-1" && !s.Connected) && f.Statuses.Any(s => s.Sensor == "polar-1" && s.Connected));
         await host.StopAsync();
 
         // Every Thingy sample exactly once, in order, across the reconnect (one PropertiesChanged match, not two).
-        Assert.Equal(Enumerable.Range(0, 11), ThingyCounts(batches));
-        var sequences = batches["thingy-1"].Select(b => b.Sequence).ToArray();
+        Assert.Equal(Enumerable.Range(0, 11), feed.ThingyCounts("thingy-1"));
+        var sequences = feed.Batches["thingy-1"].Select(b => b.Sequence).ToArray();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Length, sequences.Distinct().Count());
-        Assert.True(batches["thingy-1"].All(b => b.HasGyro));
+        Assert.True(feed.Batches["thingy-1"].All(b => b.HasGyro));
 
         // Link and battery (Battery1.Percentage) in the retained status, including the drop.
-        Assert.Contains(_statuses, s => s.Sensor == "thingy-1" && s.Connected && s.BatteryPct == 87 && s.Kind == "thingy52");
-        Assert.Contains(_statuses, s => s.Sensor == "thingy-1" && !s.Connected);
-        Assert.Contains(_statuses, s => s.Sensor == "polar-1" && s.Connected && s.Placement == Placement.Thigh && s.Side == Side.Left);
+        Assert.Contains(feed.Statuses, s => s.Sensor == "thingy-1" && s.Connected && s.BatteryPct == 87 && s.Kind == "thingy52");
+        Assert.Contains(feed.Statuses, s => s.Sensor == "thingy-1" && !s.Connected);
+        Assert.Contains(feed.Statuses, s => s.Sensor == "polar-1" && s.Connected && s.Placement == Placement.Thigh && s.Side == Side.Left);
     }
 
     [Fact]
@@ -189,17 +116,18 @@ public sealed class BlueZGatewayTests : IAsyncLifetime
         await using var probe = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "ble-restart-sub", [Topics.AllSamples("site-1")]);
         using var host = GatewayHost.Build(Settings());
         await host.StartAsync();
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "first start");
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "first start");
 
         // bluetoothd goes away (NameOwnerChanged, every object gone) and comes back with the device.
         await _bluez.StopBluezAsync();
         await _bluez.StartBluezAsync();
         thingy = await _bluez.AddDeviceAsync("hci0", ThingyAddress, "Thingy", "thingy52");
-        await WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "start after bluetoothd restart");
-        await _bluez.NotifyAsync($"{thingy}/{BluezMockServer.Paths.ThingyRawMotion}", [.. Enumerable.Range(0, 3).Select(ThingyMotion)]);
-        var batches = await CollectAsync(probe, [], b => SampleCount(b, "thingy-1") >= 3);
+        await BleTestKit.WaitForCallsAsync(() => _bluez.GetMethodCallsAsync($"{thingy}/{BluezMockServer.Paths.ThingyConfig}", "WriteValue"), 1, "start after bluetoothd restart");
+        await _bluez.NotifyAsync($"{thingy}/{BluezMockServer.Paths.ThingyRawMotion}", [.. Enumerable.Range(0, 3).Select(BleTestKit.ThingyMotion)]);
+        var feed = new BrokerFeed(probe);
+        await feed.CollectUntilAsync(f => f.SampleCount("thingy-1") >= 3);
         await host.StopAsync();
 
-        Assert.Equal([0, 1, 2], ThingyCounts(batches));
+        Assert.Equal([0, 1, 2], feed.ThingyCounts("thingy-1"));
     }
 }
