@@ -103,7 +103,8 @@ internal static class TrainingData
     {
         var sets = ExerciseSets(recording);
         var counted = new int[sets.Count];
-        foreach (var rep in ClassifyAsPlanned(recording, sets))
+        // A stride comes back as walking (rep number 0): not counted live, so not here.
+        foreach (var rep in ClassifyAsPlanned(recording).Where(r => r.Exercise != ExerciseIds.Walking))
         {
             var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
             var set = sets.FindIndex(s => endS >= s.StartS && endS <= s.EndS + 1.5);
@@ -124,17 +125,24 @@ internal static class TrainingData
     private static List<SegmentTruth> ExerciseSets(SimulatedRecording recording) =>
         [.. recording.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Walking or ExerciseIds.Unknown))];
 
-    /// <summary>The live classifier over the whole recording, told each set's exercise a second before it starts.</summary>
-    private static IEnumerable<ClassifiedRep> ClassifyAsPlanned(SimulatedRecording recording, List<SegmentTruth> sets)
+    /// <summary>
+    /// The live classifier over the whole recording, told each planned activity (every set and every walk) a second
+    /// before it starts, as the station plan tells it live. The walks matter: a stream left unnamed through the
+    /// circuit's opening walk counts its strides as unknown reps, and naming an unknown stream carries its baseline
+    /// and rep numbers on (the recogniser naming what it was counting), so the first set would be judged against
+    /// walking.
+    /// </summary>
+    private static IEnumerable<ClassifiedRep> ClassifyAsPlanned(SimulatedRecording recording)
     {
+        var planned = recording.Truth.Segments.Where(s => s.Exercise is not (ExerciseIds.Rest or ExerciseIds.Unknown)).ToList();
         var classifier = new StreamClassifier("sim", recording.Sensor.Placement, recording.Truth.Side);
         var next = 0;
         foreach (var sample in recording.Samples)
         {
             var t = (sample.TimestampUs - recording.StartUnixUs) / 1e6;
-            if (next < sets.Count && t >= sets[next].StartS - 1)
+            if (next < planned.Count && t >= planned[next].StartS - 1)
             {
-                classifier.SetExercise(sets[next].Exercise);
+                classifier.SetExercise(planned[next].Exercise);
                 next++;
             }
 
@@ -153,7 +161,7 @@ internal static class TrainingData
     public static IEnumerable<(string Flag, bool Flagged, bool Faulty)> FlagOutcomes(SimulatedRecording recording)
     {
         string[] flagIds = [FormFlagIds.PartialRange, FormFlagIds.TooFast, FormFlagIds.Unstable, FormFlagIds.UnevenTempo];
-        foreach (var rep in ClassifyAsPlanned(recording, ExerciseSets(recording)).Where(r => r.RepNumber > FormAssessor.BaselineReps))
+        foreach (var rep in ClassifyAsPlanned(recording).Where(r => r.RepNumber > FormAssessor.BaselineReps))
         {
             var startS = (rep.Measurement.StartUs - recording.StartUnixUs) / 1e6;
             var endS = (rep.Measurement.EndUs - recording.StartUnixUs) / 1e6;
