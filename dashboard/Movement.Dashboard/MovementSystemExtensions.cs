@@ -118,6 +118,7 @@ public static class MovementSystemExtensions
         services.AddScoped<ProgrammeQueries>();
         services.AddScoped<ProgrammeEditor>();
         services.AddStepsApi();
+        services.AddStepImport();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
