@@ -159,7 +159,7 @@ public sealed partial class StepImporter(IOptions<StepImportOptions> options, IO
         var minutes = Math.Max(1.0, (sample.End - sample.Start).TotalMinutes);
         if (sample.Steps > maxStepsPerMinute * minutes)
         {
-            throw new StepImportException($"{sample.Where}: {sample.Steps:N0} steps in {(sample.End - sample.Start).TotalMinutes:0.#} minutes is over {maxStepsPerMinute} a minute, faster than anyone walks or runs.");
+            throw new StepImportException($"{sample.Where}: {sample.Steps:N0} steps in {(sample.End - sample.Start).TotalMinutes:0.#} min is over {maxStepsPerMinute} a minute, faster than anyone walks or runs.");
         }
     }
 
