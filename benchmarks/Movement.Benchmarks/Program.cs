@@ -8,4 +8,10 @@ if (args is ["--memory", ..])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["--import-memory", ..])
+{
+    await Movement.Benchmarks.Dashboard.StepImportMemory.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200, Console.Out);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StreamMemory).Assembly).Run(args);

@@ -121,6 +121,7 @@ public static class MovementSystemExtensions
         services.AddScoped<ProgrammeEditor>();
         services.AddScoped<ClinicExport>();
         services.AddStepsApi();
+        services.AddStepImport();
         services.AddHostedService<DashboardDatabaseInitialiser>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.

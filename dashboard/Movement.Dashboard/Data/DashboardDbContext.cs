@@ -24,6 +24,7 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
     public DbSet<SensorAssignment> SensorAssignments => Set<SensorAssignment>();
     public DbSet<HomeSteps.DeviceToken> DeviceTokens => Set<HomeSteps.DeviceToken>();
     public DbSet<HomeSteps.ReportedStepInterval> ReportedStepIntervals => Set<HomeSteps.ReportedStepInterval>();
+    public DbSet<HomeSteps.StepImportSource> StepImportSources => Set<HomeSteps.StepImportSource>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -43,7 +44,12 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         builder.Entity<HomeSteps.DeviceToken>().HasIndex(t => t.TokenHash).IsUnique();
         builder.Entity<HomeSteps.DeviceToken>().HasIndex(t => t.ParticipantId);
         // The identity of a reported interval: sent again, it replaces the count rather than adding to it.
+        // NULLs are distinct in a unique index, so a token's rows and an import source's rows each have their own.
         builder.Entity<HomeSteps.ReportedStepInterval>().HasIndex(r => new { r.ParticipantId, r.DeviceTokenId, r.StartUtcTicks, r.EndUtcTicks }).IsUnique();
+        builder.Entity<HomeSteps.ReportedStepInterval>().HasIndex(r => new { r.ParticipantId, r.StepImportSourceId, r.StartUtcTicks, r.EndUtcTicks }).IsUnique();
+        builder.Entity<HomeSteps.ReportedStepInterval>().ToTable(t => t.HasCheckConstraint(
+            "CK_ReportedStepIntervals_OneSource", "(\"DeviceTokenId\" IS NULL) <> (\"StepImportSourceId\" IS NULL)"));
+        builder.Entity<HomeSteps.StepImportSource>().HasIndex(s => new { s.ParticipantId, s.Format, s.SourceKey }).IsUnique();
     }
 }
 

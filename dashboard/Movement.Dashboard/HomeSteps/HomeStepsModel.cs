@@ -24,13 +24,15 @@ public sealed class DeviceToken
 
 /// <summary>
 /// Steps a device reported for one interval (a whole local day is an interval too). Identity: participant, source
-/// (the token), start and end: the same interval sent again replaces the earlier count.
+/// and start and end: the same interval sent again replaces the earlier count. The source is either a device token
+/// (the steps API) or a device named in an imported file (<see cref="StepImportSource"/>), never both.
 /// </summary>
 public sealed class ReportedStepInterval
 {
     public long Id { get; set; }
     public required string ParticipantId { get; set; }
-    public int DeviceTokenId { get; set; }
+    public int? DeviceTokenId { get; set; }
+    public int? StepImportSourceId { get; set; }
     public long StartUtcTicks { get; set; }
     public long EndUtcTicks { get; set; }
     public long Steps { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Movement.Dashboard.Data;
 using Movement.Protocol;
@@ -81,6 +82,34 @@ public sealed class DashboardMigrationTests : IDisposable
         await DashboardDatabaseInitialiser.MigrateAsync(fresh, NullLogger.Instance, CancellationToken.None);
         await using var upgraded = Open("old.db");
         Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(upgraded));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_StepImports_KeepsTheTokensReportedIntervalsAndAllowsImportedOnes()
+    {
+        await using var db = Open("reported.db");
+        await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("DeviceTokensAndReportedSteps");
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DeviceTokens" ("Id", "ParticipantId", "Name", "TokenHash", "CreatedAt") VALUES (4, 'p-1', 'phone', 'abc', '2026-12-01 10:00:00+00:00');
+            INSERT INTO "ReportedStepIntervals" ("ParticipantId", "DeviceTokenId", "StartUtcTicks", "EndUtcTicks", "Steps", "ReceivedAt")
+                VALUES ('p-1', 4, 100, 200, 1500, '2026-12-01 10:00:00+00:00');
+            """);
+
+        await DashboardDatabaseInitialiser.MigrateAsync(db, NullLogger.Instance, CancellationToken.None);
+
+        var kept = await db.ReportedStepIntervals.SingleAsync();
+        Assert.Equal(("p-1", (int?)4, (int?)null, 1500L), (kept.ParticipantId, kept.DeviceTokenId, kept.StepImportSourceId, kept.Steps));
+        db.StepImportSources.Add(new Movement.Dashboard.HomeSteps.StepImportSource { ParticipantId = "p-1", Format = "apple-health", SourceKey = "iPhone", Name = "iPhone" });
+        await db.SaveChangesAsync();
+        var source = await db.StepImportSources.SingleAsync();
+        db.ReportedStepIntervals.Add(new Movement.Dashboard.HomeSteps.ReportedStepInterval { ParticipantId = "p-1", StepImportSourceId = source.Id, StartUtcTicks = 100, EndUtcTicks = 200, Steps = 900 });
+        await db.SaveChangesAsync();
+        // A row with both sources, or with none, is refused by the check constraint.
+        db.ReportedStepIntervals.Add(new Movement.Dashboard.HomeSteps.ReportedStepInterval { ParticipantId = "p-1", DeviceTokenId = 4, StepImportSourceId = source.Id, StartUtcTicks = 300, EndUtcTicks = 400, Steps = 1 });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        db.ChangeTracker.Clear();
+        db.ReportedStepIntervals.Add(new Movement.Dashboard.HomeSteps.ReportedStepInterval { ParticipantId = "p-1", StartUtcTicks = 300, EndUtcTicks = 400, Steps = 1 });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
     }
 
     /// <summary>Every column (table, name, type, not null, key) and index name, leaving out EF's and SQLite's own tables.</summary>

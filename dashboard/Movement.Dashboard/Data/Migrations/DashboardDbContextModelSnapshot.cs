@@ -440,7 +440,7 @@ namespace Movement.Dashboard.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("DeviceTokenId")
+                    b.Property<int?>("DeviceTokenId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("EndUtcTicks")
@@ -456,6 +456,9 @@ namespace Movement.Dashboard.Data.Migrations
                     b.Property<long>("StartUtcTicks")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("StepImportSourceId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Steps")
                         .HasColumnType("INTEGER");
 
@@ -464,7 +467,49 @@ namespace Movement.Dashboard.Data.Migrations
                     b.HasIndex("ParticipantId", "DeviceTokenId", "StartUtcTicks", "EndUtcTicks")
                         .IsUnique();
 
-                    b.ToTable("ReportedStepIntervals");
+                    b.HasIndex("ParticipantId", "StepImportSourceId", "StartUtcTicks", "EndUtcTicks")
+                        .IsUnique();
+
+                    b.ToTable("ReportedStepIntervals", t =>
+                        {
+                            t.HasCheckConstraint("CK_ReportedStepIntervals_OneSource", "(\"DeviceTokenId\" IS NULL) <> (\"StepImportSourceId\" IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Movement.Dashboard.HomeSteps.StepImportSource", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("FirstImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParticipantId", "Format", "SourceKey")
+                        .IsUnique();
+
+                    b.ToTable("StepImportSources");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
