@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Movement.Messaging;
+using Movement.TestSupport;
 
 namespace Movement.Dashboard.Tests.Health;
 
@@ -18,17 +19,13 @@ public sealed class HealthEndpointTests
     /// <summary>Asks until the answer has <paramref name="expected"/> (the components connect, or notice a loss, on their own time).</summary>
     private static async Task<JsonElement> WaitForAsync(HttpClient http, HttpStatusCode expected)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
+        var body = default(JsonElement);
+        await Wait.UntilAsync(async () =>
         {
-            var (status, body) = await GetHealthAsync(http);
-            if (status == expected)
-            {
-                return body;
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
+            (var status, body) = await GetHealthAsync(http);
+            return status == expected;
+        }, $"/healthz answers {(int)expected}", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(100));
+        return body;
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Movement.Dashboard.Health;
+using Movement.TestSupport;
 
 namespace Movement.Dashboard.Tests.Health;
 
@@ -25,16 +26,13 @@ public sealed partial class MetricsEndpointTests
 
     private static async Task<double> WaitAboveAsync(HttpClient http, double floor)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
+        var value = 0.0;
+        await Wait.UntilAsync(async () =>
         {
-            if (await SamplesDecodedAsync(http) is { } value && value > floor)
-            {
-                return value;
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
+            value = await SamplesDecodedAsync(http) ?? 0;
+            return value > floor;
+        }, $"the decoded-samples counter rises above {floor}", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(200));
+        return value;
     }
 
     [Fact]
