@@ -77,6 +77,17 @@ public sealed class PolarAccStream(ushort sampleRateHz, int resolutionBits = 16,
             return false;
         }
 
+        // A corrupt factor from the start response can scale a valid count past float range.
+        for (var i = 0; i < count; i++)
+        {
+            if (!float.IsFinite(destination[i].AccelX) || !float.IsFinite(destination[i].AccelY) || !float.IsFinite(destination[i].AccelZ))
+            {
+                error = $"PMD frame sample {i} is not finite at factor {Factor}";
+                count = 0;
+                return false;
+            }
+        }
+
         // The header stamps the last sample. Step = time since the previous frame / N, or the nominal period.
         var stepNs = _previousTimestampNs is { } previous && timestampNs > previous
             ? (double)(timestampNs - previous) / count

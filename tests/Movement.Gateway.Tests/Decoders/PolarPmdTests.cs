@@ -209,13 +209,25 @@ public class PolarPmdTests
         }
     }
 
-    /// <summary>A decoded frame holds 1 to destination-length accelerometer samples, finite when the factor is.</summary>
+    /// <summary>A decoded frame holds 1 to destination-length accelerometer samples, all finite whatever the factor.</summary>
     private static void AssertFrame(PolarAccStream stream, byte[] frame, ImuSample[] destination)
     {
         var ok = stream.TryDecode(frame, destination, out var count, out var error);
         DecodeOutcome.AssertExactlyOne(ok, error, () => count >= 1 && count <= destination.Length
-            && destination.Take(count).All(s => !s.HasGyro && (!float.IsFinite(stream.Factor)
-                || (float.IsFinite(s.AccelX) && float.IsFinite(s.AccelY) && float.IsFinite(s.AccelZ)))), "PMD accelerometer frame");
+            && destination.Take(count).All(s => !s.HasGyro
+                && float.IsFinite(s.AccelX) && float.IsFinite(s.AccelY) && float.IsFinite(s.AccelZ)), "PMD accelerometer frame");
+    }
+
+    [Fact]
+    public void TryDecode_FactorOverflowsFloat_IsRefused()
+    {
+        var stream = new PolarAccStream(52) { Factor = float.MaxValue };
+
+        var ok = stream.TryDecode(Hex("02 00 00 00 00 00 00 00 00 81 00 00 00 00 00 01"), new ImuSample[8], out var count, out var error);
+
+        Assert.False(ok);
+        Assert.Equal(0, count);
+        Assert.Contains("not finite", error);
     }
 
     [Property]
