@@ -28,19 +28,32 @@ public sealed class MosquittoServer : IAsyncDisposable
     private readonly string _directory;
     private ServerProcess? _process;
 
-    private MosquittoServer(string directory, int port)
+    private MosquittoServer(string directory, int port, int? tlsPort)
     {
         _directory = directory;
         Port = port;
+        TlsPort = tlsPort;
     }
 
+    /// <summary>The plain listener (loopback).</summary>
     public int Port { get; }
 
+    /// <summary>The TLS listener (loopback), when started with a certificate authority.</summary>
+    public int? TlsPort { get; }
+
     /// <param name="extraConfiguration">Lines added to the configuration (e.g. <c>use_username_as_clientid true</c>).</param>
-    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "")
+    /// <param name="tls">When given, a second listener on <see cref="TlsPort"/> serves TLS with this authority's server certificate.</param>
+    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "", TestCertificateAuthority? tls = null)
     {
         var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
-        var server = new MosquittoServer(directory, port ?? FreePort.Next());
+        var server = new MosquittoServer(directory, port ?? FreePort.Next(), tls is null ? null : FreePort.Next());
+        var tlsListener = tls is null ? "" : $"""
+            listener {server.TlsPort} 127.0.0.1
+            cafile {tls.CaCertificatePath}
+            certfile {tls.ServerCertificatePath}
+            keyfile {tls.ServerKeyPath}
+            tls_version tlsv1.2
+            """;
         var passwords = Path.Combine(directory, "passwords");
         foreach (var user in Users)
         {
@@ -62,6 +75,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             max_queued_messages 100000
             max_packet_size 262400
             log_dest stdout
+            {tlsListener}
             {extraConfiguration}
             """);
         await server.StartProcessAsync();
@@ -74,6 +88,10 @@ public sealed class MosquittoServer : IAsyncDisposable
         _process = ServerProcess.Start("mosquitto", ["-c", Path.Combine(_directory, "mosquitto.conf")]);
         var process = _process;
         await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(10), () => process.Output);
+        if (TlsPort is { } tlsPort)
+        {
+            await FreePort.WaitListeningAsync(tlsPort, TimeSpan.FromSeconds(10), () => process.Output);
+        }
     }
 
     public async Task StopAsync()
