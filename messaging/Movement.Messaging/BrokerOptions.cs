@@ -94,6 +94,11 @@ public sealed class BrokerOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Users[{i}]: Site '{user.Site}' must be a site id or '+' for all sites.", [nameof(Users)]);
             }
+
+            if (user.Role == BrokerRole.Bridge && user.Site == "+")
+            {
+                yield return new ValidationResult($"Users[{i}]: a Bridge account forwards one site; set its Site to that site's id, not '+'.", [nameof(Users)]);
+            }
         }
     }
 }
@@ -129,4 +134,11 @@ public enum BrokerRole
 
     /// <summary>Reads events, sensor status, gateway availability and the session; publishes the session.</summary>
     Dashboard,
+
+    /// <summary>
+    /// A site's broker forwarding to a central one (<see cref="MosquittoBridge"/>): publishes what the site sends
+    /// upstream (events, session, step readings, sensor status, gateway availability, raw samples if bridged) for its
+    /// one site; subscribes to nothing.
+    /// </summary>
+    Bridge,
 }

@@ -12,6 +12,13 @@ public static class BrokerPermissions
 {
     private sealed record Rule(string[] Publish, string[] Subscribe);
 
+    private const string SamplesPattern = "sensors/+/samples";
+
+    // What a site's broker forwards to the central one: what the central recorder stores and a central dashboard
+    // shows. Not the claims (only the site's gateways need them) and raw samples only when asked (MosquittoBridge).
+    private static readonly string[] BridgedWithoutSamples =
+        ["participants/+/events/+", "session", "sensors/+/steps", "sensors/+/status", "gateways/+/availability"];
+
     // Topic patterns below movement/v1/{site}/ (MQTT wildcards). Kept to what each component's code publishes and
     // subscribes to; docs/mqtt.md has the same table.
     private static readonly Dictionary<BrokerRole, Rule> Rules = new()
@@ -23,7 +30,12 @@ public static class BrokerPermissions
         [BrokerRole.Dashboard] = new(["session"], ["session", "sensors/+/status", "gateways/+/availability", "participants/+/events/+"]),
         [BrokerRole.Service] = new(["#"], ["#"]),
         [BrokerRole.ReadOnly] = new([], ["#"]),
+        [BrokerRole.Bridge] = new([.. BridgedWithoutSamples, SamplesPattern], []),
     };
+
+    /// <summary>The topics of <paramref name="site"/> a site's bridge forwards upstream (within the <see cref="BrokerRole.Bridge"/> role).</summary>
+    public static IReadOnlyList<string> BridgedTopics(string site, bool includeSamples) =>
+        [.. BridgedWithoutSamples.Select(p => Pattern(site, p)), .. includeSamples ? [Pattern(site, SamplesPattern)] : Array.Empty<string>()];
 
     public static bool CanPublish(BrokerUser user, string topic) =>
         Topics.TryParse(topic, out _, out _) && Rules[user.Role].Publish.Any(p => Covers(Pattern(user.Site, p), topic));

@@ -31,6 +31,25 @@ public sealed class BrokerOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData("+", false)]
+    [InlineData("site-7", true)]
+    public void Validate_BridgeAccount_MustBeScopedToOneSite(string site, bool valid)
+    {
+        var options = new BrokerOptions
+        {
+            Users = [new BrokerUser { Username = "bridge-site-7", Password = "a-long-secret-of-its-own", Role = BrokerRole.Bridge, Site = site }],
+        };
+
+        var errors = options.Validate(new ValidationContext(options)).ToList();
+
+        Assert.Equal(valid, errors.Count == 0);
+        if (!valid)
+        {
+            Assert.Contains("Bridge account forwards one site", errors[0].ErrorMessage, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Validate_OwnPasswordBeyondLoopback_Accepted()
     {

@@ -84,5 +84,31 @@ public class BrokerPermissionsTests
     [InlineData("movement/v1/+/participants/+/events/+", false)]
     public void CanSubscribe_Classifier_FilterMustBeCoveredByItsPatterns(string filter, bool expected) =>
         Assert.Equal(expected, BrokerPermissions.CanSubscribe(new BrokerUser { Username = "c", Role = BrokerRole.Classifier, Site = "+" }, filter));
-}
 
+    [Theory]
+    [InlineData("movement/v1/site-4/participants/p1/events/rep", true)]
+    [InlineData("movement/v1/site-4/sensors/s1/samples", true)]
+    [InlineData("movement/v1/site-4/sensors/s1/claim", false)]
+    [InlineData("movement/v1/site-5/participants/p1/events/rep", false)]
+    public void CanPublish_Bridge_OnlyItsSiteForwardedTopics(string topic, bool expected) =>
+        Assert.Equal(expected, BrokerPermissions.CanPublish(new BrokerUser { Username = "b", Role = BrokerRole.Bridge, Site = "site-4" }, topic));
+
+    [Theory]
+    [InlineData("movement/v1/site-4/session")]
+    [InlineData("movement/v1/site-4/participants/+/events/+")]
+    public void CanSubscribe_Bridge_Nothing(string filter) =>
+        Assert.False(BrokerPermissions.CanSubscribe(new BrokerUser { Username = "b", Role = BrokerRole.Bridge, Site = "site-4" }, filter));
+
+    [Fact]
+    public void BridgedTopics_EveryTopic_PublishableByTheSitesBridgeAccountOnly()
+    {
+        var bridge = new BrokerUser { Username = "b", Role = BrokerRole.Bridge, Site = "site-4" };
+        var other = new BrokerUser { Username = "o", Role = BrokerRole.Bridge, Site = "site-5" };
+
+        var topics = BrokerPermissions.BridgedTopics("site-4", includeSamples: true);
+
+        Assert.Equal(6, topics.Count);
+        Assert.All(topics, t => Assert.True(BrokerPermissions.CanPublish(bridge, t.Replace("+", "x", StringComparison.Ordinal)), t));
+        Assert.All(topics, t => Assert.False(BrokerPermissions.CanPublish(other, t.Replace("+", "x", StringComparison.Ordinal)), t));
+    }
+}

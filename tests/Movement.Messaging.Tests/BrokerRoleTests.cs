@@ -62,6 +62,12 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
             (MosquittoServer.DashboardUser, "movement/v1/site-1/sensors/s1/samples", false),
             (MosquittoServer.DashboardUser, "movement/v1/site-1/participants/p1/events/rep", false),
             (MosquittoServer.ReaderUser, "movement/v1/site-1/session", false),
+            (MosquittoServer.BridgeUser, "movement/v1/site-1/participants/p1/events/rep", true),
+            (MosquittoServer.BridgeUser, "movement/v1/site-1/session", true),
+            (MosquittoServer.BridgeUser, "movement/v1/site-1/sensors/s1/status", true),
+            (MosquittoServer.BridgeUser, "movement/v1/site-1/sensors/s1/claim", false),
+            (MosquittoServer.BridgeUser, "movement/v1/site-2/participants/p1/events/rep", false),
+            (MosquittoServer.BridgeUser, "movement/v1/site-2/session", false),
         };
         return OnBothBrokers(cases);
     }

@@ -12,17 +12,22 @@ public sealed class MosquittoServer : IAsyncDisposable
     public const string ClassifierUser = "classifier";
     public const string RecorderUser = "recorder";
     public const string DashboardUser = "dashboard";
+    public const string BridgeUser = "bridge";
     public const string Password = "test-secret";
 
-    /// <summary>The test users of both brokers: one per role; the gateway and the dashboard act on site-1 only.</summary>
-    public static IReadOnlyList<Movement.Messaging.BrokerUser> Users { get; } =
+    /// <summary>The test users of both brokers: one per role; the gateway, the dashboard and the bridge act on site-1 only.</summary>
+    public static IReadOnlyList<Movement.Messaging.BrokerUser> Users { get; } = SiteUsers("site-1");
+
+    /// <summary>One user per role (password <see cref="Password"/>); the gateway, the dashboard and the bridge act on <paramref name="site"/> only.</summary>
+    public static IReadOnlyList<Movement.Messaging.BrokerUser> SiteUsers(string site) =>
     [
-        new() { Username = GatewayUser, Password = Password, Role = Movement.Messaging.BrokerRole.Gateway, Site = "site-1" },
+        new() { Username = GatewayUser, Password = Password, Role = Movement.Messaging.BrokerRole.Gateway, Site = site },
         new() { Username = ServiceUser, Password = Password, Role = Movement.Messaging.BrokerRole.Service, Site = "+" },
         new() { Username = ReaderUser, Password = Password, Role = Movement.Messaging.BrokerRole.ReadOnly, Site = "+" },
         new() { Username = ClassifierUser, Password = Password, Role = Movement.Messaging.BrokerRole.Classifier, Site = "+" },
         new() { Username = RecorderUser, Password = Password, Role = Movement.Messaging.BrokerRole.Recorder, Site = "+" },
-        new() { Username = DashboardUser, Password = Password, Role = Movement.Messaging.BrokerRole.Dashboard, Site = "site-1" },
+        new() { Username = DashboardUser, Password = Password, Role = Movement.Messaging.BrokerRole.Dashboard, Site = site },
+        new() { Username = BridgeUser, Password = Password, Role = Movement.Messaging.BrokerRole.Bridge, Site = site },
     ];
 
     private readonly string _directory;
@@ -43,8 +48,11 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     /// <param name="extraConfiguration">Lines added to the configuration (e.g. <c>use_username_as_clientid true</c>).</param>
     /// <param name="tls">When given, a second listener on <see cref="TlsPort"/> serves TLS with this authority's server certificate.</param>
-    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "", TestCertificateAuthority? tls = null)
+    /// <param name="users">The accounts and their ACL (<see cref="Users"/> unless given).</param>
+    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "", TestCertificateAuthority? tls = null,
+        IReadOnlyList<Movement.Messaging.BrokerUser>? users = null)
     {
+        users ??= Users;
         var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
         var server = new MosquittoServer(directory, port ?? FreePort.Next(), tls is null ? null : FreePort.Next());
         var tlsListener = tls is null ? "" : $"""
@@ -55,14 +63,14 @@ public sealed class MosquittoServer : IAsyncDisposable
             tls_version tlsv1.2
             """;
         var passwords = Path.Combine(directory, "passwords");
-        foreach (var user in Users)
+        foreach (var user in users)
         {
-            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user.Username, Password]);
+            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user.Username, user.Password]);
             await WaitExitAsync(passwd);
         }
 
         // The embedded broker's own rules, written as mosquitto's ACL: both brokers under test apply one table.
-        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), Movement.Messaging.BrokerPermissions.MosquittoAcl(Users));
+        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), Movement.Messaging.BrokerPermissions.MosquittoAcl(users));
         await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), $"""
             user root
             persistence false
