@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Movement.Classifier;
 using Movement.Dashboard.Access;
+using Movement.Dashboard.Central;
 using Movement.Dashboard.Components;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.Export;
@@ -123,6 +124,10 @@ public static class MovementSystemExtensions
         services.AddStepsApi();
         services.AddStepImport();
         services.AddHostedService<DashboardDatabaseInitialiser>();
+        // The central dashboard's pages and accounts (off unless Central:Sites lists sites); after the database is ready.
+        services.AddOptions<CentralOptions>().BindConfiguration(CentralOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<CentralQueries>();
+        services.AddHostedService<CentralAccounts>();
 
         // SessionControl hooks the feed's on-connect (re-publish the session, or start the demo one): create it before the feed runs.
         services.AddHostedService(sp =>
@@ -193,6 +198,11 @@ public static class MovementSystemExtensions
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(SessionReport.ToCsv(report)), "text/csv", $"session-{report.Session.Number}-report.csv")
                     : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        app.MapGet("/sites/{site}/sessions/{session}/report.csv", async (string site, string session, HttpContext http, CentralQueries queries, CancellationToken ct) =>
+                await queries.SessionReportAsync(http.User, site, session, ct) is { } report
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(report.ToCsv()), "text/csv", $"{site}-{session}-report.csv")
+                    : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(Roles.CentralSupervisor));
         app.MapClinicExport();
         app.MapStepsApi();
         return app;

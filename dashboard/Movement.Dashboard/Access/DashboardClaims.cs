@@ -10,6 +10,9 @@ public static class DashboardClaims
     /// <summary>The pseudonymous participant id a participant's login may see.</summary>
     public const string ParticipantId = "movement:participant";
 
+    /// <summary>The site a central supervisor may see (<c>+</c>: every site); a user claim in the dashboard database.</summary>
+    public const string Site = "movement:site";
+
     public static string? GetParticipantId(this ClaimsPrincipal user) => user.FindFirstValue(ParticipantId);
 }
 

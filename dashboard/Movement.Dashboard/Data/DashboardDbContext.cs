@@ -57,6 +57,9 @@ public static class Roles
 {
     public const string Supervisor = "Supervisor";
     public const string Participant = "Participant";
+
+    /// <summary>A supervisor on the central dashboard: sees the recorded data of the site in their account's site claim only (docs/deployment.md).</summary>
+    public const string CentralSupervisor = "CentralSupervisor";
 }
 
 /// <summary>A group following the ESCAPE-pain shape: 12 sessions, twice weekly for 6 weeks.</summary>

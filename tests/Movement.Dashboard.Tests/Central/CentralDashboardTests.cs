@@ -1,0 +1,189 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Movement.Dashboard.Tests.Access;
+using Movement.Protocol;
+using Movement.Store;
+using Movement.TestSupport;
+using static Microsoft.Playwright.Assertions;
+
+namespace Movement.Dashboard.Tests.Central;
+
+/// <summary>
+/// The central dashboard over a store holding two sites' recorded sessions (as the central recorder writes them),
+/// with a supervisor account for each site: each sees their own site's sessions, reports and exports, and another
+/// site's addresses answer exactly as a site that does not exist.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class CentralDashboardTests : IAsyncLifetime
+{
+    private const string SupervisorA = "central-a";
+    private const string SupervisorB = "central-b";
+    private const string Password = "Central-supervisor-pw1";
+
+    // The same pseudonymous participant id at both sites: only the site keeps them apart.
+    private const string Participant = "p-shared";
+    private const string SessionA = "sess-a1";
+    private const string SessionB = "sess-b1";
+
+    private DashboardServer _server = null!;
+    private ChromiumBrowser? _chromium;
+
+    public async Task InitializeAsync()
+    {
+        _server = await DashboardServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Movement:Components:Gateway"] = "false",
+            ["Movement:Components:Classifier"] = "false",
+            ["Movement:Components:Store"] = "false",
+            ["Movement:Dashboard:Seed:Enabled"] = "false",
+            ["Movement:Dashboard:Central:Sites:0"] = "site-a",
+            ["Movement:Dashboard:Central:Sites:1"] = "site-b",
+            ["Movement:Dashboard:Central:Supervisors:0:UserName"] = SupervisorA,
+            ["Movement:Dashboard:Central:Supervisors:0:Password"] = Password,
+            ["Movement:Dashboard:Central:Supervisors:0:Site"] = "site-a",
+            ["Movement:Dashboard:Central:Supervisors:1:UserName"] = SupervisorB,
+            ["Movement:Dashboard:Central:Supervisors:1:Password"] = Password,
+            ["Movement:Dashboard:Central:Supervisors:1:Site"] = "site-b",
+        });
+        var store = _server.Services.GetRequiredService<IActivityStore>();
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+        await store.WriteAsync(
+        [
+            new AttendanceRecord("site-a", SessionA, Participant, start),
+            new EventRecord("site-a", Rep("site-a", SessionA, start, reps: 7, romDeg: 61)),
+            new AttendanceRecord("site-b", SessionB, Participant, start),
+            new EventRecord("site-b", Rep("site-b", SessionB, start, reps: 3, romDeg: 33)),
+        ], CancellationToken.None);
+    }
+
+    private static RepEvent Rep(string site, string session, DateTimeOffset start, int reps, double romDeg) => new()
+    {
+        Id = $"{site}-rep-{reps}",
+        Site = site,
+        Participant = Participant,
+        Sensor = "sim-01",
+        Session = session,
+        Time = start.AddMinutes(5),
+        Exercise = ExerciseIds.KneeExtension,
+        SetNumber = 1,
+        RepNumber = reps,
+        StartTime = start.AddMinutes(5).AddSeconds(-3),
+        DurationS = 3,
+        RomDeg = romDeg,
+    };
+
+    private HttpClient NewClient() => HttpAccessTests.NewClient(_server);
+
+    private async Task<HttpClient> SignedInAsync(string user)
+    {
+        var client = NewClient();
+        var response = await HttpAccessTests.LogInAsync(client, user, Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    [Fact]
+    public async Task Get_SupervisorOfSiteA_OwnSiteSessionReportAndCsv()
+    {
+        using var client = await SignedInAsync(SupervisorA);
+
+        var sites = await client.GetStringAsync("/sites");
+        var site = await client.GetStringAsync("/sites/site-a");
+        var report = await client.GetStringAsync($"/sites/site-a/sessions/{SessionA}");
+        var csv = await client.GetStringAsync($"/sites/site-a/sessions/{SessionA}/report.csv");
+
+        Assert.Contains("data-site=\"site-a\"", sites, StringComparison.Ordinal);
+        Assert.DoesNotContain("site-b", sites, StringComparison.Ordinal);
+        Assert.Contains($"data-session=\"{SessionA}\"", site, StringComparison.Ordinal);
+        Assert.Contains($"data-participant=\"{Participant}\"", report, StringComparison.Ordinal);
+        Assert.Equal($"site,session,participant,exercise,sets,reps,mean_rom_deg\nsite-a,{SessionA},{Participant},knee_extension,1,1,61.0\n", csv);
+    }
+
+    [Theory]
+    [InlineData("/sites/site-b")]
+    [InlineData("/sites/site-b/sessions/" + SessionB)]
+    [InlineData("/sites/site-b/sessions/" + SessionB + "/report.csv")]
+    [InlineData("/sites/site-a/sessions/" + SessionB)]
+    public async Task Get_SupervisorOfSiteA_OtherSitesDataIsNotFound(string path)
+    {
+        using var client = await SignedInAsync(SupervisorA);
+
+        var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(SessionB, body.Replace(path, "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_OtherSiteAndSiteThatDoesNotExist_AnswerAlike()
+    {
+        using var client = await SignedInAsync(SupervisorA);
+
+        var other = await client.GetAsync("/sites/site-b");
+        var none = await client.GetAsync("/sites/site-z");
+
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(none.StatusCode, other.StatusCode);
+        Assert.Equal(NotFoundText(await none.Content.ReadAsStringAsync()), NotFoundText(await other.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>What the not-found page tells the user (the rest of the page carries per-request tokens).</summary>
+    private static string NotFoundText(string page)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(page, "data-testid=\"not-found\">(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, "no not-found text on the page");
+        return match.Groups[1].Value;
+    }
+
+    [Fact]
+    public async Task Get_SupervisorOfSiteB_SeesSiteBAndNotSiteA()
+    {
+        using var client = await SignedInAsync(SupervisorB);
+
+        Assert.Contains($"data-session=\"{SessionB}\"", await client.GetStringAsync("/sites/site-b"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/sites/site-a")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/live")]
+    [InlineData("/programme")]
+    public async Task Get_CentralSupervisor_SingleSitePagesForbidden(string path)
+    {
+        using var client = await SignedInAsync(SupervisorA);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Browser_SupervisorOfSiteA_OwnSiteOnlyAndSiteBByAddressIsNotFound()
+    {
+        _chromium = await ChromiumBrowser.LaunchAsync();
+        var context = await _chromium.NewContextAsync(_server.BaseUrl);
+        var page = await context.NewPageAsync();
+
+        await DashboardPages.SignInAsync(page, SupervisorA, Password);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sites$"));
+        await Expect(page.Locator("[data-testid=sites] a")).ToHaveCountAsync(1);
+        await page.ClickAsync("[data-site=site-a]");
+        await page.ClickAsync($"[data-session={SessionA}] a");
+        await Expect(page.Locator($"[data-testid=session-report] tr[data-participant={Participant}]")).ToContainTextAsync("knee extension");
+
+        // Another site's session, asked for by address: the not-found page, nothing of site B.
+        await page.GotoAsync($"/sites/site-b/sessions/{SessionB}");
+        await Expect(page.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=session-report]")).ToHaveCountAsync(0);
+        await context.CloseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
+}
