@@ -117,6 +117,21 @@ public sealed class MultiSiteTests(ITestOutputHelper output) : IAsyncLifetime
                 Assert.All(log.Messages, m => Assert.Equal(site, m.Site));
             }
 
+            // The central dashboard, over the same InfluxDB: each site's supervisor sees their own site's sessions only.
+            await using (var dashboard = await StartCentralDashboardAsync(central, influx))
+            {
+                await using var stopFirst = new StopOnDispose(dashboard);
+                var session1 = ids1.Messages.Select(m => m.Session).First(s => s is not null)!;
+                var session2 = ids2.Messages.Select(m => m.Session).First(s => s is not null)!;
+                using var supervisor1 = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(dashboard.Urls.First()) };
+                Assert.Equal(global::System.Net.HttpStatusCode.Redirect, (await DashboardPages.LogInAsync(supervisor1, "supervisor-1", CentralPassword)).StatusCode);
+                Assert.Contains($"data-session=\"{session1}\"", await supervisor1.GetStringAsync($"/sites/{Site1}"), StringComparison.Ordinal);
+                var csv = await supervisor1.GetStringAsync($"/sites/{Site1}/sessions/{session1}/report.csv");
+                Assert.Contains($"{Site1},{session1},", csv, StringComparison.Ordinal);
+                Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await supervisor1.GetAsync($"/sites/{Site2}")).StatusCode);
+                Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await supervisor1.GetAsync($"/sites/{Site2}/sessions/{session2}/report.csv")).StatusCode);
+            }
+
             // Site scoping holds centrally: a site-1 account subscribed to every site got site 1's events only.
             var seenBySite1Account = site1Viewer.Drain();
             Assert.NotEmpty(seenBySite1Account);
@@ -174,6 +189,49 @@ public sealed class MultiSiteTests(ITestOutputHelper output) : IAsyncLifetime
         });
         builder.Services.AddStore();
         return builder.Build();
+    }
+
+    private const string CentralPassword = "Central-supervisor-2026";
+
+    /// <summary>The central dashboard: no components of its own, reading the central InfluxDB, one supervisor per site.</summary>
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartCentralDashboardAsync(MosquittoServer central, InfluxDbServer influx)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Movement:Broker:Enabled"] = "false",
+            ["Movement:Components:Gateway"] = "false",
+            ["Movement:Components:Classifier"] = "false",
+            ["Movement:Components:Store"] = "false",
+            ["Movement:Mqtt:Port"] = central.Port.ToString(CultureInfo.InvariantCulture),
+            ["Movement:Dashboard:Mqtt:Username"] = MosquittoServer.DashboardUser,
+            ["Movement:Dashboard:Mqtt:Password"] = MosquittoServer.Password,
+            ["Movement:Dashboard:DatabasePath"] = Path.Combine(_directory, "central-dashboard.db"),
+            ["Movement:Dashboard:DemoSession"] = "false",
+            ["Movement:Dashboard:Seed:Enabled"] = "false",
+            ["Movement:Store:Backend"] = nameof(StoreBackend.InfluxDb),
+            ["Movement:Store:InfluxDb:Url"] = influx.Url.ToString(),
+            ["Movement:Store:InfluxDb:Database"] = "movement",
+            ["Movement:Store:InfluxDb:RetentionPolicy"] = "autogen",
+            ["Movement:Dashboard:Central:Sites:0"] = Site1,
+            ["Movement:Dashboard:Central:Sites:1"] = Site2,
+        };
+        foreach (var (i, site) in new[] { (0, Site1), (1, Site2) })
+        {
+            settings[$"Movement:Dashboard:Central:Supervisors:{i}:UserName"] = $"supervisor-{site[^1]}";
+            settings[$"Movement:Dashboard:Central:Supervisors:{i}:Password"] = CentralPassword;
+            settings[$"Movement:Dashboard:Central:Supervisors:{i}:Site"] = site;
+        }
+
+        var app = Movement.Dashboard.DashboardHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), new Microsoft.AspNetCore.Builder.WebApplicationOptions
+        {
+            ApplicationName = "Movement.Dashboard",
+            ContentRootPath = Path.Combine(RepositoryRoot.Path, "dashboard", "Movement.Dashboard"),
+            EnvironmentName = Environments.Production,
+        });
+        await app.StartAsync();
+        return app;
     }
 
     /// <summary>A site box: the single-box host without its embedded broker or store, against the site's mosquitto.</summary>
@@ -275,5 +333,11 @@ public sealed class MultiSiteTests(ITestOutputHelper output) : IAsyncLifetime
                 }
             }
         }
+    }
+
+    /// <summary>Stops a host before it is disposed (disposing a running one tears its MQTT clients down under it).</summary>
+    private sealed class StopOnDispose(IHost host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await host.StopAsync();
     }
 }

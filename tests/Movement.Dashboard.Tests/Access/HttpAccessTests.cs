@@ -1,12 +1,11 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Movement.Dashboard.Tests.Access;
 
 /// <summary>Access rules as plain HTTP sees them, against the running system (no browser).</summary>
 [Trait("Category", "Integration")]
 [Collection(SystemCollection.Name)]
-public sealed partial class HttpAccessTests(SystemFixture system)
+public sealed class HttpAccessTests(SystemFixture system)
 {
     private HttpClient NewClient() => NewClient(system.Server);
 
@@ -47,7 +46,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Login_WrongPassword_ShowsMessageAndSetsNoCookie()
     {
         using var client = NewClient();
-        var response = await LogInAsync(client, DashboardServer.SupervisorUser, "not-the-password");
+        var response = await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, "not-the-password");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("User name or password is wrong.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -56,7 +55,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Login_UnknownUserName_SameMessageAsAWrongPassword()
     {
         using var client = NewClient();
-        var response = await LogInAsync(client, "nobody-by-this-name", "not-the-password");
+        var response = await DashboardPages.LogInAsync(client, "nobody-by-this-name", "not-the-password");
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Contains("User name or password is wrong.", page, StringComparison.Ordinal);
@@ -70,7 +69,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
         var pages = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            pages.Add(await (await LogInAsync(client, "throttle-probe", "guess-" + i)).Content.ReadAsStringAsync());
+            pages.Add(await (await DashboardPages.LogInAsync(client, "throttle-probe", "guess-" + i)).Content.ReadAsStringAsync());
         }
 
         Assert.DoesNotContain("Try again", pages[0], StringComparison.Ordinal);
@@ -94,7 +93,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Participant_OtherParticipantsPageAndSupervisorPages_Forbidden()
     {
         using var client = NewClient();
-        var login = await LogInAsync(client, "participant03", DashboardServer.ParticipantPassword);
+        var login = await DashboardPages.LogInAsync(client, "participant03", DashboardServer.ParticipantPassword);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
 
         var own = await system.Server.ParticipantIdAsync(3);
@@ -108,7 +107,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Participant_ForbiddenPages_SayWhoseTheyAre()
     {
         using var client = NewClient();
-        await LogInAsync(client, "participant05", DashboardServer.ParticipantPassword);
+        await DashboardPages.LogInAsync(client, "participant05", DashboardServer.ParticipantPassword);
 
         var other = await client.GetAsync($"/participant/{await system.Server.ParticipantIdAsync(6)}");
         var live = await client.GetAsync("/live");
@@ -123,7 +122,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Participant_OwnPage_GreetsByName()
     {
         using var client = NewClient();
-        await LogInAsync(client, "participant07", DashboardServer.ParticipantPassword);
+        await DashboardPages.LogInAsync(client, "participant07", DashboardServer.ParticipantPassword);
 
         var page = await client.GetStringAsync($"/participant/{await system.Server.ParticipantIdAsync(7)}");
 
@@ -134,7 +133,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Supervisor_ParticipantPage_HeadingNamesTheParticipant()
     {
         using var client = NewClient();
-        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
 
         var page = await client.GetStringAsync($"/participant/{await system.Server.ParticipantIdAsync(1)}");
 
@@ -146,7 +145,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Supervisor_UnknownParticipant_NotFoundSayingSo()
     {
         using var client = NewClient();
-        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
 
         var response = await client.GetAsync("/participant/p-nobody-has-this-id");
 
@@ -160,7 +159,7 @@ public sealed partial class HttpAccessTests(SystemFixture system)
     public async Task Supervisor_OutcomeCsv_HasPseudonymousIdsOnly()
     {
         using var client = NewClient();
-        await LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         var response = await client.GetAsync("/outcomes/1.csv");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var csv = await response.Content.ReadAsStringAsync();
@@ -168,21 +167,4 @@ public sealed partial class HttpAccessTests(SystemFixture system)
         Assert.Contains(await system.Server.ParticipantIdAsync(1), csv, StringComparison.Ordinal);
         Assert.DoesNotContain("Demo participant", csv, StringComparison.Ordinal);
     }
-
-    /// <summary>Fetches the login form (for its anti-forgery token and cookie) and posts it.</summary>
-    internal static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string user, string password)
-    {
-        var form = await client.GetStringAsync("/account/login");
-        var token = TokenField().Match(form).Groups[1].Value;
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.UserName"] = user,
-            ["Input.Password"] = password,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 }

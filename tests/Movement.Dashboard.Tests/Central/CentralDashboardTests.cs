@@ -78,7 +78,7 @@ public sealed class CentralDashboardTests : IAsyncLifetime
     private async Task<HttpClient> SignedInAsync(string user)
     {
         var client = NewClient();
-        var response = await HttpAccessTests.LogInAsync(client, user, Password);
+        var response = await DashboardPages.LogInAsync(client, user, Password);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;
     }

@@ -1,3 +1,4 @@
+using Movement.TestSupport;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -39,7 +40,7 @@ public sealed class ClinicExportHttpTests(SystemFixture system)
     private async Task<HttpClient> SignedInAsync(string user, string password)
     {
         var client = HttpAccessTests.NewClient(Server);
-        await HttpAccessTests.LogInAsync(client, user, password);
+        await DashboardPages.LogInAsync(client, user, password);
         return client;
     }
 

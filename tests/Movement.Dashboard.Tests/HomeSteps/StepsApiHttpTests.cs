@@ -130,7 +130,7 @@ public sealed class StepsApiHttpTests(StepsApiFixture fixture) : IClassFixture<S
         Assert.Equal(1500, (await DayAsync(participantId, yesterday)).Total);
 
         using var supervisor = HttpAccessTests.NewClient(Server);
-        await HttpAccessTests.LogInAsync(supervisor, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await DashboardPages.LogInAsync(supervisor, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         var page = await supervisor.GetStringAsync($"/participant/{participantId}");
         Assert.Matches($"data-date=\"{yesterday:yyyy-MM-dd}\">[^<]*<span class=\"steps\">1,500</span>", page);
         Assert.DoesNotContain(token, page, StringComparison.Ordinal);

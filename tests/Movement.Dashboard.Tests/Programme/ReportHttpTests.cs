@@ -1,3 +1,4 @@
+using Movement.TestSupport;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public sealed class ReportHttpTests(SystemFixture system)
     private async Task<HttpClient> SupervisorAsync()
     {
         var client = HttpAccessTests.NewClient(system.Server);
-        await HttpAccessTests.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         return client;
     }
 
@@ -75,7 +76,7 @@ public sealed class ReportHttpTests(SystemFixture system)
     public async Task Reports_Participant_Forbidden()
     {
         using var client = HttpAccessTests.NewClient(system.Server);
-        await HttpAccessTests.LogInAsync(client, "participant08", DashboardServer.ParticipantPassword);
+        await DashboardPages.LogInAsync(client, "participant08", DashboardServer.ParticipantPassword);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/sessions/1/report.csv")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/cohorts/1/report")).StatusCode);
     }
