@@ -58,4 +58,31 @@ public sealed class MosquittoBridgeTests
     [Fact]
     public void ToConfiguration_PasswordWithNewline_RefusedRatherThanInjectingALine() =>
         Assert.Throws<ArgumentException>(() => (Bridge() with { Password = "x\ntopic # both 1" }).ToConfiguration());
+
+    [Fact]
+    public void Deployment_TheDocumentedBridgeAndAcl_AreWhatTheCodeWrites()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Movement.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var page = File.ReadAllText(Path.Combine(root.FullName, "docs", "deployment.md"));
+        var bridgeStart = page.IndexOf("```\nconnection movement-site-7\n", StringComparison.Ordinal) + "```\n".Length;
+        var aclStart = page.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
+
+        var bridge = new MosquittoBridge
+        {
+            Site = "site-7",
+            CentralHost = "central.example.org",
+            Username = "bridge-site-7",
+            Password = "CHANGE-ME",
+            CaFile = "/etc/mosquitto/certs/movement-central-ca.crt",
+        }.ToConfiguration();
+        var acl = BrokerPermissions.MosquittoAcl([new BrokerUser { Username = "bridge-site-7", Role = BrokerRole.Bridge, Site = "site-7" }]);
+
+        Assert.Equal(bridge, page[bridgeStart..page.IndexOf("```", bridgeStart, StringComparison.Ordinal)]);
+        Assert.Equal(acl.TrimEnd('\n') + "\n", page[aclStart..page.IndexOf("```", aclStart, StringComparison.Ordinal)]);
+    }
 }
