@@ -1,4 +1,5 @@
 using System.Net;
+using Movement.TestSupport;
 
 namespace Movement.Dashboard.Tests.Access;
 

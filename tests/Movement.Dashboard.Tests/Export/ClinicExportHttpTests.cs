@@ -1,4 +1,3 @@
-using Movement.TestSupport;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -12,6 +11,7 @@ using Movement.Dashboard.Programme;
 using Movement.Dashboard.Tests.Access;
 using Movement.Dashboard.Tests.Programme;
 using Movement.Protocol;
+using Movement.TestSupport;
 using Task = System.Threading.Tasks.Task;
 
 namespace Movement.Dashboard.Tests.Export;

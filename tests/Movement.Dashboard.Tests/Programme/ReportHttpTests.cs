@@ -1,9 +1,9 @@
-using Movement.TestSupport;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.Tests.Access;
+using Movement.TestSupport;
 
 namespace Movement.Dashboard.Tests.Programme;
 
