@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Movement.Dashboard.Data;
 using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Programme;
@@ -13,6 +12,7 @@ using Movement.Dashboard.Tests.Access;
 using Movement.Store;
 using Movement.Store.Steps;
 using Movement.TestSupport;
+using Microsoft.Extensions.Options;
 using static Microsoft.Playwright.Assertions;
 
 namespace Movement.Dashboard.Tests.HomeSteps;
