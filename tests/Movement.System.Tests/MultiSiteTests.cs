@@ -70,7 +70,6 @@ public sealed class MultiSiteTests(ITestOutputHelper output) : IAsyncLifetime
             // Both sites reach the central store before the cut.
             await Wait.UntilAsync(async () => (await StoredIdsAsync(query, Site1)).Count > 0 && (await StoredIdsAsync(query, Site2)).Count > 0,
                 "both sites' events are in central InfluxDB", TimeSpan.FromMinutes(4), interval: TimeSpan.FromSeconds(1));
-            Assert.Equal(1, uplink1.ConnectionsAccepted);
 
             await uplink1.CutAsync();
             var clock = Stopwatch.StartNew();

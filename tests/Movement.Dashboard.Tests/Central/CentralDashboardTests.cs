@@ -36,7 +36,9 @@ public sealed class CentralDashboardTests : IAsyncLifetime
             ["Movement:Components:Gateway"] = "false",
             ["Movement:Components:Classifier"] = "false",
             ["Movement:Components:Store"] = "false",
-            ["Movement:Dashboard:Seed:Enabled"] = "false",
+            // The seed's supervisor only: a site's own supervisor, on the central dashboard.
+            ["Movement:Dashboard:Seed:Participants"] = "0",
+            ["Movement:Dashboard:Seed:PairedParticipants"] = "0",
             ["Movement:Dashboard:Central:Sites:0"] = "site-a",
             ["Movement:Dashboard:Central:Sites:1"] = "site-b",
             ["Movement:Dashboard:Central:Supervisors:0:UserName"] = SupervisorA,
@@ -152,6 +154,18 @@ public sealed class CentralDashboardTests : IAsyncLifetime
     public async Task Get_CentralSupervisor_SingleSitePagesForbidden(string path)
     {
         using var client = await SignedInAsync(SupervisorA);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(path)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/sites")]
+    [InlineData("/sites/site-a")]
+    [InlineData("/sites/site-a/sessions/" + SessionA + "/report.csv")]
+    public async Task Get_SiteSupervisor_CentralPagesForbidden(string path)
+    {
+        using var client = NewClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await DashboardPages.LogInAsync(client, DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword)).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(path)).StatusCode);
     }
