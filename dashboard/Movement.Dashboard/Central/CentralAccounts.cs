@@ -27,6 +27,20 @@ public sealed partial class CentralAccounts(IServiceProvider services, IOptions<
         }
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+
+        // An account taken off the list loses its site (it then sees no site) and is signed out.
+        var listed = options.Value.Supervisors.Select(s => s.UserName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var removed in (await users.GetUsersInRoleAsync(Roles.CentralSupervisor)).Where(u => !listed.Contains(u.UserName!)))
+        {
+            var claims = (await users.GetClaimsAsync(removed)).Where(c => c.Type == DashboardClaims.Site).ToList();
+            if (claims.Count > 0)
+            {
+                Check(await users.RemoveClaimsAsync(removed, claims), removed.UserName!);
+                await users.UpdateSecurityStampAsync(removed);
+                LogRevoked(logger, removed.UserName!);
+            }
+        }
+
         foreach (var configured in options.Value.Supervisors)
         {
             var user = await users.FindByNameAsync(configured.UserName);
@@ -62,6 +76,9 @@ public sealed partial class CentralAccounts(IServiceProvider services, IOptions<
             throw new InvalidOperationException($"Central account '{what}': {string.Join("; ", result.Errors.Select(e => e.Description))}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Central supervisor {UserName} is no longer configured: it sees no site now")]
+    private static partial void LogRevoked(ILogger logger, string userName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created central supervisor {UserName} for site {Site}")]
     private static partial void LogCreated(ILogger logger, string userName, string site);
