@@ -1,9 +1,9 @@
 using System.Globalization;
-using Movement.Classifier.Host;
+using Movement.Tools.Commands;
 using Movement.Classifier.Tests.Pipeline;
 using Movement.Motion.Recordings;
 
-namespace Movement.Classifier.Tests.Commands;
+namespace Movement.Tools.Tests.Commands;
 
 /// <summary>The offline commands on files they cannot use: a clear exit code, a few error lines and a count.</summary>
 public sealed class ReplayCommandsTests : IDisposable

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Movement.Classifier.Recognition;
 using Movement.Classifier.Tests.Recognition;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Tests.Replay;
+namespace Movement.Tools.Tests.Replay;
 
 /// <summary>
 /// The replay command's path with the recogniser (as the live service runs it): the plan decides what is counted,

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Recognition;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Host;
+namespace Movement.Tools.Commands;
 
 /// <summary>
 /// <c>evaluate</c>: every figure cross-subject on the real recordings (docs/accuracy.md). A rule is chosen on one

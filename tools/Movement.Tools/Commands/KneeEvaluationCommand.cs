@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Host;
+namespace Movement.Tools.Commands;
 
 /// <summary>
 /// <c>evaluate-knee &lt;cmu-lower-limb dir&gt;</c>: the pair's knee angle against the recording's reference knee angle

@@ -1,12 +1,13 @@
 using System.Globalization;
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Recordings;
 using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Host;
+namespace Movement.Tools.Commands;
 
 /// <summary>
 /// Offline commands for a thigh + shank pair (knee angle, docs/classifier.md "Knee angle from a thigh + shank pair"):

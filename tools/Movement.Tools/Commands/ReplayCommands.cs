@@ -1,11 +1,13 @@
 using System.Globalization;
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Recognition;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
+using Movement.Tools.Training;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Host;
+namespace Movement.Tools.Commands;
 
 /// <summary>
 /// Offline commands over recordings, through the same <see cref="StreamClassifier"/> and <see cref="StepCounter"/>
@@ -13,10 +15,10 @@ namespace Movement.Classifier.Host;
 /// </summary>
 internal static class ReplayCommands
 {
-    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", KneeEvaluationCommand.Name, .. PairCommands.Names];
+    public static readonly string[] Names = ["replay", "steps", "evaluate", "trace", KneeEvaluationCommand.Name, TrainCommand.Name, .. PairCommands.Names];
 
     private const string Usage = """
-        usage:
+        usage: movement <command> …
           replay <file> [<file> ...] [--format recording|uci|oxford] [--placement shank|thigh|wrist|other[,...]] [--side left|right]
                         [--units si|g-deg] [--exercise <id>] [--target-rom-deg <deg> [--target-rom-kind knee|thigh|shank]]
                         [--recognition on|off] [--model <exercise-recognition.zip>]
@@ -25,7 +27,7 @@ internal static class ReplayCommands
                   the target is a knee angle unless --target-rom-kind names a segment, and judges only reps of that angle)
           steps <file> [--format recording|uci|oxford]
           evaluate <data-dir>      (tests/recordings, or the data sets as published; prints the cross-subject accuracy tables)
-        """ + PairCommands.Usage + KneeEvaluationCommand.Usage;
+        """ + "\n" + PairCommands.Usage + "\n" + KneeEvaluationCommand.Usage + "\n" + TrainCommand.Usage;
 
     /// <summary>Rejected rows printed per file; the rest are counted.</summary>
     public const int ErrorLinesShown = 5;
@@ -41,6 +43,16 @@ internal static class ReplayCommands
         var read = new List<RecordingStream>();
         try
         {
+            if (args.Length == 0)
+            {
+                return Fail(error, Usage);
+            }
+
+            if (args[0] == TrainCommand.Name)
+            {
+                return TrainCommand.Run(args[1..]);
+            }
+
             if (PairCommands.Names.Contains(args[0]))
             {
                 return ReportReads(read, error, RunPairCommand(args, read, output, error));

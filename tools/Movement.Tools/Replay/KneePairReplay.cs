@@ -1,7 +1,8 @@
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Replay;
+namespace Movement.Tools.Replay;
 
 /// <summary>
 /// Replays a thigh and a shank recording of the same leg through a <see cref="KneePairClassifier"/> (the live

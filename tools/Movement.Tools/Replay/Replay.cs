@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Recognition;
 using Movement.Protocol;
 
-namespace Movement.Classifier.Replay;
+namespace Movement.Tools.Replay;
 
 /// <summary>What a replay found: the reps in order, how many carried each flag, and the exercise changes.</summary>
 public sealed record ReplaySummary(IReadOnlyList<ClassifiedRep> Reps, IReadOnlyList<ExerciseChange> ExerciseChanges)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Movement.Classifier;
 using Movement.Protocol;
 
-namespace Movement.Models.Training;
+namespace Movement.Tools.Training;
 
 internal sealed record TrainingOptions(int Seed, int Subjects, int Holdout, string Out, string? Uci, bool RepCounts)
 {

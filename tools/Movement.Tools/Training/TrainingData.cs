@@ -1,3 +1,4 @@
+using Movement.Classifier;
 using Movement.Classifier.Pipeline;
 using Movement.Classifier.Recognition;
 using Movement.Motion.Recordings;
@@ -5,7 +6,7 @@ using Movement.Motion.Sensors;
 using Movement.Motion.Sessions;
 using Movement.Protocol;
 
-namespace Movement.Models.Training;
+namespace Movement.Tools.Training;
 
 /// <summary>One simulated participant's circuit, recorded from a shank and a thigh sensor.</summary>
 internal sealed record SubjectRecordings(int Seed, IReadOnlyList<SimulatedRecording> Recordings);
