@@ -37,10 +37,10 @@ internal sealed class SimulatedPerson
         _index = index;
         // The same person in every session: their build, pace and range belong to them.
         _profile = ParticipantProfile.Random(new Random(unchecked((options.Seed * 1_000_003) + (index * 7919)))) with { Side = Side.Right };
-        _shank = new WornSensor(options, hub, $"00:00:00:00:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.SensorId(index), Placement.Shank, 70 + (index * 7 % 30), DrainFactor(index), startUnixUs);
+        _shank = new WornSensor(options, hub, $"00:00:00:00:{index / 256:X2}:{index % 256:X2}", options.SensorId(index), Placement.Shank, 70 + (index * 7 % 30), DrainFactor(index), startUnixUs);
         if (index < options.ThighSensors)
         {
-            _thigh = new WornSensor(options, hub, $"00:00:00:01:{index / 256:X2}:{index % 256:X2}", SimulatorOptions.ThighSensorId(index), Placement.Thigh, 70 + (((index * 7) + 11) % 30), DrainFactor(index + 5), startUnixUs);
+            _thigh = new WornSensor(options, hub, $"00:00:00:01:{index / 256:X2}:{index % 256:X2}", options.ThighSensorId(index), Placement.Thigh, 70 + (((index * 7) + 11) % 30), DrainFactor(index + 5), startUnixUs);
         }
 
         StartSession(startUnixUs, null, null);

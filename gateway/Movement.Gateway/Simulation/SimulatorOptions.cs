@@ -1,16 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using Movement.Gateway.Sensors;
+using Movement.Protocol;
 
 namespace Movement.Gateway.Simulation;
 
 /// <summary>Bound from <c>Movement:Gateway:Simulator</c>. Simulated sensors stand in for the radio.</summary>
-public sealed class SimulatorOptions : IValidatableObject
+public sealed class SimulatorOptions : SimulatedSensorIds
 {
-    public const string SectionName = "Movement:Gateway:Simulator";
 
     public bool Enabled { get; set; }
 
-    /// <summary>Number of simulated people, each wearing a shank sensor named <c>sim-01</c>, <c>sim-02</c>, ...</summary>
+    /// <summary>Number of simulated people, each wearing a shank sensor (<see cref="SimulatedSensorIds.SensorId"/>: <c>sim-01</c>, <c>sim-02</c>, ...).</summary>
     [Range(0, 2000)]
     public int Sensors { get; set; } = 8;
 
@@ -40,12 +40,13 @@ public sealed class SimulatorOptions : IValidatableObject
     [Range(0, 100)]
     public double BatteryDrainPctPerHour { get; set; } = 4;
 
-    public static string SensorId(int index) => $"sim-{index + 1:D2}";
-
-    public static string ThighSensorId(int index) => $"sim-{index + 1:D2}-thigh";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var result in base.Validate(validationContext))
+        {
+            yield return result;
+        }
+
         if (Kind is not (SensorKind.Thingy52 or SensorKind.PolarPmd))
         {
             yield return new ValidationResult($"Simulator Kind '{Kind}' is not simulated; use Thingy52 or PolarPmd.", [nameof(Kind)]);
