@@ -16,6 +16,7 @@ using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
 using Movement.Gateway;
+using Movement.Gateway.Simulation;
 using Movement.Messaging;
 using Movement.Protocol;
 using Movement.Store;
@@ -47,6 +48,7 @@ public static class MovementSystemExtensions
         if (components.Gateway)
         {
             services.AddGateway();
+            services.AddGatewaySimulator();
         }
 
         if (components.Classifier)
