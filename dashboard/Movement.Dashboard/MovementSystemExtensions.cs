@@ -17,7 +17,9 @@ using Movement.Dashboard.HomeSteps;
 using Movement.Dashboard.Live;
 using Movement.Dashboard.Programme;
 using Movement.Gateway;
+using Movement.Gateway.Simulation;
 using Movement.Messaging;
+using Movement.Protocol;
 using Movement.Store;
 using OpenTelemetry.Metrics;
 
@@ -47,6 +49,7 @@ public static class MovementSystemExtensions
         if (components.Gateway)
         {
             services.AddGateway();
+            services.AddGatewaySimulator();
         }
 
         if (components.Classifier)
@@ -71,6 +74,8 @@ public static class MovementSystemExtensions
     {
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The demo participants wear the simulator's sensors: the same ids, from the simulator's own settings.
+        services.AddOptions<SimulatedSensorIds>().BindConfiguration(SimulatedSensorIds.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMqttConnectionOptions(MqttOptionsName, DashboardOptions.SectionName);
 
         var databasePath = Path.GetFullPath(configuration[$"{DashboardOptions.SectionName}:{nameof(DashboardOptions.DatabasePath)}"] ?? new DashboardOptions().DatabasePath);

@@ -4,7 +4,6 @@ using Movement.Gateway.Bluetooth;
 using Movement.Gateway.Publishing;
 using Movement.Gateway.Sensors;
 using Movement.Gateway.Sessions;
-using Movement.Gateway.Simulation;
 using Movement.Messaging;
 
 namespace Movement.Gateway;
@@ -14,13 +13,12 @@ public static class GatewayServiceCollectionExtensions
     public const string MqttOptionsName = "gateway";
 
     /// <summary>
-    /// The gateway: durable publisher, sensor hub, the simulator when <c>Movement:Gateway:Simulator:Enabled</c>,
-    /// and BLE through BlueZ when <c>Movement:Gateway:Bluetooth:Enabled</c>.
+    /// The gateway: durable publisher, sensor hub, and BLE through BlueZ when <c>Movement:Gateway:Bluetooth:Enabled</c>.
+    /// The simulator is a separate project (<c>AddGatewaySimulator</c>, gateway/Movement.Gateway.Simulation).
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutgoingQueueOptions>().BindConfiguration(OutgoingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SensorRegistryOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BluetoothOptions>().BindConfiguration(BluetoothOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -39,7 +37,6 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayPublisher>());
         services.AddSingleton<SensorHub>();
         services.AddHostedService(sp => sp.GetRequiredService<SensorHub>());
-        services.AddHostedService<SimulatorService>();
         services.AddHostedService<BleGatewayService>();
         return services;
     }

@@ -234,7 +234,7 @@ public sealed class ClassifierServiceTests(ITestOutputHelper output)
         var (reps, _, _) = await RunPairSetAsync(rig, state, thigh, shank);
         var classified = reps.OrderBy(r => r.StartTime).Select(r => new ClassifiedRep(r.Id, r.RepNumber, r.Exercise,
             new RepMeasurement(r.StartTime.ToUnixTimeMilliseconds() * 1000, r.Time.ToUnixTimeMilliseconds() * 1000, 0, r.RomDeg, 0, 0, 0), r.Flags, r.RomKind!.Value, r.TargetRomDeg)).ToList();
-        var result = Movement.Classifier.Replay.UciSessionResult.Score(classified, session, "u3+u2");
+        var result = Movement.Tools.Replay.UciSessionResult.Score(classified, session, "u3+u2");
 
         output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"s2/{session} {exercise}: {result.Reps} reps, too_fast P/R/F1 {result.TooFast.Precision:F2}/{result.TooFast.Recall:F2}/{result.TooFast.F1:F2}, partial_range {result.PartialRange.Precision:F2}/{result.PartialRange.Recall:F2}/{result.PartialRange.F1:F2}"));

@@ -1,4 +1,4 @@
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Classifier.Tests.Pipeline;
 using Movement.Protocol;
 

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Movement.Gateway.Simulation;
 using Movement.Messaging;
 using Movement.TestSupport;
 
 namespace Movement.Gateway.Tests;
 
-/// <summary>Builds the real gateway host (AddGateway) against a test broker, with a private queue folder.</summary>
+/// <summary>Builds the real gateway host (AddGateway, with AddGatewaySimulator) against a test broker, with a private queue folder.</summary>
 internal static class GatewayHost
 {
     public static Dictionary<string, string?> Settings(int brokerPort, string queueDirectory, TimeSpan? reconnectDelay = null) => new()
@@ -39,6 +40,7 @@ internal static class GatewayHost
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
         builder.Services.AddGateway();
+        builder.Services.AddGatewaySimulator();
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -93,7 +93,7 @@ public sealed class KneeAngleEstimator
     public long UnpairedSamples { get; private set; }
 
     /// <summary>The knee's hinge axis in the thigh's and the shank's sensor frames (for traces).</summary>
-    internal (Vec3 Thigh, Vec3 Shank) Axes { get; private set; } = (Lateral, Lateral);
+    public (Vec3 Thigh, Vec3 Shank) Axes { get; private set; } = (Lateral, Lateral);
 
 
     /// <summary>Time of the latest knee sample read (long.MinValue before the first).</summary>

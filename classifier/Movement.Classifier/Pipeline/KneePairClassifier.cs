@@ -35,7 +35,8 @@ public sealed class KneePairClassifier
 
     public string Exercise => _exercise;
 
-    internal bool InRep => _segmenter.InRep;
+    /// <summary>Whether a repetition is under way (for traces: `movement trace`, `movement trace-pair`).</summary>
+    public bool InRep => _segmenter.InRep;
 
     /// <summary>Sets the exercise; a different one starts a new baseline (as <see cref="StreamClassifier.SetExercise"/>).</summary>
     public void SetExercise(string exercise)

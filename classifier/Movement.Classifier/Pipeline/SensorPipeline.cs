@@ -58,7 +58,8 @@ public sealed class SensorPipeline
 
     public double BaselineRomDeg => _segmenter.BaselineRomDeg;
 
-    internal bool InRep => _segmenter.InRep;
+    /// <summary>Whether a repetition is under way (for traces: `movement trace`, `movement trace-pair`).</summary>
+    public bool InRep => _segmenter.InRep;
 
     /// <summary>Times the stream's outward direction was corrected; earlier reps' measurements were taken the wrong way round.</summary>
     public int DirectionFlips => _segmenter.DirectionFlips;

@@ -66,7 +66,7 @@ public sealed record FeatureSchema(int Version, IReadOnlyList<string> Names)
     {
         using var zip = ZipFile.OpenRead(modelPath);
         var entry = zip.GetEntry(EntryName)
-            ?? throw new InvalidDataException($"Model '{modelPath}' carries no feature schema ({EntryName}); retrain it with models/Movement.Models.Training.");
+            ?? throw new InvalidDataException($"Model '{modelPath}' carries no feature schema ({EntryName}); retrain it with `movement train` (tools/Movement.Tools).");
         StoredSchema? stored;
         using (var stream = entry.Open())
         {
@@ -99,7 +99,7 @@ public sealed record FeatureSchema(int Version, IReadOnlyList<string> Names)
     {
         if (Mismatch(ReadFrom(modelPath)) is { } difference)
         {
-            throw new InvalidDataException($"Model '{modelPath}' was trained on other features than the classifier computes: {difference}. Retrain it with models/Movement.Models.Training.");
+            throw new InvalidDataException($"Model '{modelPath}' was trained on other features than the classifier computes: {difference}. Retrain it with `movement train` (tools/Movement.Tools).");
         }
     }
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
-using Movement.Gateway.Simulation;
 using Movement.Motion.Sessions;
 using Movement.Protocol;
 using Movement.Store;
@@ -12,7 +11,7 @@ namespace Movement.Dashboard.Data;
 
 /// <summary>Creates or upgrades the dashboard database and, when <see cref="SeedOptions.Enabled"/>, the demo accounts and cohort.</summary>
 public sealed partial class DashboardDatabaseInitialiser(
-    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, IHostEnvironment environment, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
+    IServiceProvider services, IOptions<SeedOptions> seed, IOptions<SimulatedSensorIds> simulatedSensors, IOptions<DashboardOptions> dashboard, IActivityStore activity, TimeProvider time, IHostEnvironment environment, ILogger<DashboardDatabaseInitialiser> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,6 +49,7 @@ public sealed partial class DashboardDatabaseInitialiser(
         db.Cohorts.Add(cohort);
         await db.SaveChangesAsync(cancellationToken);
 
+        var sensors = simulatedSensors.Value;
         for (var i = 0; i < options.Participants; i++)
         {
             var participant = new Participant
@@ -57,9 +57,9 @@ public sealed partial class DashboardDatabaseInitialiser(
                 Id = PseudonymousId.NewParticipantId(),
                 DisplayName = $"Demo participant {i + 1}",
                 CohortId = cohort.Id,
-                DefaultSensor = SimulatorOptions.SensorId(i),
-                DefaultThighSensor = i < options.PairedParticipants ? SimulatorOptions.ThighSensorId(i) : null,
-                StepSensor = SimulatorOptions.SensorId(i),
+                DefaultSensor = sensors.SensorId(i),
+                DefaultThighSensor = i < options.PairedParticipants ? sensors.ThighSensorId(i) : null,
+                StepSensor = sensors.SensorId(i),
                 DailyStepGoal = options.DailyStepGoal,
             };
             db.Participants.Add(participant);

@@ -31,14 +31,38 @@ public static class OxfordRecording
         }
     }
 
-    /// <summary>Ground truth: the number of 0→1 transitions in either foot column.</summary>
-    public static int ReadTrueSteps(string path)
+    /// <summary>
+    /// A foot switch that closes again this soon after its last closing bounced rather than stepped: one foot strikes
+    /// once a stride, about a second apart at a walk and well over half a second even running. Chosen from that, not
+    /// from the counter's results; the published count (no bounce rule) is <see cref="TimeSpan.Zero"/>.
+    /// </summary>
+    public static readonly TimeSpan FootSwitchBounce = TimeSpan.FromSeconds(0.3);
+
+    /// <summary>
+    /// Ground truth: the number of 0→1 transitions in either foot column, except a foot's rise within
+    /// <paramref name="bounce"/> (default <see cref="FootSwitchBounce"/>) of that foot's previous rise.
+    /// </summary>
+    public static int ReadTrueSteps(string path, TimeSpan? bounce = null)
     {
+        var bounceNs = (bounce ?? FootSwitchBounce).Ticks * 100.0;
         var steps = 0;
         double? foot1 = null, foot2 = null;
+        double? rise1Ns = null, rise2Ns = null;
         foreach (var row in Rows(path, ["t_ns", "foot1", "foot2"], ["t_ns", "foot1", "foot2"]))
         {
-            steps += (foot1 == 0 && row[1] == 1 ? 1 : 0) + (foot2 == 0 && row[2] == 1 ? 1 : 0);
+            var timeNs = row[0];
+            if (foot1 == 0 && row[1] == 1)
+            {
+                steps += rise1Ns is { } last1 && timeNs - last1 < bounceNs ? 0 : 1;
+                rise1Ns = timeNs;
+            }
+
+            if (foot2 == 0 && row[2] == 1)
+            {
+                steps += rise2Ns is { } last2 && timeNs - last2 < bounceNs ? 0 : 1;
+                rise2Ns = timeNs;
+            }
+
             (foot1, foot2) = (row[1], row[2]);
         }
 

@@ -1,5 +1,5 @@
 using Movement.Classifier.Pipeline;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Protocol;
 
 namespace Movement.Classifier.Tests.Pipeline;

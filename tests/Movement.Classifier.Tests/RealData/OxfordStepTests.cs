@@ -18,17 +18,31 @@ public sealed class OxfordStepTests
         "Samsung_Carmelo_Hard_BackPocket_1", "Samsung_Carmelo_Hard_BackPocket_2", "Samsung_Carmelo_Hard_FrontPocket_1", "Samsung_Carmelo_Hard_FrontPocket_2",
     ];
 
-    // Not here: Pixel_Jamie_Hard_Armband_1 and _2 (3.9 % and 4.4 % short: the arm's swing misses some steps).
-    public static TheoryData<string> WalksWithinThreePercent => new(AllWalks.Where(w => !w.StartsWith("Pixel_Jamie_Hard_Armband", StringComparison.Ordinal)));
+    public static TheoryData<string> Walks => new(AllWalks);
 
     [Theory]
-    [MemberData(nameof(WalksWithinThreePercent))]
+    [MemberData(nameof(Walks))]
     public void Add_Walk_CountsStepsWithinThreePercent(string walk)
     {
         var (counted, truth) = Count(walk);
 
         Assert.True(truth > 100, $"ground truth {truth} looks wrong");
         Assert.InRange(counted, truth * 0.97, truth * 1.03);
+    }
+
+    [Fact]
+    public void ReadTrueSteps_JamiesArmbandWalks_FootSwitchesBounced()
+    {
+        // The two walks whose published truth the counter missed by 3.9 % and 4.4 %: their foot switches closed
+        // twice within 0.1-0.2 s (the same foot again, with no step of the other between), which no stride can do.
+        foreach (var walk in AllWalks.Where(w => w.StartsWith("Pixel_Jamie_Hard_Armband", StringComparison.Ordinal)))
+        {
+            var path = Path.Combine(TestRecordings.Root, "oxford-step-counter", walk, "stepcounter.csv");
+            var published = OxfordRecording.ReadTrueSteps(path, TimeSpan.Zero);
+            var debounced = OxfordRecording.ReadTrueSteps(path);
+
+            Assert.InRange(published - debounced, 8, 12);
+        }
     }
 
     [Fact]

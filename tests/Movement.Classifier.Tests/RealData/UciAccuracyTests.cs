@@ -1,5 +1,5 @@
 using Movement.Classifier.Recognition;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Classifier.Tests.Recognition;
 using Movement.Motion.Recordings;
 using Movement.Protocol;

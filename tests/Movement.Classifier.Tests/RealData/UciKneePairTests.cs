@@ -1,5 +1,5 @@
 using Movement.Tests;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
 

@@ -1,7 +1,7 @@
 using Movement.Tests;
 using Movement.Classifier.Recognition;
 using Movement.Classifier.Tests.Recognition;
-using Movement.Classifier.Replay;
+using Movement.Tools.Replay;
 using Movement.Motion.Recordings;
 using Movement.Protocol;
 

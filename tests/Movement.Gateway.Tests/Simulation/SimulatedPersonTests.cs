@@ -32,7 +32,7 @@ public sealed class SimulatedPersonTests : IAsyncLifetime
         SessionId = "s-demo",
         Active = true,
         Time = T0,
-        Roster = [new RosterEntry("p-1", SimulatorOptions.SensorId(0), Placement.Shank, Side.Right, station)],
+        Roster = [new RosterEntry("p-1", new SimulatorOptions().SensorId(0), Placement.Shank, Side.Right, station)],
         Stations = DemoCircuit.Stations,
         StationTimeS = DemoCircuit.StationTimeS,
         ChangeoverS = DemoCircuit.ChangeoverS,

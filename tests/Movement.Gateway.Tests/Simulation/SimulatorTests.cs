@@ -62,7 +62,7 @@ public sealed class SimulatorTests : IAsyncLifetime
 
         await host.StopAsync();
 
-        Assert.Equal([SimulatorOptions.SensorId(0), SimulatorOptions.SensorId(1)], batches.Keys.Order());
+        Assert.Equal(["sim-01", "sim-02"], batches.Keys.Order()); // the default SensorIdPrefix
         foreach (var list in batches.Values)
         {
             var sequences = list.Select(b => b.Sequence).ToArray();
@@ -88,6 +88,7 @@ public sealed class SimulatorTests : IAsyncLifetime
         settings["Movement:Gateway:Simulator:Enabled"] = "true";
         settings["Movement:Gateway:Simulator:Sensors"] = "2";
         settings["Movement:Gateway:Simulator:ThighSensors"] = "1";
+        settings["Movement:Gateway:Simulator:SensorIdPrefix"] = "knee-"; // the ids come from configuration
         using var host = GatewayHost.Build(settings);
         await host.StartAsync();
 
@@ -110,9 +111,9 @@ public sealed class SimulatorTests : IAsyncLifetime
 
         await host.StopAsync();
 
-        Assert.Equal(["sim-01", "sim-01-thigh", "sim-02"], samples.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["sim-01", "sim-01-thigh", "sim-02"], connected.Order(StringComparer.Ordinal));
-        var (shank, thigh) = (samples["sim-01"], samples["sim-01-thigh"]);
+        Assert.Equal(["knee-01", "knee-01-thigh", "knee-02"], samples.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["knee-01", "knee-01-thigh", "knee-02"], connected.Order(StringComparer.Ordinal));
+        var (shank, thigh) = (samples["knee-01"], samples["knee-01-thigh"]);
         // One person, one clock: both sensors start with the session (within a sample period and the sensors' clock offsets).
         Assert.InRange(Math.Abs(thigh[0].TimestampUs - shank[0].TimestampUs), 0, 100_000);
         // Its own sensor, not a copy of the shank's samples.

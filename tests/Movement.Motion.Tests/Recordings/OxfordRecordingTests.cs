@@ -30,9 +30,19 @@ public sealed class OxfordRecordingTests : IDisposable
     public void ReadTrueSteps_FootColumns_CountsEachRiseOfEitherFoot()
     {
         // foot1 rises twice, foot2 once; a foot already down at the start is not a step.
-        var steps = OxfordRecording.ReadTrueSteps(Write("t_ns,foot1,foot2", "0,0,1", "1,1,1", "2,0,0", "3,1,0", "4,0,1"));
+        var steps = OxfordRecording.ReadTrueSteps(Write("t_ns,foot1,foot2", "0,0,1", "1000000000,1,1", "1500000000,0,0", "2000000000,1,0", "2500000000,0,1"));
 
         Assert.Equal(3, steps);
+    }
+
+    [Fact]
+    public void ReadTrueSteps_FootRisesAgainWithinBounce_CountsOneStepUnlessBounceIsZero()
+    {
+        // foot1 closes at 1.0 s, opens for 0.1 s and closes again at 1.2 s: a bounce, not a second step.
+        var path = Write("t_ns,foot1,foot2", "0,0,0", "1000000000,1,0", "1100000000,0,0", "1200000000,1,0", "1600000000,1,1");
+
+        Assert.Equal(2, OxfordRecording.ReadTrueSteps(path));
+        Assert.Equal(3, OxfordRecording.ReadTrueSteps(path, TimeSpan.Zero));
     }
 
     [Fact]
