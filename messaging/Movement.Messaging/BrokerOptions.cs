@@ -94,6 +94,11 @@ public sealed class BrokerOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Users[{i}]: Site '{user.Site}' must be a site id or '+' for all sites.", [nameof(Users)]);
             }
+
+            foreach (var problem in BrokerPermissions.HomeHubProblems(user))
+            {
+                yield return new ValidationResult($"Users[{i}]: {problem}", [nameof(Users)]);
+            }
         }
     }
 }
@@ -108,6 +113,9 @@ public sealed class BrokerUser
 
     /// <summary>The site this user may act on, or "+" for every site.</summary>
     public string Site { get; set; } = "+";
+
+    /// <summary>For <see cref="BrokerRole.HomeHub"/>: the sensor ids (the participant's step counters) it may publish for.</summary>
+    public List<string> Sensors { get; set; } = [];
 }
 
 public enum BrokerRole
@@ -129,4 +137,10 @@ public enum BrokerRole
 
     /// <summary>Reads events, sensor status, gateway availability and the session; publishes the session.</summary>
     Dashboard,
+
+    /// <summary>
+    /// A gateway at a participant's home: publishes the step readings and status of its <see cref="BrokerUser.Sensors"/>
+    /// only, and its availability as gateway <see cref="BrokerUser.Username"/>, on one site; reads nothing.
+    /// </summary>
+    HomeHub,
 }

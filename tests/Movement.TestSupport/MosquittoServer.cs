@@ -12,9 +12,13 @@ public sealed class MosquittoServer : IAsyncDisposable
     public const string ClassifierUser = "classifier";
     public const string RecorderUser = "recorder";
     public const string DashboardUser = "dashboard";
+
+    /// <summary>A home hub's account: its gateway id, publishing for <see cref="HomeHubSensor"/> on site-1 only.</summary>
+    public const string HomeHubUser = "hub-1";
+    public const string HomeHubSensor = "step-1";
     public const string Password = "test-secret";
 
-    /// <summary>The test users of both brokers: one per role; the gateway and the dashboard act on site-1 only.</summary>
+    /// <summary>The test users of both brokers: one per role; the gateway, the dashboard and the home hub act on site-1 only.</summary>
     public static IReadOnlyList<Movement.Messaging.BrokerUser> Users { get; } =
     [
         new() { Username = GatewayUser, Password = Password, Role = Movement.Messaging.BrokerRole.Gateway, Site = "site-1" },
@@ -23,6 +27,7 @@ public sealed class MosquittoServer : IAsyncDisposable
         new() { Username = ClassifierUser, Password = Password, Role = Movement.Messaging.BrokerRole.Classifier, Site = "+" },
         new() { Username = RecorderUser, Password = Password, Role = Movement.Messaging.BrokerRole.Recorder, Site = "+" },
         new() { Username = DashboardUser, Password = Password, Role = Movement.Messaging.BrokerRole.Dashboard, Site = "site-1" },
+        new() { Username = HomeHubUser, Password = Password, Role = Movement.Messaging.BrokerRole.HomeHub, Site = "site-1", Sensors = [HomeHubSensor] },
     ];
 
     private readonly string _directory;
