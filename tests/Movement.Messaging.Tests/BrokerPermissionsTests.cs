@@ -43,18 +43,18 @@ public class BrokerPermissionsTests
     public void CanSubscribe_AllSitesUser_StaysUnderRoot(string filter, bool expected) =>
         Assert.Equal(expected, BrokerPermissions.CanSubscribe(Reader, filter));
 
+    /// <summary>The first <c>acl</c> block of a page under docs/.</summary>
+    private static string DocumentedAcl(string page)
+    {
+        var text = File.ReadAllText(Path.Combine(Movement.TestSupport.RepositoryRoot.Path, "docs", page));
+        var start = text.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
     [Fact]
     public void MosquittoAcl_TheOperationsPagesExample_IsWhatTheRulesWrite()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "Movement.sln")))
-        {
-            root = root.Parent!;
-        }
-
-        var page = File.ReadAllText(Path.Combine(root.FullName, "docs", "operations.md"));
-        var start = page.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
-        var documented = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+        var documented = DocumentedAcl("operations.md");
 
         var written = BrokerPermissions.MosquittoAcl(
         [
@@ -108,7 +108,7 @@ public class BrokerPermissionsTests
         Assert.False(BrokerPermissions.CanSubscribe(Hub, filter));
 
     [Fact]
-    public void MosquittoAcl_HomeHub_WritesOnlyItsOwnTopics()
+    public void MosquittoAcl_HomeHub_WritesOnlyItsOwnTopics_AsTheHomeHubPageShows()
     {
         var acl = BrokerPermissions.MosquittoAcl([Hub]);
 
@@ -120,6 +120,7 @@ public class BrokerPermissionsTests
 
 
             """.ReplaceLineEndings("\n"), acl);
+        Assert.Equal(acl, DocumentedAcl("home-hub.md"));
     }
 
     [Theory]
