@@ -18,7 +18,11 @@ public static class GatewayServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations()
+            // A home hub's account may publish availability only as gateway {username}: say so at start, not as a refused publish.
+            .Validate<IOptionsMonitor<MqttConnectionOptions>>((o, mqtt) => !o.HomeHub || mqtt.Get(MqttOptionsName).Username == o.GatewayId,
+                $"A home hub's GatewayId is its broker username: set {GatewayOptions.SectionName}:GatewayId and {GatewayOptions.SectionName}:Mqtt:Username to the same id (docs/home-hub.md).")
+            .ValidateOnStart();
         services.AddOptions<OutgoingQueueOptions>().BindConfiguration(OutgoingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SensorRegistryOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BluetoothOptions>().BindConfiguration(BluetoothOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -99,6 +99,11 @@ public sealed class BrokerOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Users[{i}]: a Bridge account forwards one site; set its Site to that site's id, not '+'.", [nameof(Users)]);
             }
+
+            foreach (var problem in BrokerPermissions.HomeHubProblems(user))
+            {
+                yield return new ValidationResult($"Users[{i}]: {problem}", [nameof(Users)]);
+            }
         }
     }
 }
@@ -113,6 +118,9 @@ public sealed class BrokerUser
 
     /// <summary>The site this user may act on, or "+" for every site.</summary>
     public string Site { get; set; } = "+";
+
+    /// <summary>For <see cref="BrokerRole.HomeHub"/>: the sensor ids (the participant's step counters) it may publish for.</summary>
+    public List<string> Sensors { get; set; } = [];
 }
 
 public enum BrokerRole
@@ -141,4 +149,10 @@ public enum BrokerRole
     /// one site; subscribes to nothing.
     /// </summary>
     Bridge,
+
+    /// <summary>
+    /// A gateway at a participant's home: publishes the step readings and status of its <see cref="BrokerUser.Sensors"/>
+    /// only, and its availability as gateway <see cref="BrokerUser.Username"/>, on one site; reads nothing.
+    /// </summary>
+    HomeHub,
 }

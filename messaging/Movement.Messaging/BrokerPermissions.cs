@@ -37,8 +37,17 @@ public static class BrokerPermissions
     public static IReadOnlyList<string> BridgedTopics(string site, bool includeSamples) =>
         [.. BridgedWithoutSamples.Select(p => Pattern(site, p)), .. includeSamples ? [Pattern(site, SamplesPattern)] : Array.Empty<string>()];
 
+    /// <summary>
+    /// A home hub (one participant's step counter at home) may publish only its own sensors' step readings and status
+    /// and its own availability (its gateway id is its username), and read nothing: the class's session and other
+    /// sensors are none of its business.
+    /// </summary>
+    private static Rule RuleOf(BrokerUser user) => user.Role == BrokerRole.HomeHub
+        ? new([.. user.Sensors.SelectMany(s => new[] { $"sensors/{s}/steps", $"sensors/{s}/status" }), $"gateways/{user.Username}/availability"], [])
+        : Rules[user.Role];
+
     public static bool CanPublish(BrokerUser user, string topic) =>
-        Topics.TryParse(topic, out _, out _) && Rules[user.Role].Publish.Any(p => Covers(Pattern(user.Site, p), topic));
+        Topics.TryParse(topic, out _, out _) && RuleOf(user).Publish.Any(p => Covers(Pattern(user.Site, p), topic));
 
     /// <summary>
     /// Only state that a later subscriber needs is retained: the session, a gateway's availability, a sensor's
@@ -49,7 +58,41 @@ public static class BrokerPermissions
 
     /// <summary>A filter is allowed when one of the role's patterns covers every topic it can match.</summary>
     public static bool CanSubscribe(BrokerUser user, string topicFilter) =>
-        Rules[user.Role].Subscribe.Any(p => Covers(Pattern(user.Site, p), topicFilter));
+        RuleOf(user).Subscribe.Any(p => Covers(Pattern(user.Site, p), topicFilter));
+
+    /// <summary>What makes a <see cref="BrokerRole.HomeHub"/> account unusable (its topics are built from its fields), or nothing.</summary>
+    public static IEnumerable<string> HomeHubProblems(BrokerUser user)
+    {
+        if (user.Role != BrokerRole.HomeHub)
+        {
+            if (user.Sensors.Count > 0)
+            {
+                yield return $"Sensors are for the {BrokerRole.HomeHub} role; the {user.Role} role acts on every sensor of its site.";
+            }
+
+            yield break;
+        }
+
+        if (!Topics.IsValidId(user.Username))
+        {
+            yield return $"a {BrokerRole.HomeHub} account's username '{user.Username}' is its gateway id: use 1-64 of a-z, 0-9, '-', '_'.";
+        }
+
+        if (user.Site == "+")
+        {
+            yield return $"a {BrokerRole.HomeHub} account acts on one site: set Site.";
+        }
+
+        if (user.Sensors.Count == 0)
+        {
+            yield return $"a {BrokerRole.HomeHub} account needs the sensor ids of the participant's step counters in Sensors.";
+        }
+
+        foreach (var sensor in user.Sensors.Where(s => !Topics.IsValidId(s)))
+        {
+            yield return $"sensor id '{sensor}' must be 1-64 of a-z, 0-9, '-', '_'.";
+        }
+    }
 
     /// <summary>The same rules as a mosquitto <c>acl_file</c> (the users' passwords go in its <c>password_file</c>).</summary>
     public static string MosquittoAcl(IEnumerable<BrokerUser> users)
@@ -57,7 +100,7 @@ public static class BrokerPermissions
         var acl = new StringBuilder();
         foreach (var user in users)
         {
-            var rule = Rules[user.Role];
+            var rule = RuleOf(user);
             acl.Append("user ").Append(user.Username).Append('\n');
             foreach (var pattern in rule.Publish.Intersect(rule.Subscribe))
             {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +39,7 @@ public static class MessagingServiceCollectionExtensions
             .Validate(o => !string.IsNullOrEmpty(o.Username) && !string.IsNullOrEmpty(o.Password),
                 $"MQTT credentials missing: set {componentSection}:Mqtt:Username and {componentSection}:Mqtt:Password (or {MqttConnectionOptions.SectionName}:Username/Password)")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttConnectionOptions>, UntrustedCertificatesOnlyInDevelopment>());
         return services;
     }
 
@@ -57,4 +60,16 @@ public static class MessagingServiceCollectionExtensions
             services.AddSingleton(TimeProvider.System);
         }
     }
+}
+
+/// <summary>
+/// <see cref="MqttConnectionOptions.AllowUntrustedCertificates"/> turns off the check of who the broker is: a test-rig
+/// switch, refused at start when the host runs outside the Development environment.
+/// </summary>
+internal sealed class UntrustedCertificatesOnlyInDevelopment(IServiceProvider services) : IValidateOptions<MqttConnectionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttConnectionOptions options) =>
+        options.AllowUntrustedCertificates && services.GetService<IHostEnvironment>() is { } environment && !environment.IsDevelopment()
+            ? ValidateOptionsResult.Fail($"AllowUntrustedCertificates is for test rigs (the Development environment), not {environment.EnvironmentName}: give the broker's CA in CaCertificateFile instead.")
+            : ValidateOptionsResult.Success;
 }

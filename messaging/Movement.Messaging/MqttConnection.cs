@@ -88,6 +88,7 @@ public sealed partial class MqttConnection : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IMqttClient _client;
+    private readonly MqttTls? _tls;
     private readonly Counter<long> _received;
     private readonly Counter<long> _handlerFailures;
     private readonly Counter<long> _published;
@@ -110,6 +111,7 @@ public sealed partial class MqttConnection : IDisposable
         _logger = logger;
         _time = time;
         _client = new MqttClientFactory().CreateMqttClient();
+        _tls = options.UseTls ? new MqttTls(options) : null;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
         {
@@ -204,14 +206,21 @@ public sealed partial class MqttConnection : IDisposable
             builder.WithCredentials(_options.Username, _options.Password);
         }
 
-        if (_options.UseTls)
+        if (_tls is { } mqttTls)
         {
+            if (_options.AllowUntrustedCertificates)
+            {
+                LogUntrustedAllowed(_logger, ClientId, _options.ToString());
+            }
+
             builder.WithTlsOptions(tls =>
             {
-                tls.UseTls();
-                if (_options.AllowUntrustedCertificates)
+                tls.UseTls()
+                    .WithTargetHost(mqttTls.ServerName)
+                    .WithCertificateValidationHandler(e => mqttTls.Accept(e.Certificate, e.Chain, e.SslPolicyErrors));
+                if (mqttTls.ClientCertificate is { } clientCertificate)
                 {
-                    tls.WithCertificateValidationHandler(_ => true);
+                    tls.WithClientCertificates([clientCertificate]);
                 }
             });
         }
@@ -226,7 +235,18 @@ public sealed partial class MqttConnection : IDisposable
 
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(TimeSpan.FromSeconds(15));
-        var result = await _client.ConnectAsync(builder.Build(), connectTimeout.Token).ConfigureAwait(false);
+        MqttClientConnectResult result;
+        try
+        {
+            result = await _client.ConnectAsync(builder.Build(), connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_tls?.TakeRefusal() is { } refusal)
+        {
+            // The platform says only "the remote certificate was rejected": say by whom, and why.
+            LogCertificateRefused(_logger, ClientId, _options.ToString(), refusal);
+            throw new MqttConnectFailedException($"the broker's certificate was refused: {refusal}", ex);
+        }
+
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new MqttConnectFailedException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -409,7 +429,17 @@ public sealed partial class MqttConnection : IDisposable
     private int _rejectionsLogged;
     private long _rejectionsNotLogged;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _tls?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{ClientId} refused the TLS certificate of {Broker}: {Reason}")]
+    private static partial void LogCertificateRefused(ILogger logger, string clientId, string broker, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} connects to {Broker} with AllowUntrustedCertificates: the broker's identity is not checked (test rigs only)")]
+    private static partial void LogUntrustedAllowed(ILogger logger, string clientId, string broker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClientId} rejected {Count} more messages in the last {Window} (not logged one by one; all counted in movement.mqtt.messages_rejected)")]
     private static partial void LogRejectedUnlogged(ILogger logger, string clientId, long count, TimeSpan window);
@@ -436,7 +466,7 @@ public sealed partial class MqttConnection : IDisposable
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string clientId, string topic);
 }
 
-public sealed class MqttConnectFailedException(string message) : Exception(message);
+public sealed class MqttConnectFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 public sealed class MqttNotConnectedException(string message, Exception? inner = null) : Exception(message, inner);
 

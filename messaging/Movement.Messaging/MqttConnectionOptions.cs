@@ -15,8 +15,26 @@ public sealed class MqttConnectionOptions : IValidatableObject
 
     public bool UseTls { get; set; }
 
-    /// <summary>Accept a self-signed broker certificate (test rigs only).</summary>
+    /// <summary>
+    /// Accept any broker certificate without checking who signed it or its name (test rigs only): refused at start
+    /// outside the Development environment, and warned about on every connect.
+    /// </summary>
     public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>
+    /// PEM file of the certificate authority that signed the broker's certificate (a clinic's private CA). When set, the
+    /// broker's chain must end at this CA (and only there); otherwise the system's trusted roots decide.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
+
+    /// <summary>PEM client certificate presented to the broker (mutual TLS); needs <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM private key (PKCS#8 or PKCS#1, unencrypted: protect it with file permissions) of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>The name the broker's certificate must carry, when it differs from <see cref="Host"/> (e.g. connecting by IP address).</summary>
+    public string? TlsServerName { get; set; }
 
     public string? Username { get; set; }
 
@@ -48,6 +66,11 @@ public sealed class MqttConnectionOptions : IValidatableObject
         {
             yield return new ValidationResult($"ReconnectDelayMax ({ReconnectDelayMax}) must not be below ReconnectDelayMin ({ReconnectDelayMin}).",
                 [nameof(ReconnectDelayMax)]);
+        }
+
+        foreach (var error in MqttTls.Validate(this))
+        {
+            yield return error;
         }
     }
 

@@ -13,12 +13,16 @@ public sealed class MosquittoServer : IAsyncDisposable
     public const string RecorderUser = "recorder";
     public const string DashboardUser = "dashboard";
     public const string BridgeUser = "bridge";
+
+    /// <summary>A home hub's account: its gateway id, publishing for <see cref="HomeHubSensor"/> on the site only.</summary>
+    public const string HomeHubUser = "hub-1";
+    public const string HomeHubSensor = "step-1";
     public const string Password = "test-secret";
 
-    /// <summary>The test users of both brokers: one per role; the gateway, the dashboard and the bridge act on site-1 only.</summary>
+    /// <summary>The test users of both brokers: one per role; the gateway, the dashboard, the bridge and the home hub act on site-1 only.</summary>
     public static IReadOnlyList<Movement.Messaging.BrokerUser> Users { get; } = SiteUsers("site-1");
 
-    /// <summary>One user per role (password <see cref="Password"/>); the gateway, the dashboard and the bridge act on <paramref name="site"/> only.</summary>
+    /// <summary>One user per role (password <see cref="Password"/>); the gateway, the dashboard, the bridge and the home hub act on <paramref name="site"/> only.</summary>
     public static IReadOnlyList<Movement.Messaging.BrokerUser> SiteUsers(string site) =>
     [
         new() { Username = GatewayUser, Password = Password, Role = Movement.Messaging.BrokerRole.Gateway, Site = site },
@@ -28,6 +32,7 @@ public sealed class MosquittoServer : IAsyncDisposable
         new() { Username = RecorderUser, Password = Password, Role = Movement.Messaging.BrokerRole.Recorder, Site = "+" },
         new() { Username = DashboardUser, Password = Password, Role = Movement.Messaging.BrokerRole.Dashboard, Site = site },
         new() { Username = BridgeUser, Password = Password, Role = Movement.Messaging.BrokerRole.Bridge, Site = site },
+        new() { Username = HomeHubUser, Password = Password, Role = Movement.Messaging.BrokerRole.HomeHub, Site = site, Sensors = [HomeHubSensor] },
     ];
 
     private readonly string _directory;

@@ -59,4 +59,42 @@ public sealed class ParticipantPageBrowserTests(SystemFixture system)
         await Expect(entry).ToContainTextAsync("3,000 steps");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task HomeStepCounter_SetBySupervisor_HubReadingsCountOnTheParticipantsToday()
+    {
+        var participantId = await system.Server.ParticipantIdAsync(9);
+        var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
+        await page.GotoAsync($"{system.Server.BaseUrl}/participant/{participantId}");
+        var message = page.Locator("[data-testid=home-counter-message]");
+        var before = long.Parse(await page.Locator("[data-testid=steps-today]").InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+        await page.FillAsync("#home-counter", "PineTime 9");
+        await page.ClickAsync("#save-home-counter");
+        await Expect(message).ToContainTextAsync("Sensor id 'PineTime 9' is not valid");
+        await page.FillAsync("#home-counter", "pinetime-09");
+        await page.ClickAsync("#save-home-counter");
+        await Expect(message).ToContainTextAsync("Step counter pinetime-09 counts for this participant from now on.");
+
+        // The participant's home hub forwards two readings of the counter: 9,000 steps in a minute.
+        var now = DateTimeOffset.UtcNow;
+        await using (var hub = await MqttProbe.ConnectAsync(system.Server.Mqtt.Probe(), "home-hub"))
+        {
+            foreach (var (time, total) in new[] { (now.AddSeconds(1), 100L), (now.AddMinutes(1), 9_100L) })
+            {
+                var reading = new Movement.Protocol.StepReading { Sensor = "pinetime-09", Time = time, StepsTotal = total };
+                await hub.Connection.PublishAsync(Movement.Protocol.Topics.SensorSteps("site-1", "pinetime-09"), Movement.Protocol.ProtocolJson.Encode(reading), retain: false, CancellationToken.None);
+            }
+        }
+
+        // The counter's minute outweighs what the class sensor counted in it (the store counts the larger of two worn at once).
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            var today = long.Parse(await page.Locator("[data-testid=steps-today]").InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+            return today >= before + 8_000;
+        }, "the hub's steps show on the participant's page", interval: TimeSpan.FromMilliseconds(500));
+        await Expect(page.Locator("#home-counter")).ToHaveValueAsync("pinetime-09");
+        await page.Context.CloseAsync();
+    }
 }

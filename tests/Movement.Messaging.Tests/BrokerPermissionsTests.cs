@@ -43,18 +43,18 @@ public class BrokerPermissionsTests
     public void CanSubscribe_AllSitesUser_StaysUnderRoot(string filter, bool expected) =>
         Assert.Equal(expected, BrokerPermissions.CanSubscribe(Reader, filter));
 
+    /// <summary>The first <c>acl</c> block of a page under docs/.</summary>
+    private static string DocumentedAcl(string page)
+    {
+        var text = File.ReadAllText(Path.Combine(Movement.TestSupport.RepositoryRoot.Path, "docs", page));
+        var start = text.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
     [Fact]
     public void MosquittoAcl_TheOperationsPagesExample_IsWhatTheRulesWrite()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "Movement.sln")))
-        {
-            root = root.Parent!;
-        }
-
-        var page = File.ReadAllText(Path.Combine(root.FullName, "docs", "operations.md"));
-        var start = page.IndexOf("```acl\n", StringComparison.Ordinal) + "```acl\n".Length;
-        var documented = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+        var documented = DocumentedAcl("operations.md");
 
         var written = BrokerPermissions.MosquittoAcl(
         [
@@ -111,4 +111,58 @@ public class BrokerPermissionsTests
         Assert.All(topics, t => Assert.True(BrokerPermissions.CanPublish(bridge, t.Replace("+", "x", StringComparison.Ordinal)), t));
         Assert.All(topics, t => Assert.False(BrokerPermissions.CanPublish(other, t.Replace("+", "x", StringComparison.Ordinal)), t));
     }
+    private static readonly BrokerUser Hub = new() { Username = "hub-p03", Role = BrokerRole.HomeHub, Site = "site-1", Sensors = ["pinetime-p03"] };
+
+    [Theory]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p03/steps", true)]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p03/status", true)]
+    [InlineData("movement/v1/site-1/gateways/hub-p03/availability", true)]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p04/steps", false)]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p03/samples", false)]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p03/claim", false)]
+    [InlineData("movement/v1/site-2/sensors/pinetime-p03/steps", false)]
+    [InlineData("movement/v1/site-1/gateways/gw-1/availability", false)]
+    [InlineData("movement/v1/site-1/session", false)]
+    public void CanPublish_HomeHub_OnlyItsSensorsStepsAndStatusAndItsAvailability(string topic, bool expected) =>
+        Assert.Equal(expected, BrokerPermissions.CanPublish(Hub, topic));
+
+    [Theory]
+    [InlineData("movement/v1/site-1/session")]
+    [InlineData("movement/v1/site-1/sensors/pinetime-p03/steps")]
+    [InlineData("movement/v1/site-1/sensors/+/claim")]
+    public void CanSubscribe_HomeHub_Nothing(string filter) =>
+        Assert.False(BrokerPermissions.CanSubscribe(Hub, filter));
+
+    [Fact]
+    public void MosquittoAcl_HomeHub_WritesOnlyItsOwnTopics_AsTheHomeHubPageShows()
+    {
+        var acl = BrokerPermissions.MosquittoAcl([Hub]);
+
+        Assert.Equal("""
+            user hub-p03
+            topic write movement/v1/site-1/sensors/pinetime-p03/steps
+            topic write movement/v1/site-1/sensors/pinetime-p03/status
+            topic write movement/v1/site-1/gateways/hub-p03/availability
+
+
+            """.ReplaceLineEndings("\n"), acl);
+        Assert.Equal(acl, DocumentedAcl("home-hub.md"));
+    }
+
+    [Theory]
+    [InlineData("Hub-P03", "site-1", "pinetime-p03", "gateway id")]
+    [InlineData("hub-p03", "+", "pinetime-p03", "one site")]
+    [InlineData("hub-p03", "site-1", "", "sensor ids")]
+    [InlineData("hub-p03", "site-1", "Bad Id", "'Bad Id'")]
+    public void HomeHubProblems_UnusableAccount_NamesTheProblem(string username, string site, string sensor, string named)
+    {
+        var user = new BrokerUser { Username = username, Role = BrokerRole.HomeHub, Site = site, Sensors = sensor.Length == 0 ? [] : [sensor] };
+
+        Assert.Contains(BrokerPermissions.HomeHubProblems(user), p => p.Contains(named, StringComparison.Ordinal));
+        Assert.Empty(BrokerPermissions.HomeHubProblems(Hub));
+    }
+
+    [Fact]
+    public void HomeHubProblems_SensorsOnAnotherRole_Refused() =>
+        Assert.NotEmpty(BrokerPermissions.HomeHubProblems(new BrokerUser { Username = "gw", Role = BrokerRole.Gateway, Site = "site-1", Sensors = ["s1"] }));
 }

@@ -68,6 +68,17 @@ public sealed class BrokerRoleTests(BothBrokers brokers) : IClassFixture<BothBro
             (MosquittoServer.BridgeUser, "movement/v1/site-1/sensors/s1/claim", false),
             (MosquittoServer.BridgeUser, "movement/v1/site-2/participants/p1/events/rep", false),
             (MosquittoServer.BridgeUser, "movement/v1/site-2/session", false),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-1/sensors/{MosquittoServer.HomeHubSensor}/steps", true),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-1/sensors/{MosquittoServer.HomeHubSensor}/status", true),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-1/gateways/{MosquittoServer.HomeHubUser}/availability", true),
+            (MosquittoServer.HomeHubUser, "movement/v1/site-1/sensors/step-2/steps", false),
+            (MosquittoServer.HomeHubUser, "movement/v1/site-1/sensors/step-2/status", false),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-2/sensors/{MosquittoServer.HomeHubSensor}/steps", false),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-1/sensors/{MosquittoServer.HomeHubSensor}/samples", false),
+            (MosquittoServer.HomeHubUser, $"movement/v1/site-1/sensors/{MosquittoServer.HomeHubSensor}/claim", false),
+            (MosquittoServer.HomeHubUser, "movement/v1/site-1/gateways/gw-1/availability", false),
+            (MosquittoServer.HomeHubUser, "movement/v1/site-1/participants/p1/events/rep", false),
+            (MosquittoServer.HomeHubUser, "movement/v1/site-1/session", false),
         };
         return OnBothBrokers(cases);
     }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Movement.TestSupport;
 
 namespace Movement.Messaging.Tests;
 
@@ -25,19 +25,5 @@ public sealed class MqttConnectionRejectionTests
         Assert.Equal(MqttConnection.RejectionLogLimit + 2, log.Lines.Count);
         Assert.Contains((1000 - MqttConnection.RejectionLogLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), log.Lines[^2], StringComparison.Ordinal);
         Assert.Contains("one more", log.Lines[^1], StringComparison.Ordinal);
-    }
-
-    /// <summary>Keeps each formatted log line.</summary>
-    private sealed class LineLog : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
     }
 }

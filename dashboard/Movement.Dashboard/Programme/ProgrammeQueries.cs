@@ -272,4 +272,49 @@ public sealed class ProgrammeQueries(IDbContextFactory<DashboardDbContext> dbFac
         participant.DischargeDate = discharge;
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Gives the participant a step counter of their own for home (counted through a home hub, docs/home-hub.md) from
+    /// now on, or none (null). The counter's readings from now count as the participant's; a home counter they had
+    /// before stops counting for them. Returns why not, or null when saved.
+    /// </summary>
+    public async Task<string?> SetHomeStepCounterAsync(string participantId, string? sensor, CancellationToken cancellationToken)
+    {
+        sensor = string.IsNullOrWhiteSpace(sensor) ? null : sensor.Trim();
+        if (sensor is not null && !Topics.IsValidId(sensor))
+        {
+            return $"Sensor id '{sensor}' is not valid: use 1-64 of a-z, 0-9, '-', '_' (the id the home hub's settings use).";
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (sensor is not null && await db.Participants.AnyAsync(p => p.Id != participantId && p.StepSensor == sensor, cancellationToken))
+        {
+            return $"Step counter {sensor} already counts for another participant: give each participant their own.";
+        }
+
+        var participant = await db.Participants.SingleAsync(p => p.Id == participantId, cancellationToken);
+        var previous = participant.StepSensor;
+        if (previous == sensor)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var records = new List<ActivityRecord>();
+        // A class sensor that also counted steps keeps counting in class: the session roster assigns it.
+        if (previous is not null && previous != participant.DefaultSensor && previous != participant.DefaultThighSensor)
+        {
+            records.Add(new DeviceAssignmentRecord(_site, previous, null, now));
+        }
+
+        if (sensor is not null)
+        {
+            records.Add(new DeviceAssignmentRecord(_site, sensor, participantId, now));
+        }
+
+        await activity.WriteAsync(records, cancellationToken);
+        participant.StepSensor = sensor;
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
 }

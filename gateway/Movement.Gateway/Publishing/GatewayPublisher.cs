@@ -19,7 +19,8 @@ namespace Movement.Gateway.Publishing;
 /// <see cref="DiskQueue"/> and are published in order, each removed only after the broker acknowledged it, so a
 /// broker outage or a gateway restart loses nothing (within the queue bound). Retained state (sensor status) is
 /// kept as the latest value per topic and published when connected. Announces availability with a last will and
-/// follows the retained session topic.
+/// follows the retained session topic (a home hub follows nothing and publishes no samples or claims:
+/// <see cref="GatewayOptions.HomeHub"/>).
 /// </summary>
 public sealed partial class GatewayPublisher : BackgroundService
 {
@@ -55,7 +56,8 @@ public sealed partial class GatewayPublisher : BackgroundService
                 .WithPayload(Encoding.UTF8.GetBytes(GatewayAvailabilityPayload.Offline))
                 .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             // With BLE, the claims of the site's gateways and their availability (a dead one's last will frees its claims).
-            Subscriptions = bluetooth.Value.Enabled
+            Subscriptions = _options.HomeHub ? []
+                : bluetooth.Value.Enabled
                 ? [(Topics.Session(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce),
                    (Topics.AllSensorClaims(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce),
                    (Topics.AllGatewayAvailability(_options.Site), MqttQualityOfServiceLevel.AtLeastOnce)]
@@ -119,6 +121,12 @@ public sealed partial class GatewayPublisher : BackgroundService
     /// </summary>
     public void Enqueue(OutgoingMessage message)
     {
+        if (_options.HomeHub && Topics.TryParse(message.Topic, out var address, out string? _) && address.Kind == TopicKind.SensorClaim)
+        {
+            // A home hub's sensor is its alone: there is no claim to share, and its account may not publish one.
+            return;
+        }
+
         if (message.Retain)
         {
             _retained[message.Topic] = message.Payload;
@@ -132,6 +140,12 @@ public sealed partial class GatewayPublisher : BackgroundService
     /// <summary>Encodes and queues a sample batch of <paramref name="sensorId"/>.</summary>
     public bool EnqueueBatch(string sensorId, SampleBatch batch)
     {
+        if (_options.HomeHub)
+        {
+            // A home hub forwards steps only (GatewayOptions.HomeHub).
+            return false;
+        }
+
         byte[] payload;
         try
         {
