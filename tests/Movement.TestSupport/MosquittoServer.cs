@@ -37,19 +37,23 @@ public sealed class MosquittoServer : IAsyncDisposable
     public int Port { get; }
 
     /// <param name="extraConfiguration">Lines added to the configuration (e.g. <c>use_username_as_clientid true</c>).</param>
-    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "")
+    /// <param name="moreUsers">Accounts besides <see cref="Users"/>, each with its own password (e.g. one per site).</param>
+    public static async Task<MosquittoServer> StartAsync(int? port = null, string extraConfiguration = "", IReadOnlyList<Movement.Messaging.BrokerUser>? moreUsers = null)
     {
         var directory = Directory.CreateTempSubdirectory("movement-mosquitto-").FullName;
         var server = new MosquittoServer(directory, port ?? FreePort.Next());
         var passwords = Path.Combine(directory, "passwords");
-        foreach (var user in Users)
+        var users = Users.Concat(moreUsers ?? []).ToList();
+
+        // Plain "user:password" lines, hashed in place by one mosquitto_passwd run (-U), however many accounts.
+        await File.WriteAllLinesAsync(passwords, users.Select(u => $"{u.Username}:{u.Password}"));
+        await using (var passwd = ServerProcess.Start("mosquitto_passwd", ["-U", passwords]))
         {
-            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user.Username, Password]);
             await WaitExitAsync(passwd);
         }
 
         // The embedded broker's own rules, written as mosquitto's ACL: both brokers under test apply one table.
-        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), Movement.Messaging.BrokerPermissions.MosquittoAcl(Users));
+        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), Movement.Messaging.BrokerPermissions.MosquittoAcl(users));
         await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), $"""
             user root
             persistence false
