@@ -1,6 +1,12 @@
 using Movement.LoadHarness;
+using Movement.LoadHarness.Central;
 
-// The end-to-end load harness (issue 8). Loopback only; every phase stops by itself. See benchmarks/README.md.
+// The end-to-end load harness (issue 8; the central path, issue 17). Loopback only; every phase stops by itself. See benchmarks/README.md.
+if (args is [CentralRecorder.ChildFlag, .. var childArgs])
+{
+    return await CentralRecorder.RunChildAsync(childArgs);
+}
+
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(HarnessOptions.Usage);
@@ -23,6 +29,28 @@ Console.CancelKeyPress += (_, e) =>
 
 Console.WriteLine($"Movement load harness: {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
     $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (options.Central)
+{
+    var central = new List<CentralResult>();
+    try
+    {
+        foreach (var sites in options.SiteCounts)
+        {
+            central.Add(await new CentralRun(options, sites, Console.Out).RunAsync(cancel.Token));
+            GC.Collect();
+        }
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        Console.WriteLine("Cancelled.");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(CentralResult.TableHeader);
+    central.ForEach(r => Console.WriteLine(r.TableRow));
+    return central.Count == options.SiteCounts.Count ? 0 : 1;
+}
+
 var results = new List<RunResult>();
 try
 {
