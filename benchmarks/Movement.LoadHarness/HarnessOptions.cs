@@ -22,7 +22,8 @@ public sealed record HarnessOptions
           --warmup 10s              start of each phase left out of latency, throughput and CPU (default 10s)
           --broker embedded|mosquitto   broker under test (default embedded)
           --sensors-per-gateway 10  sensors sharing one gateway connection (default 10)
-          --broker-queue N          embedded broker: messages queued per subscriber (default: the broker's own)
+          --broker-queue N          messages queued per subscriber: the embedded broker's, or with --central mosquitto's
+                                    max_queued_messages (default: the broker's own; the test mosquitto's 100000)
           --no-raw                  skip the raw-broker baseline phase
           --no-store                pipeline without the store (to see what the store costs)
 
@@ -30,6 +31,7 @@ public sealed record HarnessOptions
           --central                 run the central path instead of the single-box pipeline
           --sites N1,N2,...         site counts, run in turn (default 10)
           --participants N          participants live at once per site (default 10)
+          --broker-inflight N       central mosquitto's max_inflight_messages (default: the test mosquitto's 100)
           --duration, --warmup      as above
         """;
 
@@ -59,6 +61,9 @@ public sealed record HarnessOptions
     public IReadOnlyList<int> SiteCounts { get; init; } = [10];
 
     public int ParticipantsPerSite { get; init; } = 10;
+
+    /// <summary>Central mosquitto's max_inflight_messages (QoS 1 messages sent to a subscriber and not yet acknowledged).</summary>
+    public int? BrokerInflight { get; init; }
 
     public static bool TryParse(IReadOnlyList<string> args, out HarnessOptions options, out string? error)
     {
@@ -99,6 +104,9 @@ public sealed record HarnessOptions
 
                     options = name == "--sweep" ? options with { SensorCounts = counts, Sweep = true } : options with { SiteCounts = counts };
                     break;
+                case "--broker-inflight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var inflight) && inflight >= 1:
+                    options = options with { BrokerInflight = inflight };
+                    break;
                 case "--participants" when TryCount(value, out var participants) && participants <= 99:
                     options = options with { ParticipantsPerSite = participants };
                     break;
@@ -117,7 +125,7 @@ public sealed record HarnessOptions
                 case "--broker-queue" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var queue) && queue >= 1:
                     options = options with { BrokerQueue = queue };
                     break;
-                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue" or "--participants":
+                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue" or "--participants" or "--broker-inflight":
                     error = $"{name}: '{value}' is not valid (see --help)";
                     return false;
                 default:

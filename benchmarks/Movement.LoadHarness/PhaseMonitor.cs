@@ -60,10 +60,10 @@ public static class PhaseMonitor
         return (from ?? to, to);
     }
 
-    /// <summary>Waits until <paramref name="done"/>, or until <paramref name="progressValue"/> has not moved for 5 s (at most 60 s).</summary>
-    public static async Task WaitUntilAsync(Func<bool> done, Func<long> progressValue, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="done"/>, or until <paramref name="progressValue"/> has not moved for 5 s (at most <paramref name="limit"/>, 60 s unless given).</summary>
+    public static async Task WaitUntilAsync(Func<bool> done, Func<long> progressValue, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
-        var deadline = Clock.NowUs() + 60_000_000;
+        var deadline = Clock.NowUs() + (long)(limit ?? TimeSpan.FromSeconds(60)).TotalMicroseconds;
         var last = progressValue();
         var lastChangeUs = Clock.NowUs();
         while (!done() && Clock.NowUs() < deadline && Clock.NowUs() - lastChangeUs < 5_000_000)
