@@ -31,46 +31,11 @@ Console.WriteLine($"Movement load harness: {Environment.ProcessorCount} cores, .
     $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
 if (options.Central)
 {
-    var central = new List<CentralResult>();
-    try
-    {
-        foreach (var sites in options.SiteCounts)
-        {
-            central.Add(await new CentralRun(options, sites, Console.Out).RunAsync(cancel.Token));
-            GC.Collect();
-        }
-    }
-    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-    {
-        Console.WriteLine("Cancelled.");
-    }
-
-    Console.WriteLine();
-    Console.WriteLine(CentralResult.TableHeader);
-    central.ForEach(r => Console.WriteLine(r.TableRow));
+    var central = await RunEachAsync(options.SiteCounts, sites => new CentralRun(options, sites, Console.Out).RunAsync(cancel.Token), CentralResult.TableHeader, r => r.TableRow);
     return central.Count == options.SiteCounts.Count ? 0 : 1;
 }
 
-var results = new List<RunResult>();
-try
-{
-    foreach (var sensors in options.SensorCounts)
-    {
-        results.Add(await new LoadRun(options, sensors, Console.Out).RunAsync(cancel.Token));
-        GC.Collect();
-    }
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.WriteLine("Cancelled.");
-}
-
-Console.WriteLine();
-Console.WriteLine(RunResult.TableHeader);
-foreach (var result in results)
-{
-    Console.WriteLine(result.TableRow);
-}
+var results = await RunEachAsync(options.SensorCounts, sensors => new LoadRun(options, sensors, Console.Out).RunAsync(cancel.Token), RunResult.TableHeader, r => r.TableRow);
 
 if (options.Sweep && results.Count > 0)
 {
@@ -82,3 +47,26 @@ if (options.Sweep && results.Count > 0)
 }
 
 return results.Count == options.SensorCounts.Count ? 0 : 1;
+
+// Runs each count in turn (a fresh run each) until done or cancelled, then prints the markdown table of what finished.
+async Task<List<T>> RunEachAsync<T>(IReadOnlyList<int> counts, Func<int, Task<T>> run, string tableHeader, Func<T, string> tableRow)
+{
+    var finished = new List<T>();
+    try
+    {
+        foreach (var count in counts)
+        {
+            finished.Add(await run(count));
+            GC.Collect();
+        }
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        Console.WriteLine("Cancelled.");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(tableHeader);
+    finished.ForEach(r => Console.WriteLine(tableRow(r)));
+    return finished;
+}
