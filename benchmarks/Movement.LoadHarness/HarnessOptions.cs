@@ -32,6 +32,7 @@ public sealed record HarnessOptions
           --sites N1,N2,...         site counts, run in turn (default 10)
           --participants N          participants live at once per site (default 10)
           --broker-inflight N       central mosquitto's max_inflight_messages (default: the test mosquitto's 100)
+          --outbox-batch N          central recorder's Movement:Store:Outbox:BatchSize, records per InfluxDB write (default: the store's 500)
           --duration, --warmup      as above
         """;
 
@@ -64,6 +65,9 @@ public sealed record HarnessOptions
 
     /// <summary>Central mosquitto's max_inflight_messages (QoS 1 messages sent to a subscriber and not yet acknowledged).</summary>
     public int? BrokerInflight { get; init; }
+
+    /// <summary>The central recorder's Movement:Store:Outbox:BatchSize (records per store write).</summary>
+    public int? OutboxBatch { get; init; }
 
     public static bool TryParse(IReadOnlyList<string> args, out HarnessOptions options, out string? error)
     {
@@ -107,6 +111,9 @@ public sealed record HarnessOptions
                 case "--broker-inflight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var inflight) && inflight >= 1:
                     options = options with { BrokerInflight = inflight };
                     break;
+                case "--outbox-batch" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch is >= 1 and <= 50_000:
+                    options = options with { OutboxBatch = batch };
+                    break;
                 case "--participants" when TryCount(value, out var participants) && participants <= 99:
                     options = options with { ParticipantsPerSite = participants };
                     break;
@@ -125,7 +132,7 @@ public sealed record HarnessOptions
                 case "--broker-queue" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var queue) && queue >= 1:
                     options = options with { BrokerQueue = queue };
                     break;
-                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue" or "--participants" or "--broker-inflight":
+                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue" or "--participants" or "--broker-inflight" or "--outbox-batch":
                     error = $"{name}: '{value}' is not valid (see --help)";
                     return false;
                 default:

@@ -37,6 +37,9 @@ public sealed class CentralRun(HarnessOptions options, int siteCount, TextWriter
                 new(StoreOptions.SectionName + ":InfluxDb:Url", influx.Url.ToString()),
                 new(StoreOptions.SectionName + ":SqlitePath", Path.Combine(dataDirectory.FullName, "movement.db")),
                 new(StoreOptions.SectionName + ":OutboxPath", Path.Combine(dataDirectory.FullName, "outbox.db")),
+                .. options.OutboxBatch is { } batch
+                    ? [new KeyValuePair<string, string?>(StoreOptions.SectionName + ":Outbox:BatchSize", batch.ToString(System.Globalization.CultureInfo.InvariantCulture))]
+                    : Array.Empty<KeyValuePair<string, string?>>(),
             ], ackLogPath, cancellationToken);
             await using var fleet = new SiteFleet(broker, sites);
             await fleet.ConnectAsync(cancellationToken);
