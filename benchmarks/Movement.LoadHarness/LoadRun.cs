@@ -45,11 +45,11 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         var offered = new Tally(() => fleet.PublishedSamples);
         var delivered = new Tally(() => subscriber.Samples);
         var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
-        var cpu = await PhaseMonitor.MonitorAsync(progress, "raw", run, window, [offered, delivered], () =>
+        var cpu = await MonitorAsync(progress, "raw", run, window, [offered, delivered], () =>
             $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, received {Rate(subscriber.Samples, originUs)} samples/s, batch p99 {Ms(subscriber.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
             cancellationToken);
 
-        await PhaseMonitor.WaitUntilAsync(() => subscriber.Batches + subscriber.Duplicates >= fleet.PublishedBatches, () => subscriber.Batches, cancellationToken);
+        await WaitUntilAsync(() => subscriber.Batches + subscriber.Duplicates >= fleet.PublishedBatches, () => subscriber.Batches, cancellationToken);
         var (processCores, childCores) = ResourceMeter.CoresBetween(cpu.From, cpu.To);
         var result = new RawPhaseResult(
             offered.PerSecond(), delivered.PerSecond(),
@@ -86,15 +86,15 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             var offered = new Tally(() => fleet.PublishedSamples);
             var batchesClassified = new Tally(() => meters.Received(ClassifierClient));
             var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
-            var cpu = await PhaseMonitor.MonitorAsync(progress, "pipeline", run, window, [offered, batchesClassified], () =>
+            var cpu = await MonitorAsync(progress, "pipeline", run, window, [offered, batchesClassified], () =>
                 $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, classified {Rate((long)((meters.Received(ClassifierClient) - classifierBefore) * SamplesPerBatch(fleet)), originUs)} samples/s, " +
                 $"{probe.Count} rep events, p99 {Ms(probe.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
                 cancellationToken);
 
             // Drain: the classifier takes every batch, then the events of the last reps arrive.
-            await PhaseMonitor.WaitUntilAsync(() => meters.Received(ClassifierClient) - classifierBefore >= fleet.PublishedBatches,
+            await WaitUntilAsync(() => meters.Received(ClassifierClient) - classifierBefore >= fleet.PublishedBatches,
                 () => meters.Received(ClassifierClient), cancellationToken);
-            await PhaseMonitor.WaitUntilAsync(() => EventAccounting.Compare(fleet.Sensors, probe.Reps).Lost == 0, () => probe.Count, cancellationToken);
+            await WaitUntilAsync(() => EventAccounting.Compare(fleet.Sensors, probe.Reps).Lost == 0, () => probe.Count, cancellationToken);
             var memoryAfter = ResourceMeter.TakeMemory();
             var notStored = options.Store ? await CountNotStoredAsync(host, fleet, probe, cancellationToken) : 0;
             await host.StopAsync(cancellationToken);
