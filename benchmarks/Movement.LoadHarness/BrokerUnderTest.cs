@@ -29,11 +29,14 @@ public sealed class BrokerUnderTest : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<BrokerUnderTest> StartAsync(BrokerKind kind, int? queuePerClient, CancellationToken cancellationToken)
+    /// <param name="moreUsers">mosquitto only: accounts besides the test users (the central run's one per site).</param>
+    /// <param name="mosquittoConfiguration">mosquitto only: lines added to its configuration.</param>
+    public static async Task<BrokerUnderTest> StartAsync(BrokerKind kind, int? queuePerClient, CancellationToken cancellationToken,
+        IReadOnlyList<BrokerUser>? moreUsers = null, string mosquittoConfiguration = "")
     {
         if (kind == BrokerKind.Mosquitto)
         {
-            var mosquitto = await MosquittoServer.StartAsync();
+            var mosquitto = await MosquittoServer.StartAsync(extraConfiguration: mosquittoConfiguration, users: [.. MosquittoServer.Users, .. moreUsers ?? []]);
             return new BrokerUnderTest(kind, mosquitto.Port, null, mosquitto);
         }
 
@@ -65,24 +68,24 @@ public sealed class BrokerUnderTest : IAsyncDisposable
     }
 
     /// <summary>Connection settings for one of the broker's users.</summary>
-    public MqttConnectionOptions ConnectionOptions(string user) => new()
+    public MqttConnectionOptions ConnectionOptions(string user, string password = MosquittoServer.Password) => new()
     {
         Host = "127.0.0.1",
         Port = Port,
         Username = user,
-        Password = MosquittoServer.Password,
+        Password = password,
         ClientIdPrefix = "harness",
         ReconnectDelayMin = TimeSpan.FromMilliseconds(50),
         ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
     };
 
-    /// <summary>Configuration keys that point a component's connection at this broker as "service".</summary>
-    public IEnumerable<KeyValuePair<string, string?>> ServiceConnectionSettings(string componentSection) =>
+    /// <summary>Configuration keys that point a component's connection at this broker as <paramref name="user"/> ("service" unless given).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ServiceConnectionSettings(string componentSection, string user = MosquittoServer.ServiceUser) =>
     [
         new("Movement:Mqtt:Host", "127.0.0.1"),
         new("Movement:Mqtt:Port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Movement:Mqtt:ClientIdPrefix", "harness"),
-        new($"{componentSection}:Mqtt:Username", MosquittoServer.ServiceUser),
+        new($"{componentSection}:Mqtt:Username", user),
         new($"{componentSection}:Mqtt:Password", MosquittoServer.Password),
     ];
 

@@ -22,9 +22,18 @@ public sealed record HarnessOptions
           --warmup 10s              start of each phase left out of latency, throughput and CPU (default 10s)
           --broker embedded|mosquitto   broker under test (default embedded)
           --sensors-per-gateway 10  sensors sharing one gateway connection (default 10)
-          --broker-queue N          embedded broker: messages queued per subscriber (default: the broker's own)
+          --broker-queue N          messages queued per subscriber: the embedded broker's, or with --central mosquitto's
+                                    max_queued_messages (default: the broker's own; the test mosquitto's 100000)
           --no-raw                  skip the raw-broker baseline phase
           --no-store                pipeline without the store (to see what the store costs)
+
+        Central path (issue 17): simulated sites -> central mosquitto -> recorder (own process) -> influxd
+          --central                 run the central path instead of the single-box pipeline
+          --sites N1,N2,...         site counts, run in turn (default 10)
+          --participants N          participants live at once per site (default 10)
+          --broker-inflight N       central mosquitto's max_inflight_messages (default: the test mosquitto's 100)
+          --outbox-batch N          central recorder's Movement:Store:Outbox:BatchSize, records per InfluxDB write (default: the store's 500)
+          --duration, --warmup      as above
         """;
 
     public IReadOnlyList<int> SensorCounts { get; init; } = [100];
@@ -47,6 +56,19 @@ public sealed record HarnessOptions
     /// <summary>Overrides Movement:Broker:MaxPendingMessagesPerClient (e.g. 250, MQTTnet's own default, to compare).</summary>
     public int? BrokerQueue { get; init; }
 
+    /// <summary>Run the central path (many sites into one central broker, recorder and InfluxDB) instead of the pipeline.</summary>
+    public bool Central { get; init; }
+
+    public IReadOnlyList<int> SiteCounts { get; init; } = [10];
+
+    public int ParticipantsPerSite { get; init; } = 10;
+
+    /// <summary>Central mosquitto's max_inflight_messages (QoS 1 messages sent to a subscriber and not yet acknowledged).</summary>
+    public int? BrokerInflight { get; init; }
+
+    /// <summary>The central recorder's Movement:Store:Outbox:BatchSize (records per store write).</summary>
+    public int? OutboxBatch { get; init; }
+
     public static bool TryParse(IReadOnlyList<string> args, out HarnessOptions options, out string? error)
     {
         options = new HarnessOptions();
@@ -54,9 +76,14 @@ public sealed record HarnessOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
-            if (name is "--no-raw" or "--no-store")
+            if (name is "--no-raw" or "--no-store" or "--central")
             {
-                options = name == "--no-raw" ? options with { RawBaseline = false } : options with { Store = false };
+                options = name switch
+                {
+                    "--no-raw" => options with { RawBaseline = false },
+                    "--no-store" => options with { Store = false },
+                    _ => options with { Central = true },
+                };
                 continue;
             }
 
@@ -72,26 +99,23 @@ public sealed record HarnessOptions
                 case "--sensors" when TryCount(value, out var n):
                     options = options with { SensorCounts = [n], Sweep = false };
                     break;
-                case "--sweep":
-                    var counts = new List<int>();
-                    foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                case "--sweep" or "--sites":
+                    if (!TryCounts(value, out var counts))
                     {
-                        if (!TryCount(part, out var count))
-                        {
-                            error = $"--sweep: '{part}' is not a sensor count from 1 to 5000";
-                            return false;
-                        }
-
-                        counts.Add(count);
-                    }
-
-                    if (counts.Count == 0)
-                    {
-                        error = "--sweep needs at least one sensor count, e.g. --sweep 50,100,200";
+                        error = $"{name} needs counts from 1 to 5000, e.g. {name} 50,100,200, not '{value}'";
                         return false;
                     }
 
-                    options = options with { SensorCounts = counts, Sweep = true };
+                    options = name == "--sweep" ? options with { SensorCounts = counts, Sweep = true } : options with { SiteCounts = counts };
+                    break;
+                case "--broker-inflight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var inflight) && inflight >= 1:
+                    options = options with { BrokerInflight = inflight };
+                    break;
+                case "--outbox-batch" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch is >= 1 and <= 50_000:
+                    options = options with { OutboxBatch = batch };
+                    break;
+                case "--participants" when TryCount(value, out var participants) && participants <= 99:
+                    options = options with { ParticipantsPerSite = participants };
                     break;
                 case "--duration" when TryDuration(value, out var duration) && duration >= TimeSpan.FromSeconds(5):
                     options = options with { Duration = duration };
@@ -108,7 +132,7 @@ public sealed record HarnessOptions
                 case "--broker-queue" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var queue) && queue >= 1:
                     options = options with { BrokerQueue = queue };
                     break;
-                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue":
+                case "--sensors" or "--duration" or "--warmup" or "--broker" or "--sensors-per-gateway" or "--broker-queue" or "--participants" or "--broker-inflight" or "--outbox-batch":
                     error = $"{name}: '{value}' is not valid (see --help)";
                     return false;
                 default:
@@ -124,6 +148,22 @@ public sealed record HarnessOptions
         }
 
         return true;
+    }
+
+    private static bool TryCounts(string value, out List<int> counts)
+    {
+        counts = [];
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!TryCount(part, out var count))
+            {
+                return false;
+            }
+
+            counts.Add(count);
+        }
+
+        return counts.Count > 0;
     }
 
     private static bool TryCount(string value, out int count) =>

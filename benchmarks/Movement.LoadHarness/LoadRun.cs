@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Movement.Classifier;
 using Movement.Protocol;
 using Movement.Store;
+using static Movement.LoadHarness.PhaseMonitor;
 
 namespace Movement.LoadHarness;
 
@@ -13,7 +14,6 @@ namespace Movement.LoadHarness;
 /// </summary>
 public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter progress)
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         var offered = new Tally(() => fleet.PublishedSamples);
         var delivered = new Tally(() => subscriber.Samples);
         var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
-        var cpu = await MonitorAsync("raw", run, window, [offered, delivered], () =>
+        var cpu = await MonitorAsync(progress, "raw", run, window, [offered, delivered], () =>
             $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, received {Rate(subscriber.Samples, originUs)} samples/s, batch p99 {Ms(subscriber.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
             cancellationToken);
 
@@ -86,7 +86,7 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
             var offered = new Tally(() => fleet.PublishedSamples);
             var batchesClassified = new Tally(() => meters.Received(ClassifierClient));
             var run = fleet.RunAsync(originUs, window.StopUs, cancellationToken);
-            var cpu = await MonitorAsync("pipeline", run, window, [offered, batchesClassified], () =>
+            var cpu = await MonitorAsync(progress, "pipeline", run, window, [offered, batchesClassified], () =>
                 $"published {Rate(fleet.PublishedSamples, originUs)} samples/s, classified {Rate((long)((meters.Received(ClassifierClient) - classifierBefore) * SamplesPerBatch(fleet)), originUs)} samples/s, " +
                 $"{probe.Count} rep events, p99 {Ms(probe.Latency.Percentile(99))}, broker dropped {meters.BrokerDropped - droppedBefore}",
                 cancellationToken);
@@ -214,83 +214,5 @@ public sealed class LoadRun(HarnessOptions options, int sensors, TextWriter prog
         }
 
         return missing;
-    }
-
-    /// <summary>Prints progress until the fleet is done; snapshots counters and CPU at the window's edges.</summary>
-    private async Task<(ResourceMeter.CpuSnapshot From, ResourceMeter.CpuSnapshot To)> MonitorAsync(
-        string phase, Task run, Window window, Tally[] tallies, Func<string> status, CancellationToken cancellationToken)
-    {
-        ResourceMeter.CpuSnapshot? from = null;
-        var nextProgressUs = window.OriginUs + (long)ProgressInterval.TotalMicroseconds;
-        while (!run.IsCompleted)
-        {
-            await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(50), Clock.Time, cancellationToken));
-            var now = Clock.NowUs();
-            if (from is null && now >= window.FromUs)
-            {
-                from = ResourceMeter.TakeCpu();
-                Array.ForEach(tallies, t => t.MarkStart(from.Value.WallUs));
-            }
-
-            if (now >= nextProgressUs && !run.IsCompleted)
-            {
-                nextProgressUs += (long)ProgressInterval.TotalMicroseconds;
-                progress.WriteLine($"   [{phase} {(now - window.OriginUs) / 1e6,3:0}/{(window.StopUs - window.OriginUs) / 1e6:0} s] {status()}");
-            }
-        }
-
-        var to = ResourceMeter.TakeCpu();
-        Array.ForEach(tallies, t => t.MarkEnd(to.WallUs));
-        await run;
-        return (from ?? to, to);
-    }
-
-    /// <summary>Waits until <paramref name="done"/>, or until <paramref name="progressValue"/> has not moved for 5 s (at most 60 s).</summary>
-    private static async Task WaitUntilAsync(Func<bool> done, Func<long> progressValue, CancellationToken cancellationToken)
-    {
-        var deadline = Clock.NowUs() + 60_000_000;
-        var last = progressValue();
-        var lastChangeUs = Clock.NowUs();
-        while (!done() && Clock.NowUs() < deadline && Clock.NowUs() - lastChangeUs < 5_000_000)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), Clock.Time, cancellationToken);
-            var value = progressValue();
-            if (value != last)
-            {
-                last = value;
-                lastChangeUs = Clock.NowUs();
-            }
-        }
-    }
-
-    private static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms.ToString("0.0 ms", Invariant);
-
-    private static string Rate(long count, long sinceUs)
-    {
-        var seconds = (Clock.NowUs() - sinceUs) / 1e6;
-        return seconds <= 0 ? "0" : (count / seconds).ToString("N0", Invariant);
-    }
-
-    /// <summary>A phase's timeline: publishing from origin to stop; measurements from origin + warm-up.</summary>
-    private readonly record struct Window(long OriginUs, long FromUs, long StopUs)
-    {
-        public Window(long originUs, HarnessOptions options)
-            : this(originUs, originUs + (long)options.Warmup.TotalMicroseconds, originUs + (long)options.Duration.TotalMicroseconds)
-        {
-        }
-    }
-
-    /// <summary>A counter read at the start and end of the measurement window.</summary>
-    private sealed class Tally(Func<long> read)
-    {
-        private (long Value, long Us) _start;
-        private (long Value, long Us) _end;
-
-        public void MarkStart(long us) => _start = (read(), us);
-
-        public void MarkEnd(long us) => _end = (read(), us);
-
-        public double PerSecond() =>
-            _end.Us > _start.Us ? (_end.Value - _start.Value) / ((_end.Us - _start.Us) / 1e6) : double.NaN;
     }
 }

@@ -1,6 +1,12 @@
 using Movement.LoadHarness;
+using Movement.LoadHarness.Central;
 
-// The end-to-end load harness (issue 8). Loopback only; every phase stops by itself. See benchmarks/README.md.
+// The end-to-end load harness (issue 8; the central path, issue 17). Loopback only; every phase stops by itself. See benchmarks/README.md.
+if (args is [CentralRecorder.ChildFlag, .. var childArgs])
+{
+    return await CentralRecorder.RunChildAsync(childArgs);
+}
+
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(HarnessOptions.Usage);
@@ -23,26 +29,13 @@ Console.CancelKeyPress += (_, e) =>
 
 Console.WriteLine($"Movement load harness: {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
     $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-var results = new List<RunResult>();
-try
+if (options.Central)
 {
-    foreach (var sensors in options.SensorCounts)
-    {
-        results.Add(await new LoadRun(options, sensors, Console.Out).RunAsync(cancel.Token));
-        GC.Collect();
-    }
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.WriteLine("Cancelled.");
+    var central = await RunEachAsync(options.SiteCounts, sites => new CentralRun(options, sites, Console.Out).RunAsync(cancel.Token), CentralResult.TableHeader, r => r.TableRow);
+    return central.Count == options.SiteCounts.Count ? 0 : 1;
 }
 
-Console.WriteLine();
-Console.WriteLine(RunResult.TableHeader);
-foreach (var result in results)
-{
-    Console.WriteLine(result.TableRow);
-}
+var results = await RunEachAsync(options.SensorCounts, sensors => new LoadRun(options, sensors, Console.Out).RunAsync(cancel.Token), RunResult.TableHeader, r => r.TableRow);
 
 if (options.Sweep && results.Count > 0)
 {
@@ -54,3 +47,26 @@ if (options.Sweep && results.Count > 0)
 }
 
 return results.Count == options.SensorCounts.Count ? 0 : 1;
+
+// Runs each count in turn (a fresh run each) until done or cancelled, then prints the markdown table of what finished.
+async Task<List<T>> RunEachAsync<T>(IReadOnlyList<int> counts, Func<int, Task<T>> run, string tableHeader, Func<T, string> tableRow)
+{
+    var finished = new List<T>();
+    try
+    {
+        foreach (var count in counts)
+        {
+            finished.Add(await run(count));
+            GC.Collect();
+        }
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        Console.WriteLine("Cancelled.");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(tableHeader);
+    finished.ForEach(r => Console.WriteLine(tableRow(r)));
+    return finished;
+}

@@ -68,9 +68,11 @@ public sealed class MosquittoServer : IAsyncDisposable
             tls_version tlsv1.2
             """;
         var passwords = Path.Combine(directory, "passwords");
-        foreach (var user in users)
+
+        // Plain "user:password" lines, hashed in place by one mosquitto_passwd run (-U), however many accounts.
+        await File.WriteAllLinesAsync(passwords, users.Select(u => $"{u.Username}:{u.Password}"));
+        await using (var passwd = ServerProcess.Start("mosquitto_passwd", ["-U", passwords]))
         {
-            await using var passwd = ServerProcess.Start("mosquitto_passwd", [.. (File.Exists(passwords) ? Array.Empty<string>() : ["-c"]), "-b", passwords, user.Username, user.Password]);
             await WaitExitAsync(passwd);
         }
 
