@@ -66,6 +66,7 @@ public sealed class ParticipantPageBrowserTests(SystemFixture system)
         var participantId = await system.Server.ParticipantIdAsync(9);
         var page = await system.LoggedInPageAsync(DashboardServer.SupervisorUser, DashboardServer.SupervisorPassword);
         await page.GotoAsync($"{system.Server.BaseUrl}/participant/{participantId}");
+        await DashboardPages.WaitInteractiveAsync(page);
         var message = page.Locator("[data-testid=home-counter-message]");
         var before = long.Parse(await page.Locator("[data-testid=steps-today]").InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
 
