@@ -68,16 +68,12 @@ public sealed class BrokerUnderTest : IAsyncDisposable
     }
 
     /// <summary>Connection settings for one of the broker's users.</summary>
-    public MqttConnectionOptions ConnectionOptions(string user, string password = MosquittoServer.Password) => new()
+    public MqttConnectionOptions ConnectionOptions(string user, string password = MosquittoServer.Password)
     {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = user,
-        Password = password,
-        ClientIdPrefix = "harness",
-        ReconnectDelayMin = TimeSpan.FromMilliseconds(50),
-        ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
-    };
+        var options = MosquittoServer.TestConnectionOptions(Port, user, password);
+        options.ClientIdPrefix = "harness";
+        return options;
+    }
 
     /// <summary>Configuration keys that point a component's connection at this broker as <paramref name="user"/> ("service" unless given).</summary>
     public IEnumerable<KeyValuePair<string, string?>> ServiceConnectionSettings(string componentSection, string user = MosquittoServer.ServiceUser) =>
