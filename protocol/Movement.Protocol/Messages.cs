@@ -279,6 +279,19 @@ public sealed record SessionState
     public double? ChangeoverS { get; init; }
 
     /// <summary>
+    /// The cohort (programme group) this session belongs to: an opaque id valid as a topic id (the site database's
+    /// cohort key, never its name), so that a central dashboard can group sessions by cohort. Null: no cohort (and
+    /// messages from before the field existed). Added after protocol v1's first release.
+    /// </summary>
+    public string? CohortId { get; init; }
+
+    /// <summary>The session's number in its cohort's programme, 1 to <see cref="SessionsPlanned"/>; only with <see cref="CohortId"/>.</summary>
+    public int? SessionNumber { get; init; }
+
+    /// <summary>The cohort's programme length in sessions (ESCAPE-pain: 12 when null); only with <see cref="CohortId"/>.</summary>
+    public int? SessionsPlanned { get; init; }
+
+    /// <summary>
     /// The station <paramref name="entry"/> is at, at <paramref name="time"/>: their roster station from
     /// <see cref="Time"/> (when the session started), then, with <see cref="StationTimeS"/>, the next one in plan
     /// order after each station's time and changeover. Null while they walk to the next station, or when the roster

@@ -58,6 +58,12 @@ public static class ProtocolJson
     /// <summary>Longest plausible walk between two stations, seconds.</summary>
     public const double MaxChangeoverS = 600;
 
+    /// <summary>A programme's length in sessions when a session state names none (ESCAPE-pain: twice weekly for 6 weeks).</summary>
+    public const int DefaultSessionsPlanned = 12;
+
+    /// <summary>Longest plausible programme, sessions.</summary>
+    public const int MaxSessionsPlanned = 100;
+
     // The source generator sets an init-only property it did not find to its type's default (null), not to the
     // property's initialiser, and does not check list elements for null: complete optional lists here, refuse nulls.
     private static bool TryComplete(ref MovementEvent? value, out string? error)
@@ -87,10 +93,21 @@ public static class ProtocolJson
                 ? $"station_time_s {stationS} is outside {MinStationTimeS}-{MaxStationTimeS} s"
             : value.ChangeoverS is { } changeoverS && !(changeoverS is >= 0 and <= MaxChangeoverS)
                 ? $"changeover_s {changeoverS} is outside 0-{MaxChangeoverS} s"
-            : null;
+            : CohortError(value);
         value = error is null ? value : null;
         return error is null;
     }
+
+    // The cohort reference reaches a central store: an id a topic could carry (no names), numbers a programme could have.
+    private static string? CohortError(SessionState value) => value switch
+    {
+        { CohortId: null, SessionNumber: not null } or { CohortId: null, SessionsPlanned: not null } => "session_number and sessions_planned need a cohort_id",
+        { CohortId: { } cohort } when !Topics.IsValidId(cohort) => "invalid SessionState: cohort_id must be a topic id",
+        { SessionsPlanned: { } planned } when planned is < 1 or > MaxSessionsPlanned => $"sessions_planned {planned} is outside 1-{MaxSessionsPlanned}",
+        { SessionNumber: { } number } when number < 1 || number > (value.SessionsPlanned ?? DefaultSessionsPlanned) =>
+            $"session_number {number} is outside 1-{value.SessionsPlanned ?? DefaultSessionsPlanned}",
+        _ => null,
+    };
 
     private static bool TryDecode<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, out T? value, out string? error)
         where T : class

@@ -36,8 +36,15 @@ public sealed record ManualStepsRecord(string Site, string Participant, DateOnly
 /// </summary>
 public sealed record DeviceAssignmentRecord(string Site, string Sensor, string? Participant, DateTimeOffset From, string? Leg = null) : ActivityRecord(Site);
 
-/// <summary>A participant's attendance at a session. Identity: site, session, participant (the latest write wins).</summary>
-public sealed record AttendanceRecord(string Site, string Session, string Participant, DateTimeOffset SessionTime, bool Attended = true) : ActivityRecord(Site);
+/// <summary>
+/// A participant's attendance at a session. Identity: site, session, participant (the latest write wins).
+/// <paramref name="Cohort"/>, <paramref name="SessionNumber"/> and <paramref name="SessionsPlanned"/> are the session
+/// state's pseudonymous cohort reference (<see cref="SessionState.CohortId"/>); null when it had none (or was recorded
+/// before it existed). A later write without them keeps those already stored.
+/// </summary>
+public sealed record AttendanceRecord(
+    string Site, string Session, string Participant, DateTimeOffset SessionTime, bool Attended = true,
+    string? Cohort = null, int? SessionNumber = null, int? SessionsPlanned = null) : ActivityRecord(Site);
 
 /// <summary>
 /// An outcome score, e.g. measure "koos_pain" or "sit_to_stand_30s", timepoint "first_session"/"last_session".

@@ -227,7 +227,8 @@ public sealed partial class RecorderService : BackgroundService
 
             if (state.Active && _attended.TryAdd((site, state.SessionId, entry.Participant), 0))
             {
-                records.Add(new AttendanceRecord(site, state.SessionId, entry.Participant, start));
+                records.Add(new AttendanceRecord(site, state.SessionId, entry.Participant, start,
+                    Cohort: state.CohortId, SessionNumber: state.SessionNumber, SessionsPlanned: state.SessionsPlanned));
             }
         }
 

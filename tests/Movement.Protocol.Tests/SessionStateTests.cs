@@ -80,4 +80,51 @@ public class SessionStateTests
         Assert.Null(value);
         Assert.Contains(named, error, StringComparison.Ordinal);
     }
+    [Fact]
+    public void TryDecodeSessionState_CohortReference_RoundTrips()
+    {
+        var state = Circuit(stationTimeS: null, changeoverS: null) with { CohortId = "c-7", SessionNumber = 3, SessionsPlanned = 12 };
+
+        var json = Encoding.UTF8.GetString(ProtocolJson.Encode(state));
+        Assert.True(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var back, out var error), error);
+        Assert.Contains("\"cohort_id\":\"c-7\"", json, StringComparison.Ordinal);
+        Assert.Equal(("c-7", 3, 12), (back!.CohortId, back.SessionNumber, back.SessionsPlanned));
+    }
+
+    [Fact]
+    public void TryDecodeSessionState_WithoutCohort_StaysValid()
+    {
+        var json = "{\"session_id\":\"s1\",\"active\":true,\"time\":\"2026-11-29T10:00:00+00:00\"}";
+
+        Assert.True(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var value, out var error), error);
+        Assert.Null(value!.CohortId);
+        Assert.Null(value.SessionNumber);
+    }
+
+    [Theory]
+    [InlineData("\"cohort_id\":\"Tuesday group\"", "cohort_id")]
+    [InlineData("\"cohort_id\":\"\"", "cohort_id")]
+    [InlineData("\"session_number\":3", "cohort_id")]
+    [InlineData("\"cohort_id\":\"c-1\",\"session_number\":0", "session_number")]
+    [InlineData("\"cohort_id\":\"c-1\",\"session_number\":13", "session_number")]
+    [InlineData("\"cohort_id\":\"c-1\",\"session_number\":9,\"sessions_planned\":8", "session_number")]
+    [InlineData("\"cohort_id\":\"c-1\",\"sessions_planned\":0", "sessions_planned")]
+    [InlineData("\"cohort_id\":\"c-1\",\"sessions_planned\":1000", "sessions_planned")]
+    public void TryDecodeSessionState_ImplausibleCohortReference_RefusedWithReason(string cohort, string named)
+    {
+        var json = $"{{\"session_id\":\"s1\",\"active\":true,\"time\":\"2026-11-29T10:00:00+00:00\",{cohort}}}";
+
+        Assert.False(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var value, out var error));
+        Assert.Null(value);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryDecodeSessionState_LongerProgramme_NumberUpToItsLength()
+    {
+        var json = "{\"session_id\":\"s1\",\"active\":true,\"time\":\"2026-11-29T10:00:00+00:00\",\"cohort_id\":\"c-1\",\"session_number\":16,\"sessions_planned\":16}";
+
+        Assert.True(ProtocolJson.TryDecodeSessionState(Encoding.UTF8.GetBytes(json), out var value, out var error), error);
+        Assert.Equal(16, value!.SessionNumber);
+    }
 }

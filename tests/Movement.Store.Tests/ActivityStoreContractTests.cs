@@ -135,6 +135,28 @@ public abstract class ActivityStoreContractTests
     }
 
     [Fact]
+    public async Task GetAttendanceAsync_CohortReference_KeptAndNotLostByRewriteWithout()
+    {
+        var store = Store();
+        var site = NewSite();
+        var t = Utc("2026-05-12T09:00:00Z");
+        await store.WriteAsync(
+        [
+            new AttendanceRecord(site, "session-1", "p1", t, Cohort: "c-4", SessionNumber: 2, SessionsPlanned: 12),
+            new AttendanceRecord(site, "session-9", "p1", t.AddHours(1)),
+        ], Ct);
+        await store.WriteAsync([new AttendanceRecord(site, "session-1", "p1", t)], Ct);
+
+        var attendance = await store.GetAttendanceAsync(site, Day("2026-05-12"), Day("2026-05-12"), Ct);
+
+        Assert.Equal(
+        [
+            new AttendanceRecord(site, "session-1", "p1", t, Cohort: "c-4", SessionNumber: 2, SessionsPlanned: 12),
+            new AttendanceRecord(site, "session-9", "p1", t.AddHours(1)),
+        ], attendance);
+    }
+
+    [Fact]
     public async Task GetOutcomesAsync_CorrectedScore_LatestWins()
     {
         var store = Store();

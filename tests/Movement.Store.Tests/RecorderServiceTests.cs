@@ -101,6 +101,34 @@ public sealed class RecorderServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recorder_SessionWithCohortReference_AttendanceKeepsIt()
+    {
+        var site = "site-1";
+        var t = Utc("2026-05-12T09:30:00Z");
+        await StartRecorderAsync();
+        await using var publisher = await MqttProbe.ConnectAsync(_broker.ConnectionOptions(MosquittoServer.ServiceUser), "publisher");
+        var session = new SessionState
+        {
+            SessionId = "session-3", Active = true, Time = t, CohortId = "c-2", SessionNumber = 3, SessionsPlanned = 12,
+            Roster = [new RosterEntry("p1", "sensor-a", Placement.Shank, Side.Right), new RosterEntry("p2", "sensor-b", Placement.Shank, Side.Left)],
+        };
+        // A session state from before the cohort reference, of the same site: recorded without one.
+        var older = new SessionState { SessionId = "session-0", Active = true, Time = t.AddHours(-1), Roster = [new RosterEntry("p1", "sensor-a", Placement.Shank, Side.Right)] };
+
+        await publisher.Connection.PublishAsync(Topics.Session(site), ProtocolJson.Encode(older), retain: false, CancellationToken.None);
+        await publisher.Connection.PublishAsync(Topics.Session(site), ProtocolJson.Encode(session), retain: true, CancellationToken.None);
+
+        var store = _host!.Services.GetRequiredService<IActivityStore>();
+        await Wait.UntilAsync(async () => (await store.GetAttendanceAsync(site, Day("2026-05-12"), Day("2026-05-12"), CancellationToken.None)).Count == 3,
+            "the attendance is stored");
+        var attendance = await store.GetAttendanceAsync(site, Day("2026-05-12"), Day("2026-05-12"), CancellationToken.None);
+        Assert.Equal(
+            [("session-0", "p1", null, null), ("session-3", "p1", "c-2", 3), ("session-3", "p2", "c-2", 3)],
+            attendance.Select(a => (a.Session, a.Participant, a.Cohort, a.SessionNumber)));
+        Assert.All(attendance.Where(a => a.Cohort is not null), a => Assert.Equal(12, a.SessionsPlanned));
+    }
+
+    [Fact]
     public async Task Recorder_RawSamplesOff_NotSubscribedNorStored()
     {
         var site = "site-1";

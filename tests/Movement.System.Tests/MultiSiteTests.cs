@@ -124,7 +124,11 @@ public sealed class MultiSiteTests(ITestOutputHelper output) : IAsyncLifetime
                 var session2 = ids2.Messages.Select(m => m.Session).First(s => s is not null)!;
                 using var supervisor1 = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(dashboard.Urls.First()) };
                 Assert.Equal(global::System.Net.HttpStatusCode.Redirect, (await DashboardPages.LogInAsync(supervisor1, "supervisor-1", CentralPassword)).StatusCode);
-                Assert.Contains($"data-session=\"{session1}\"", await supervisor1.GetStringAsync($"/sites/{Site1}"), StringComparison.Ordinal);
+                var sitePage = await supervisor1.GetStringAsync($"/sites/{Site1}");
+                Assert.Contains($"data-session=\"{session1}\"", sitePage, StringComparison.Ordinal);
+                // The site's demo cohort (the first in its database: key 1) arrives by reference with its session; its name stays at the site.
+                Assert.Matches($"data-cohort=\"c-1\">(?:(?!</section>).)*data-session=\"{session1}\"", sitePage.ReplaceLineEndings(" "));
+                Assert.DoesNotContain("Demo cohort", sitePage, StringComparison.Ordinal);
                 var csv = await supervisor1.GetStringAsync($"/sites/{Site1}/sessions/{session1}/report.csv");
                 Assert.Contains($"{Site1},{session1},", csv, StringComparison.Ordinal);
                 Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await supervisor1.GetAsync($"/sites/{Site2}")).StatusCode);

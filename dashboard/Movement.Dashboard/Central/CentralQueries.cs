@@ -4,12 +4,34 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Movement.Dashboard.Access;
 using Movement.Dashboard.Data;
+using Movement.Dashboard.Programme;
+using Movement.Protocol;
 using Movement.Store;
 
 namespace Movement.Dashboard.Central;
 
-/// <summary>One recorded session of a site, as the central store knows it (from the session's roster).</summary>
-public sealed record CentralSession(string Session, DateTimeOffset Time, int Attended);
+/// <summary>
+/// One recorded session of a site, as the central store knows it (from the session's roster), with its number in
+/// its cohort's programme when the session state carried one.
+/// </summary>
+public sealed record CentralSession(string Session, DateTimeOffset Time, int Attended, int? Number = null)
+{
+    /// <summary>The session of these attendance records (all of one session).</summary>
+    public static CentralSession Of(IReadOnlyCollection<AttendanceRecord> attendance) => new(
+        attendance.First().Session, attendance.Min(a => a.SessionTime),
+        attendance.Where(a => a.Attended).Select(a => a.Participant).Distinct(StringComparer.Ordinal).Count(),
+        attendance.Select(a => a.SessionNumber).FirstOrDefault(n => n is not null));
+}
+
+/// <summary>
+/// A cohort of a site by its pseudonymous reference (<see cref="Cohort"/> null: the sessions recorded without one,
+/// e.g. before session states carried it). <see cref="Participants"/> count the sessions each attended and whether
+/// that completes the programme by the site's own rule (<see cref="AttendanceRow.Completed"/>); empty for no cohort.
+/// </summary>
+public sealed record CentralCohort(string? Cohort, int SessionsPlanned, IReadOnlyList<CentralSession> Sessions, IReadOnlyList<AttendanceRow> Participants)
+{
+    public int Completed => Participants.Count(p => p.Completed);
+}
 
 /// <summary>A recorded session's rows: who attended (pseudonymous ids) and what they did.</summary>
 public sealed record CentralSessionReport(string Site, CentralSession Session, IReadOnlyList<string> Participants, IReadOnlyList<SessionExerciseSummary> Exercises)
@@ -36,8 +58,8 @@ public sealed record CentralSessionReport(string Site, CentralSession Session, I
 }
 
 /// <summary>
-/// The central dashboard's reads: every site's sessions and session summaries from the central store, which holds
-/// pseudonymous ids only (names, cohorts and plans stay in each site's own dashboard database). Every read takes the
+/// The central dashboard's reads: every site's cohorts, sessions and session summaries from the central store, which
+/// holds pseudonymous ids only (names, cohort names and plans stay in each site's own dashboard database). Every read takes the
 /// signed-in user and answers only for a site they may see; any other site reads as nothing (a 404 to the page), so a
 /// supervisor learns nothing about sites that are not theirs, not even whether they exist.
 /// </summary>
@@ -56,8 +78,12 @@ public sealed class CentralQueries(IActivityStore activity, IOptions<CentralOpti
 
     public bool MayView(ClaimsPrincipal user, string site) => SitesFor(user).Contains(site, StringComparer.Ordinal);
 
-    /// <summary>The site's sessions over <see cref="CentralOptions.SessionHistory"/>, newest first; null when the user may not see the site.</summary>
-    public async Task<IReadOnlyList<CentralSession>?> SessionsAsync(ClaimsPrincipal user, string site, CancellationToken cancellationToken)
+    /// <summary>
+    /// The site's cohorts from attendance over <see cref="CentralOptions.SessionHistory"/>, with their sessions newest
+    /// first: those with a cohort reference by reference, then the sessions without one. Null when the user may not
+    /// see the site.
+    /// </summary>
+    public async Task<IReadOnlyList<CentralCohort>?> CohortsAsync(ClaimsPrincipal user, string site, CancellationToken cancellationToken)
     {
         if (!MayView(user, site))
         {
@@ -65,9 +91,21 @@ public sealed class CentralQueries(IActivityStore activity, IOptions<CentralOpti
         }
 
         var attendance = await AttendanceAsync(site, cancellationToken);
-        return [.. attendance.GroupBy(a => a.Session, StringComparer.Ordinal)
-            .Select(g => new CentralSession(g.Key, g.Min(a => a.SessionTime), g.Where(a => a.Attended).Select(a => a.Participant).Distinct(StringComparer.Ordinal).Count()))
-            .OrderByDescending(s => s.Time)];
+        return [.. attendance.GroupBy(a => a.Cohort)
+            .OrderBy(g => g.Key is null).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(ToCohort)];
+    }
+
+    private static CentralCohort ToCohort(IGrouping<string?, AttendanceRecord> attendance)
+    {
+        var planned = attendance.Max(a => a.SessionsPlanned) ?? ProtocolJson.DefaultSessionsPlanned;
+        var sessions = attendance.GroupBy(a => a.Session, StringComparer.Ordinal).Select(g => CentralSession.Of([.. g])).OrderByDescending(s => s.Time).ToList();
+        List<AttendanceRow> participants = attendance.Key is null ? [] :
+        [
+            .. attendance.GroupBy(a => a.Participant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new AttendanceRow(g.Key, g.Key, g.Where(a => a.Attended).Select(a => a.Session).Distinct(StringComparer.Ordinal).Count(), planned)),
+        ];
+        return new CentralCohort(attendance.Key, planned, sessions, participants);
     }
 
     /// <summary>One session's report; null when the user may not see the site or the site has no such session.</summary>
@@ -87,8 +125,7 @@ public sealed class CentralQueries(IActivityStore activity, IOptions<CentralOpti
         var exercises = await activity.GetSessionSummaryAsync(site, session, cancellationToken);
         var participants = attendance.Where(a => a.Attended).Select(a => a.Participant)
             .Concat(exercises.Select(e => e.Participant)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var summary = new CentralSession(session, attendance.Min(a => a.SessionTime), attendance.Where(a => a.Attended).Select(a => a.Participant).Distinct(StringComparer.Ordinal).Count());
-        return new CentralSessionReport(site, summary, participants, exercises);
+        return new CentralSessionReport(site, CentralSession.Of(attendance), participants, exercises);
     }
 
     private Task<IReadOnlyList<AttendanceRecord>> AttendanceAsync(string site, CancellationToken cancellationToken)

@@ -120,9 +120,11 @@ public sealed partial class SessionControl
         {
             var assignments = await EnsureAssignmentsAsync(sessionId, cancellationToken);
             await using var db = await _db.CreateDbContextAsync(cancellationToken);
-            var session = await db.Sessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
+            var session = await db.Sessions.Include(s => s.Cohort).SingleAsync(s => s.Id == sessionId, cancellationToken);
             var stations = await db.Stations.Where(s => s.CohortId == session.CohortId).OrderBy(s => s.Order).ToListAsync(cancellationToken);
             var now = _time.GetUtcNow();
+            // Receivers refuse an implausible programme length: leave it out rather than have the session refused.
+            int? planned = session.Cohort!.SessionsPlanned is >= 1 and <= ProtocolJson.MaxSessionsPlanned ? session.Cohort.SessionsPlanned : null;
             var state = new SessionState
             {
                 SessionId = session.SessionKey,
@@ -133,6 +135,10 @@ public sealed partial class SessionControl
                 Stations = stations.Select(s => new StationPlan(s.Station, s.Exercise, s.TargetRepsFor(session.Number), s.TargetRomDeg, s.TargetRomKind)).ToArray(),
                 StationTimeS = _options.CircuitStationTime?.TotalSeconds,
                 ChangeoverS = _options.CircuitStationTime is null ? null : _options.CircuitChangeoverTime?.TotalSeconds,
+                CohortId = PseudonymousId.CohortReference(session.CohortId),
+                SessionsPlanned = planned,
+                // A session beyond the planned ones (an extra class) is the cohort's, but has no number in the programme.
+                SessionNumber = session.Number >= 1 && session.Number <= (planned ?? ProtocolJson.DefaultSessionsPlanned) ? session.Number : null,
             };
             await _feed.PublishSessionAsync(state, cancellationToken);
             session.StartedAt ??= now;

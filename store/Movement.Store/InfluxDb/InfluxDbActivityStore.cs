@@ -164,10 +164,15 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
                     .Timestamp(d.From, WritePrecision.Ns);
                 break;
             case AttendanceRecord a:
-                yield return PointData.Measurement(Measurements.Attendance)
+                var attendance = PointData.Measurement(Measurements.Attendance)
                     .Tag("site", a.Site).Tag("session", a.Session).Tag("participant", a.Participant)
                     .Field("attended", a.Attended)
                     .Timestamp(a.SessionTime, WritePrecision.Ns);
+                // The cohort reference as fields, not tags: the series (session, participant) stays the record's
+                // identity, and a rewrite without them leaves those of the same point as they were.
+                attendance = a.Cohort is null ? attendance : attendance.Field("cohort", a.Cohort);
+                attendance = a.SessionNumber is not { } number ? attendance : attendance.Field("session_number", number);
+                yield return a.SessionsPlanned is not { } planned ? attendance : attendance.Field("sessions_planned", planned);
                 break;
             case OutcomeRecord o:
                 yield return PointData.Measurement(Measurements.Outcome)
@@ -378,13 +383,14 @@ public sealed partial class InfluxDbActivityStore : IActivityStore, IDisposable
     public async Task<IReadOnlyList<AttendanceRecord>> GetAttendanceAsync(string site, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var results = await _query.QueryAsync(
-            $"SELECT \"attended\" FROM \"{Measurements.Attendance}\" WHERE {Where(("site", site))} " +
+            $"SELECT \"attended\", \"cohort\", \"session_number\", \"sessions_planned\" FROM \"{Measurements.Attendance}\" WHERE {Where(("site", site))} " +
             $"AND time >= {InfluxQlClient.Nanos(DailyStepCalculator.DayStartUtc(from, _zone))} AND time < {InfluxQlClient.Nanos(DailyStepCalculator.DayStartUtc(to.AddDays(1), _zone))} " +
             "GROUP BY \"session\", \"participant\"", cancellationToken).ConfigureAwait(false);
         // Identity is (session, participant): the latest point of each series wins.
         return results[0]
             .Select(s => InfluxRow.Of([s]).MaxBy(r => r.Time))
-            .Select(r => new AttendanceRecord(site, r.String("session")!, r.String("participant")!, r.Time, r.Bool("attended")))
+            .Select(r => new AttendanceRecord(site, r.String("session")!, r.String("participant")!, r.Time, r.Bool("attended"),
+                NullIfEmpty(r.String("cohort")), r.Has("session_number") ? (int)r.Int64("session_number") : null, r.Has("sessions_planned") ? (int)r.Int64("sessions_planned") : null))
             .OrderBy(a => a.SessionTime).ThenBy(a => a.Session, StringComparer.Ordinal).ThenBy(a => a.Participant, StringComparer.Ordinal)
             .ToList();
     }

@@ -41,6 +41,21 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         CREATE INDEX IF NOT EXISTS raw_sample_batches_time ON raw_sample_batches (site, sensor, first_us);
         """;
 
+    /// <summary>
+    /// Changes to a database created by an earlier version, in order: migration i brings PRAGMA user_version from i
+    /// to i + 1. <see cref="Schema"/> stays the first version's tables, so every database goes through the same steps.
+    /// </summary>
+    private static readonly string[] Migrations =
+    [
+        // 1: the session's pseudonymous cohort reference (SessionState.cohort_id); rows from before read as no cohort.
+        """
+        ALTER TABLE attendance ADD COLUMN cohort TEXT;
+        ALTER TABLE attendance ADD COLUMN session_number INTEGER;
+        ALTER TABLE attendance ADD COLUMN sessions_planned INTEGER;
+        CREATE INDEX IF NOT EXISTS attendance_cohort ON attendance (site, cohort);
+        """,
+    ];
+
     private readonly string _connectionString;
     private readonly TimeZoneInfo _zone;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -77,6 +92,7 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
                 await using var command = connection.CreateCommand();
                 command.CommandText = Schema;
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
                 _initialised = true;
             }
         }
@@ -87,6 +103,23 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         }
 
         return connection;
+    }
+
+    /// <summary>Applies the <see cref="Migrations"/> a database has not had yet, each with its version bump in one transaction.</summary>
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        for (; version < Migrations.Length; version++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = $"{Migrations[version]}\nPRAGMA user_version = {version + 1};";
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task WriteAsync(IReadOnlyList<ActivityRecord> records, CancellationToken cancellationToken)
@@ -196,14 +229,21 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
                 break;
             case AttendanceRecord a:
                 command.CommandText = """
-                    INSERT INTO attendance (site, session, participant, session_us, attended) VALUES ($site, $session, $participant, $time, $attended)
-                    ON CONFLICT DO UPDATE SET session_us = excluded.session_us, attended = excluded.attended
+                    INSERT INTO attendance (site, session, participant, session_us, attended, cohort, session_number, sessions_planned)
+                    VALUES ($site, $session, $participant, $time, $attended, $cohort, $number, $planned)
+                    ON CONFLICT DO UPDATE SET session_us = excluded.session_us, attended = excluded.attended,
+                        cohort = coalesce(excluded.cohort, attendance.cohort),
+                        session_number = coalesce(excluded.session_number, attendance.session_number),
+                        sessions_planned = coalesce(excluded.sessions_planned, attendance.sessions_planned)
                     WHERE excluded.session_us >= attendance.session_us
                     """;
                 p.AddWithValue("$session", a.Session);
                 p.AddWithValue("$participant", a.Participant);
                 p.AddWithValue("$time", ToMicros(a.SessionTime));
                 p.AddWithValue("$attended", a.Attended ? 1 : 0);
+                p.AddWithValue("$cohort", (object?)a.Cohort ?? DBNull.Value);
+                p.AddWithValue("$number", (object?)a.SessionNumber ?? DBNull.Value);
+                p.AddWithValue("$planned", (object?)a.SessionsPlanned ?? DBNull.Value);
                 break;
             case OutcomeRecord o:
                 command.CommandText = """
@@ -399,7 +439,7 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT session, participant, session_us, attended FROM attendance
+            SELECT session, participant, session_us, attended, cohort, session_number, sessions_planned FROM attendance
             WHERE site = $site AND session_us >= $start AND session_us < $end ORDER BY session_us, session, participant
             """;
         command.Parameters.AddWithValue("$site", site);
@@ -409,7 +449,8 @@ public sealed class SqliteActivityStore : IActivityStore, IDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new AttendanceRecord(site, reader.GetString(0), reader.GetString(1), FromMicros(reader.GetInt64(2)), reader.GetInt64(3) != 0));
+            list.Add(new AttendanceRecord(site, reader.GetString(0), reader.GetString(1), FromMicros(reader.GetInt64(2)), reader.GetInt64(3) != 0,
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt32(6)));
         }
 
         return list;

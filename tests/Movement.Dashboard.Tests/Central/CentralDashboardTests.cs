@@ -52,12 +52,27 @@ public sealed class CentralDashboardTests : IAsyncLifetime
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         await store.WriteAsync(
         [
-            new AttendanceRecord("site-a", SessionA, Participant, start),
+            new AttendanceRecord("site-a", SessionA, Participant, start, Cohort: Cohort, SessionNumber: 9, SessionsPlanned: 12),
             new EventRecord("site-a", Rep("site-a", SessionA, start, reps: 7, romDeg: 61)),
-            new AttendanceRecord("site-b", SessionB, Participant, start),
+            new AttendanceRecord("site-b", SessionB, Participant, start, Cohort: Cohort, SessionNumber: 1, SessionsPlanned: 12),
+            new AttendanceRecord("site-b", SessionB, OnlyAtB, start, Cohort: Cohort, SessionNumber: 1, SessionsPlanned: 12),
             new EventRecord("site-b", Rep("site-b", SessionB, start, reps: 3, romDeg: 33)),
+            // Site A's cohort before SessionA: the shared id attended sessions 1-8 (9 of 12 with SessionA: completed),
+            // another participant sessions 1-2; and a session recorded before session states named a cohort.
+            .. Enumerable.Range(1, 8).SelectMany(number => (IEnumerable<ActivityRecord>)
+            [
+                new AttendanceRecord("site-a", $"sess-a0{number}", Participant, start.AddDays(-4 * (9 - number)), Cohort: Cohort, SessionNumber: number, SessionsPlanned: 12),
+                .. number <= 2 ? [new AttendanceRecord("site-a", $"sess-a0{number}", OnlyAtA, start.AddDays(-4 * (9 - number)), Cohort: Cohort, SessionNumber: number, SessionsPlanned: 12)] : Array.Empty<ActivityRecord>(),
+            ]),
+            new AttendanceRecord("site-a", LegacySessionA, OnlyAtA, start.AddDays(-60)),
         ], CancellationToken.None);
     }
+
+    // Both sites' dashboards number their cohorts from 1: the same reference, two different cohorts.
+    private const string Cohort = "c-1";
+    private const string OnlyAtA = "p-only-at-a";
+    private const string OnlyAtB = "p-only-at-b";
+    private const string LegacySessionA = "sess-legacy";
 
     private static RepEvent Rep(string site, string session, DateTimeOffset start, int reps, double romDeg) => new()
     {
@@ -100,6 +115,54 @@ public sealed class CentralDashboardTests : IAsyncLifetime
         Assert.Contains($"data-session=\"{SessionA}\"", site, StringComparison.Ordinal);
         Assert.Contains($"data-participant=\"{Participant}\"", report, StringComparison.Ordinal);
         Assert.Equal($"site,session,participant,exercise,sets,reps,mean_rom_deg\nsite-a,{SessionA},{Participant},knee_extension,1,1,61.0\n", csv);
+    }
+
+    [Fact]
+    public async Task Get_SupervisorOfSiteA_OwnCohortsAttendanceAndCompletion()
+    {
+        using var client = await SignedInAsync(SupervisorA);
+
+        var page = await client.GetStringAsync("/sites/site-a");
+
+        var cohort = Section(page, Cohort);
+        Assert.Contains("9 of 12 sessions held", cohort, StringComparison.Ordinal);
+        Assert.Contains("<strong>1 of 2</strong>", cohort, StringComparison.Ordinal);
+        Assert.Matches($"data-participant=\"{Participant}\">\\s*<td>{Participant}</td>\\s*<td>9 of 12</td>\\s*<td>yes</td>", cohort);
+        Assert.Matches($"data-participant=\"{OnlyAtA}\">\\s*<td>{OnlyAtA}</td>\\s*<td>2 of 12</td>\\s*<td>not yet</td>", cohort);
+        Assert.Contains($"href=\"sites/site-a/sessions/{SessionA}\"", cohort, StringComparison.Ordinal);
+        Assert.Matches($"data-session=\"{SessionA}\">\\s*<td><a [^>]*>{SessionA}</a></td>\\s*<td>9 of 12</td>", cohort);
+        // The session from before cohort references: under "no cohort", still linked to its report.
+        var none = Section(page, "none");
+        Assert.Contains($"data-session=\"{LegacySessionA}\"", none, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-session=\"{LegacySessionA}\"", cohort, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/sites/site-a/sessions/{LegacySessionA}")).StatusCode);
+        // Site B's cohort has the same reference; nothing of it shows at site A.
+        Assert.DoesNotContain(OnlyAtB, page, StringComparison.Ordinal);
+        Assert.DoesNotContain(SessionB, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_SupervisorOfSiteB_OwnCohortOnly()
+    {
+        using var client = await SignedInAsync(SupervisorB);
+
+        var page = await client.GetStringAsync("/sites/site-b");
+
+        var cohort = Section(page, Cohort);
+        Assert.Contains("1 of 12 sessions held", cohort, StringComparison.Ordinal);
+        Assert.Contains("<strong>0 of 2</strong>", cohort, StringComparison.Ordinal);
+        Assert.Matches($"data-participant=\"{Participant}\">\\s*<td>{Participant}</td>\\s*<td>1 of 12</td>", cohort);
+        Assert.Contains($"data-participant=\"{OnlyAtB}\"", cohort, StringComparison.Ordinal);
+        Assert.DoesNotContain(OnlyAtA, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-cohort=\"none\"", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>The section of the site page for one cohort reference ("none": the sessions without one).</summary>
+    private static string Section(string page, string cohort)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(page, $"<section data-testid=\"site-cohort\" data-cohort=\"{cohort}\">(.*?)</section>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, $"no section for cohort {cohort}");
+        return match.Groups[1].Value;
     }
 
     [Theory]
@@ -181,7 +244,9 @@ public sealed class CentralDashboardTests : IAsyncLifetime
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sites$"));
         await Expect(page.Locator("[data-testid=sites] a")).ToHaveCountAsync(1);
         await page.ClickAsync("[data-site=site-a]");
-        await page.ClickAsync($"[data-session={SessionA}] a");
+        await Expect(page.Locator($"[data-cohort={Cohort}] [data-testid=cohort-status]")).ToContainTextAsync("1 of 2");
+        await Expect(page.Locator($"[data-cohort={Cohort}] tr[data-participant={OnlyAtA}]")).ToContainTextAsync("not yet");
+        await page.ClickAsync($"[data-cohort={Cohort}] [data-session={SessionA}] a");
         await Expect(page.Locator($"[data-testid=session-report] tr[data-participant={Participant}]")).ToContainTextAsync("knee extension");
 
         // Another site's session, asked for by address: the not-found page, nothing of site B.

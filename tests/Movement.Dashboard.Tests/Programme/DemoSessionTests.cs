@@ -49,6 +49,14 @@ public sealed class DemoSessionTests : IDisposable
             Assert.Equal(DemoCircuit.StationTimeS, started.StationTimeS);
             Assert.Equal(DemoCircuit.ChangeoverS, started.ChangeoverS);
             Assert.Equal(["station-1", "station-2"], started.Roster.OrderBy(r => r.Sensor, StringComparer.Ordinal).Select(r => r.Station));
+
+            // The session names its cohort by the site database's key and its number in the programme, never by the cohort's name.
+            await using var scope = server.Services.CreateAsyncScope();
+            var programmeSession = await scope.ServiceProvider.GetRequiredService<DashboardDbContext>().Sessions.Include(s => s.Cohort)
+                .SingleAsync(s => s.SessionKey == started.SessionId);
+            Assert.Equal((PseudonymousId.CohortReference(programmeSession.CohortId), programmeSession.Number, 12), (started.CohortId, started.SessionNumber, started.SessionsPlanned));
+            Assert.Equal($"c-{programmeSession.CohortId}", started.CohortId);
+            Assert.DoesNotContain(programmeSession.Cohort!.Name, System.Text.Encoding.UTF8.GetString(ProtocolJson.Encode(started)), StringComparison.Ordinal);
         }
 
         // Stopped without ending the session (the demo's usual end): the next start resumes it, not session 2.
