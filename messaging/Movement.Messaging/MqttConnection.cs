@@ -152,7 +152,6 @@ public sealed partial class MqttConnection : IDisposable
                 // A new execution after every disconnect: the back-off starts again from the minimum.
                 await reconnect.ExecuteAsync(async token =>
                 {
-                    await CloseLateConnectionAsync(token).ConfigureAwait(false);
                     _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     await ConnectOnceAsync(token).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
@@ -181,29 +180,6 @@ public sealed partial class MqttConnection : IDisposable
                 // The broker went away before the client noticed: there is nobody left to say goodbye to.
                 LogDisconnectFailed(_logger, ex, ClientId);
             }
-        }
-    }
-
-    /// <summary>
-    /// A connect that timed out on our side can still complete inside MQTTnet (seen on a saturated machine); connecting
-    /// again on top of it throws. Close it first, before a new disconnect signal is armed, so it cannot end the next one.
-    /// </summary>
-    private async Task CloseLateConnectionAsync(CancellationToken cancellationToken)
-    {
-        if (!_client.IsConnected)
-        {
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsBrokerUnreachable(ex))
-        {
-            LogDisconnectFailed(_logger, ex, ClientId);
         }
     }
 
